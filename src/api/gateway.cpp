@@ -1,0 +1,200 @@
+#include "api/gateway.h"
+
+#include <boost/json.hpp>
+
+#include "api/exchange.h"
+#include "api/openai/error_json.h"
+#include "api/request_id.h"
+#include "pipeline/route_stage.h"
+#include "providers/openai_compat/openai_compat_provider.h"
+#include "providers/unavailable_provider.h"
+
+namespace sy::api {
+
+namespace bhttp = http::bhttp;
+using core::Error;
+
+namespace {
+
+std::vector<std::string> client_visible_names(const config::Config& c) {
+  std::vector<std::string> names;
+  for (const auto& m : c.models) names.push_back(m.name);
+  for (const auto& r : c.routes) names.push_back(r.name);
+  return names;
+}
+
+std::unique_ptr<providers::Provider> make_provider(const config::ModelConfig& m, const config::Limits& limits) {
+  using config::ProviderKind;
+  switch (m.provider) {
+    case ProviderKind::openai_compat:
+    case ProviderKind::openai:
+    case ProviderKind::azure: {
+      auto p = providers::OpenAICompatProvider::create(m, limits);
+      if (p) return std::move(*p);
+      return std::make_unique<providers::UnavailableProvider>(p.error().message);
+    }
+    case ProviderKind::local:
+      return std::make_unique<providers::UnavailableProvider>("the local engine has not landed yet");
+    default:
+      return std::make_unique<providers::UnavailableProvider>(std::string("provider '") + config::to_string(m.provider) +
+                                                              "' has not landed yet");
+  }
+}
+
+// Records the access log line and the metrics for an exchange however it ends, including when
+// the handler is unwound because the client went away.
+struct Finisher {
+  Exchange& ex;
+  ops::AccessLog& log;
+  ops::Metrics& metrics;
+  ~Finisher() {
+    auto& r = ex.record;
+    if (r.status == 0 || (ex.writer.client_gone() && !ex.writer.started())) r.status = 499;
+    r.duration_ms = ex.elapsed_ms();
+    if (ex.first_token) {
+      r.ttft_ms = std::chrono::duration<double, std::milli>(*ex.first_token - ex.ctx.started).count();
+    }
+    if (ex.usage) {
+      r.prompt_tokens = ex.usage->prompt_tokens;
+      r.completion_tokens = ex.usage->completion_tokens;
+    }
+    r.key_name = ex.ctx.principal.key_name;
+    if (ex.chat) {
+      auto& series = metrics.model(r.model);
+      series.count_status(r.status);
+      series.latency.observe(r.duration_ms / 1000);
+      if (r.ttft_ms >= 0) series.ttft.observe(r.ttft_ms / 1000);
+      series.prompt_tokens.fetch_add(r.prompt_tokens, std::memory_order_relaxed);
+      series.completion_tokens.fetch_add(r.completion_tokens, std::memory_order_relaxed);
+    }
+    log.write(r);
+  }
+};
+
+struct InFlight {
+  std::atomic<int64_t>& n;
+  explicit InFlight(std::atomic<int64_t>& counter) : n(counter) { n.fetch_add(1, std::memory_order_relaxed); }
+  ~InFlight() { n.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+}  // namespace
+
+Gateway::Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& access_log)
+    : config_(std::move(config)),
+      access_log_(access_log),
+      metrics_(std::make_unique<ops::Metrics>(client_visible_names(*config_))),
+      auth_(std::make_unique<pipeline::AuthStage>(config_->keys)) {}
+
+Gateway::~Gateway() = default;
+
+void Gateway::start() {
+  std::unordered_map<std::string, providers::Provider*> by_name;
+  for (const auto& m : config_->models) {
+    auto p = make_provider(m, config_->limits);
+    by_name[m.name] = p.get();
+    providers_[m.name] = std::move(p);
+  }
+  chain_.add(std::make_unique<pipeline::RouteStage>(*config_, std::move(by_name)));
+}
+
+void Gateway::attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections) {
+  draining_ = std::move(draining);
+  open_connections_ = std::move(open_connections);
+}
+
+std::vector<std::pair<std::string, std::string>> Gateway::unhealthy_targets() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& m : config_->models) {
+    auto h = providers_.at(m.name)->health();
+    if (!h.healthy) out.emplace_back(m.name, h.reason);
+  }
+  return out;
+}
+
+http::Response Gateway::protocol_error(int status, std::string_view message, std::string_view) {
+  Error e{status, "invalid_request_error", std::string(message), {}, {}, {}};
+  if (status == 413) e = Error::too_large(std::string(message));
+  http::Response res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = api::openai::format_error(e);
+  return res;
+}
+
+http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWriter& writer) {
+  Exchange ex{request, writer, {}, {}, {}, {}};
+  ex.ctx.http = &request;
+  ex.ctx.request_id = request_id_for(request["x-request-id"]);
+  ex.record.request_id = ex.ctx.request_id;
+  ex.record.method = std::string(request.method_string());
+  auto target = request.target();
+  ex.record.path = std::string(target.substr(0, target.find('?')));
+  InFlight in_flight(metrics_->in_flight());
+  Finisher finisher{ex, access_log_, *metrics_};
+  co_await dispatch(ex);
+}
+
+http::awaitable<void> Gateway::dispatch(Exchange& ex) {
+  const auto& path = ex.record.path;
+  const auto method = ex.request.method();
+  auto only = [&](bhttp::verb v) { return method == v; };
+  if (path == "/v1/chat/completions" || path == "/v1/completions") {
+    if (method != bhttp::verb::post) {
+      co_await ex.send_error({405, "invalid_request_error", "Use POST for " + path + ".", {}, "method_not_allowed", {}});
+      co_return;
+    }
+    co_await serve_chat(ex, path == "/v1/completions" ? core::ChatRequest::Kind::completion
+                                                      : core::ChatRequest::Kind::chat);
+  } else if (path == "/healthz" && only(bhttp::verb::get)) {
+    co_await ex.send_json(200, R"({"status":"ok"})");
+  } else if (path == "/readyz" && only(bhttp::verb::get)) {
+    co_await serve_readyz(ex);
+  } else if (path == "/metrics" && only(bhttp::verb::get)) {
+    co_await ex.send_text(200, metrics_->render(open_connections_()), "text/plain; version=0.0.4");
+  } else if (path == "/v1/models" && only(bhttp::verb::get)) {
+    co_await serve_models(ex);
+  } else if (path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/models") {
+    co_await ex.send_error({405, "invalid_request_error", "Use GET for " + path + ".", {}, "method_not_allowed", {}});
+  } else {
+    co_await ex.send_error(Error::not_found("Unknown endpoint: " + std::string(ex.request.method_string()) + " " + path));
+  }
+}
+
+http::awaitable<void> Gateway::serve_readyz(Exchange& ex) {
+  boost::json::object targets;
+  bool any_healthy = false;
+  for (const auto& m : config_->models) {
+    auto h = providers_.at(m.name)->health();
+    any_healthy = any_healthy || h.healthy;
+    targets[m.name] = h.healthy ? boost::json::value("healthy") : boost::json::value("unhealthy: " + h.reason);
+  }
+  bool draining = draining_();
+  bool ready = !draining && any_healthy;
+  boost::json::object body{{"status", std::string(draining ? "draining" : ready ? "ready" : "no healthy target")},
+                           {"targets", std::move(targets)}};
+  co_await ex.send_json(ready ? 200 : 503, boost::json::serialize(body));
+}
+
+http::awaitable<void> Gateway::serve_models(Exchange& ex) {
+  if (auto v = auth_->on_request(ex.ctx); !v) {
+    co_await ex.send_error(v.error());
+    co_return;
+  }
+  boost::json::array data;
+  auto add = [&](const std::string& name, const char* owner) {
+    if (!ex.ctx.principal.may_use(name)) return;
+    boost::json::object entry;
+    entry["id"] = name;
+    entry["object"] = "model";
+    entry["created"] = 0;
+    entry["owned_by"] = owner;
+    data.push_back(std::move(entry));
+  };
+  for (const auto& m : config_->models) add(m.name, config::to_string(m.provider));
+  for (const auto& r : config_->routes) add(r.name, "switchyard-route");
+  boost::json::object list;
+  list["object"] = "list";
+  list["data"] = std::move(data);
+  co_await ex.send_json(200, boost::json::serialize(list));
+}
+
+}  // namespace sy::api

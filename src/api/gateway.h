@@ -1,0 +1,55 @@
+#pragma once
+// The application behind the HTTP server: endpoints, the admission chain, and the call to the
+// chosen target, with metrics and an access log line for every request.
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "http/response_writer.h"
+#include "ops/access_log.h"
+#include "ops/metrics.h"
+#include "pipeline/auth_stage.h"
+#include "pipeline/chain.h"
+#include "providers/provider.h"
+
+namespace sy::api {
+
+struct Exchange;
+
+class Gateway final : public http::Handler {
+ public:
+  Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& access_log);
+  ~Gateway() override;
+
+  // Creates the providers. A target that cannot start is kept, unhealthy, with its reason.
+  void start();
+  // Lets /readyz and the metrics see the server's state.
+  void attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections);
+
+  http::awaitable<void> handle(http::Request& request, http::ResponseWriter& writer) override;
+  http::Response protocol_error(int status, std::string_view message, std::string_view target) override;
+
+  // For the start-up log: name -> reason, for each target that is not healthy.
+  std::vector<std::pair<std::string, std::string>> unhealthy_targets() const;
+  ops::Metrics& metrics() { return *metrics_; }
+
+ private:
+  http::awaitable<void> dispatch(Exchange& ex);
+  http::awaitable<void> serve_chat(Exchange& ex, core::ChatRequest::Kind kind);
+  http::awaitable<void> serve_models(Exchange& ex);
+  http::awaitable<void> serve_readyz(Exchange& ex);
+  http::awaitable<void> relay_stream(Exchange& ex);
+  http::awaitable<void> relay_whole(Exchange& ex);
+
+  std::shared_ptr<const config::Config> config_;
+  ops::AccessLog& access_log_;
+  std::unique_ptr<ops::Metrics> metrics_;
+  std::unique_ptr<pipeline::AuthStage> auth_;
+  pipeline::Chain chain_;
+  std::unordered_map<std::string, std::unique_ptr<providers::Provider>> providers_;
+  std::function<bool()> draining_ = [] { return false; };
+  std::function<size_t()> open_connections_ = [] { return size_t{0}; };
+};
+
+}  // namespace sy::api

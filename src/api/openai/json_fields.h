@@ -1,0 +1,45 @@
+#pragma once
+// Small typed accessors over boost::json used by the OpenAI translators.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+namespace sy::api::openai {
+
+namespace json = boost::json;
+
+inline const json::value* field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it == o.end() ? nullptr : &it->value();
+}
+inline std::string string_or(const json::object& o, std::string_view key, std::string fallback = {}) {
+  auto* v = field(o, key);
+  return v && v->is_string() ? std::string(v->get_string()) : fallback;
+}
+inline std::optional<int64_t> integer_of(const json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v.get_uint64());
+  if (v.is_double() && v.get_double() == static_cast<double>(static_cast<int64_t>(v.get_double()))) {
+    return static_cast<int64_t>(v.get_double());
+  }
+  return std::nullopt;
+}
+inline std::optional<double> number_of(const json::value& v) {
+  if (v.is_double()) return v.get_double();
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return std::nullopt;
+}
+inline int64_t int_or(const json::object& o, std::string_view key, int64_t fallback = 0) {
+  auto* v = field(o, key);
+  if (!v) return fallback;
+  return integer_of(*v).value_or(fallback);
+}
+inline void put_string_or_null(json::object& o, std::string_view key, const std::string& s) {
+  if (s.empty()) o[key] = nullptr;
+  else o[key] = s;
+}
+
+}  // namespace sy::api::openai

@@ -1,0 +1,21 @@
+#include "api/request_id.h"
+
+#include <random>
+
+namespace sy::api {
+
+std::string request_id_for(std::string_view from_client) {
+  bool sane = !from_client.empty() && from_client.size() <= 128;
+  for (char c : from_client) sane = sane && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (sane) return std::string(from_client);
+  thread_local std::mt19937_64 rng{std::random_device{}() ^ (std::random_device{}() << 32)};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "req_";
+  for (int word = 0; word < 2; ++word) {
+    uint64_t v = rng();
+    for (int i = 0; i < 16; ++i, v >>= 4) id += kHex[v & 0xf];
+  }
+  return id;
+}
+
+}  // namespace sy::api

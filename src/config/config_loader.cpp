@@ -1,0 +1,261 @@
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <boost/url/parse.hpp>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+
+namespace sy::config {
+
+const char* to_string(ProviderKind kind) {
+  switch (kind) {
+    case ProviderKind::local: return "local";
+    case ProviderKind::openai_compat: return "openai_compat";
+    case ProviderKind::openai: return "openai";
+    case ProviderKind::azure: return "azure";
+    case ProviderKind::anthropic: return "anthropic";
+    case ProviderKind::gemini: return "gemini";
+    case ProviderKind::bedrock: return "bedrock";
+  }
+  return "?";
+}
+
+bool is_cloud(ProviderKind kind) { return kind != ProviderKind::local; }
+
+const ModelConfig* Config::find_model(std::string_view name) const {
+  for (const auto& m : models) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+namespace {
+
+ProviderKind parse_provider(YamlMap& map) {
+  auto text = map.required_string("provider");
+  for (auto k : {ProviderKind::local, ProviderKind::openai_compat, ProviderKind::openai, ProviderKind::azure,
+                 ProviderKind::anthropic, ProviderKind::gemini, ProviderKind::bedrock}) {
+    if (text == to_string(k)) return k;
+  }
+  map.fail("provider", "must be one of local, openai_compat, openai, azure, anthropic, gemini, bedrock; got '" +
+                           text + "'");
+}
+
+void check_url(YamlMap& map, const std::string& key, const std::string& url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty()) {
+    map.fail(key, "must be an http:// or https:// URL, got '" + url + "'");
+  }
+}
+
+ModelConfig parse_model(const YAML::Node& node, const std::string& path, const std::string& file, Config& cfg) {
+  YamlMap map(node, path, file);
+  ModelConfig m;
+  m.line = map.line();
+  m.name = map.required_string("name");
+  m.provider = parse_provider(map);
+  m.upstream_model = map.string("model", m.name);
+  m.timeouts.connect = map.duration("connect_timeout", m.timeouts.connect);
+  m.timeouts.first_byte = map.duration("first_byte_timeout", m.timeouts.first_byte);
+  m.timeouts.total = map.duration("timeout", m.timeouts.total);
+  if (m.provider == ProviderKind::local) {
+    m.path = map.required_string("path");
+    m.slots = static_cast<int>(map.integer("slots", 1, 1, 256));
+    for (const char* k : {"context", "threads", "batch", "template"}) map.accept(k);
+    cfg.not_yet_active.push_back(path + " (" + m.name + "): provider 'local' — the local engine has not landed; "
+                                 "this target is unhealthy until it does");
+  } else {
+    m.api_key = map.string("api_key");
+    m.ca_file = map.string("ca_file");
+    if (auto h = map.node("headers"); h && !h.IsNull()) {
+      YamlMap headers(h, path + ".headers", file);
+      for (auto it = h.begin(); it != h.end(); ++it) {
+        auto name = it->first.as<std::string>();
+        m.headers[name] = headers.string(name);
+      }
+    }
+    switch (m.provider) {
+      case ProviderKind::openai:
+        m.base_url = map.string("base_url", "https://api.openai.com/v1");
+        break;
+      case ProviderKind::azure:
+        m.base_url = map.required_string("base_url");
+        m.api_version = map.string("api_version", "2024-10-21");
+        m.deployment = map.string("deployment", m.upstream_model);
+        break;
+      case ProviderKind::openai_compat:
+        m.base_url = map.required_string("base_url");
+        break;
+      default:
+        m.base_url = map.string("base_url");
+        for (const char* k : {"region", "access_key_id", "secret_access_key", "session_token", "anthropic_version"}) {
+          map.accept(k);
+        }
+        cfg.not_yet_active.push_back(path + " (" + m.name + "): provider '" + to_string(m.provider) +
+                                     "' has not landed; this target is unhealthy until it does");
+    }
+    if (!m.base_url.empty()) check_url(map, "base_url", m.base_url);
+  }
+  map.reject_unknown();
+  return m;
+}
+
+ApiKey parse_key(const YAML::Node& node, const std::string& path, const std::string& file) {
+  YamlMap map(node, path, file);
+  ApiKey k;
+  k.name = map.required_string("name");
+  k.key = map.required_string("key");
+  k.team = map.string("team");
+  k.models = map.string_list("models", {"*"});
+  for (const char* feature : {"rpm", "tpm", "budget"}) map.accept(feature);
+  map.reject_unknown();
+  return k;
+}
+
+RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file, Config& cfg) {
+  YamlMap map(node, path, file);
+  RouteConfig r;
+  r.line = map.line();
+  r.name = map.required_string("name");
+  r.local = map.string_list("local");
+  r.cloud = map.string_list("cloud");
+  map.accept("rules");
+  map.accept("faq");
+  map.reject_unknown();
+  cfg.not_yet_active.push_back(path + " (" + r.name + "): routes have not landed; '" + r.name +
+                               "' is listed but answers 503 until the router does");
+  return r;
+}
+
+void parse_listen(YamlMap& map, Config& cfg) {
+  auto listen = map.string("listen", "127.0.0.1:8080");
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) map.fail("listen", "must be HOST:PORT, got '" + listen + "'");
+  cfg.listen_host = listen.substr(0, colon);
+  if (cfg.listen_host.size() > 2 && cfg.listen_host.front() == '[') {
+    cfg.listen_host = cfg.listen_host.substr(1, cfg.listen_host.size() - 2);
+  }
+  int port = -1;
+  try { port = std::stoi(listen.substr(colon + 1)); } catch (...) {}
+  if (port < 0 || port > 65535) map.fail("listen", "has an invalid port in '" + listen + "'");
+  cfg.listen_port = static_cast<uint16_t>(port);
+}
+
+template <class T, class Parse>
+std::vector<T> parse_list(YamlMap& root, const std::string& key, const std::string& file, Parse parse) {
+  std::vector<T> out;
+  auto node = root.node(key);
+  if (!node || node.IsNull()) return out;
+  if (!node.IsSequence()) root.fail(key, "must be a list");
+  for (size_t i = 0; i < node.size(); ++i) out.push_back(parse(node[i], key + "[" + std::to_string(i) + "]", file));
+  return out;
+}
+
+void validate(Config& cfg, const std::string& file) {
+  std::set<std::string> names;
+  for (const auto& m : cfg.models) {
+    if (!names.insert(m.name).second) {
+      throw ConfigError(file + ":" + std::to_string(m.line) + ": model name '" + m.name + "' is declared twice");
+    }
+  }
+  for (const auto& r : cfg.routes) {
+    if (!names.insert(r.name).second) {
+      throw ConfigError(file + ":" + std::to_string(r.line) + ": route '" + r.name + "' clashes with a model name");
+    }
+    for (const auto* list : {&r.local, &r.cloud}) {
+      for (const auto& target : *list) {
+        if (!cfg.find_model(target)) {
+          throw ConfigError(file + ":" + std::to_string(r.line) + ": route '" + r.name + "' names model '" + target +
+                            "', which is not declared under 'models'");
+        }
+      }
+    }
+  }
+  std::set<std::string> keys;
+  for (const auto& k : cfg.keys) {
+    if (!keys.insert(k.key).second) throw ConfigError(file + ": key '" + k.name + "' reuses another key's secret");
+  }
+}
+
+std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& file) {
+  auto cfg = std::make_shared<Config>();
+  cfg->file = file;
+  if (!doc || doc.IsNull()) throw ConfigError(file + ": the config is empty");
+  YamlMap root(doc, "", file);
+  parse_listen(root, *cfg);
+  cfg->threads = static_cast<int>(root.integer("threads", 0, 0, 64));
+  cfg->drain_timeout = root.duration("drain_timeout", cfg->drain_timeout);
+  if (auto log = root.node("log"); log && !log.IsNull()) {
+    YamlMap map(log, "log", file);
+    cfg->access_log = map.string("access", cfg->access_log);
+    map.accept("level");
+    map.reject_unknown();
+  }
+  if (auto limits = root.node("limits"); limits && !limits.IsNull()) {
+    YamlMap map(limits, "limits", file);
+    auto& l = cfg->limits;
+    l.max_body_bytes = map.bytes("max_body", l.max_body_bytes);
+    l.max_header_bytes = static_cast<uint32_t>(std::min<uint64_t>(map.bytes("max_header", l.max_header_bytes), 1u << 20));
+    l.header_timeout = map.duration("header_timeout", l.header_timeout);
+    l.body_timeout = map.duration("body_timeout", l.body_timeout);
+    l.idle_timeout = map.duration("idle_timeout", l.idle_timeout);
+    l.max_upstream_body_bytes = map.bytes("max_upstream_body", l.max_upstream_body_bytes);
+    map.reject_unknown();
+  }
+  cfg->store = root.string("store");
+  if (!cfg->store.empty()) cfg->not_yet_active.push_back("store: the store has not landed; nothing is persisted yet");
+  cfg->keys = parse_list<ApiKey>(root, "keys", file, parse_key);
+  cfg->models = parse_list<ModelConfig>(root, "models", file, [&](const YAML::Node& n, const std::string& p,
+                                                                    const std::string& f) {
+    return parse_model(n, p, f, *cfg);
+  });
+  cfg->routes = parse_list<RouteConfig>(root, "routes", file, [&](const YAML::Node& n, const std::string& p,
+                                                                    const std::string& f) {
+    return parse_route(n, p, f, *cfg);
+  });
+  if (auto privacy = root.node("privacy"); privacy && !privacy.IsNull()) {
+    YamlMap map(privacy, "privacy", file);
+    cfg->on_sensitive = map.string("on_sensitive", cfg->on_sensitive);
+    if (cfg->on_sensitive != "local_only" && cfg->on_sensitive != "redact" && cfg->on_sensitive != "block") {
+      map.fail("on_sensitive", "must be local_only, redact or block");
+    }
+    map.accept("dictionaries");
+    map.reject_unknown();
+    cfg->not_yet_active.push_back("privacy: the privacy scanner has not landed; no request is scanned yet");
+  }
+  if (auto audit = root.node("audit"); audit && !audit.IsNull()) {
+    YamlMap map(audit, "audit", file);
+    cfg->audit_durable = map.boolean("durable", cfg->audit_durable);
+    map.accept("log_text");
+    map.reject_unknown();
+    cfg->not_yet_active.push_back("audit: the audit trail has not landed; no record is written yet");
+  }
+  root.reject_unknown();
+  validate(*cfg, file);
+  return cfg;
+}
+
+}  // namespace
+
+core::Result<std::shared_ptr<const Config>> load_string(const std::string& yaml, const std::string& file_name) {
+  try {
+    return parse(YAML::Load(yaml), file_name);
+  } catch (const ConfigError& e) {
+    return core::Error::invalid_request(e.what());
+  } catch (const YAML::Exception& e) {
+    return core::Error::invalid_request(file_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+core::Result<std::shared_ptr<const Config>> load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::Error::invalid_request("cannot read config file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_string(ss.str(), path);
+}
+
+}  // namespace sy::config

@@ -1,0 +1,32 @@
+#pragma once
+// The one error type of the request path. Every failure a client can see is one of these: an HTTP
+// status, an API error type, a message safe to show (never a secret, never a sensitive value), and
+// the optional OpenAI `param`/`code`. Each ingress format maps it to its own error JSON.
+#include <optional>
+#include <string>
+
+namespace sy::core {
+
+struct Error {
+  int status = 500;
+  std::string type;     // OpenAI-style: invalid_request_error, authentication_error, ...
+  std::string message;
+  std::string param;    // empty = null
+  std::string code;     // empty = null
+  std::optional<int> retry_after_s;  // sent as Retry-After when set
+  int upstream_status = 0;           // the upstream's HTTP status this error came from, if any
+
+  static Error invalid_request(std::string message, std::string param = {});
+  static Error authentication(std::string message);
+  static Error permission(std::string message);
+  static Error model_not_found(const std::string& model);
+  static Error not_found(std::string message);
+  static Error too_large(std::string message);
+  static Error rate_limited(std::string message, std::optional<int> retry_after_s);
+  static Error upstream(std::string message);
+  static Error upstream_timeout(std::string message);
+  static Error unavailable(std::string message);
+  static Error internal(std::string message);
+};
+
+}  // namespace sy::core

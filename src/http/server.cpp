@@ -1,0 +1,66 @@
+#include "http/server.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include "http/worker.h"
+
+namespace sy::http {
+
+Server::Server(ServerOptions options, Handler& handler) : options_(std::move(options)), handler_(handler) {
+  if (options_.threads < 1) options_.threads = 1;
+}
+
+Server::~Server() {
+  stop_now();
+  join();
+}
+
+core::Status Server::listen() {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(options_.host, ec);
+  if (ec) return core::Error::invalid_request("listen address '" + options_.host + "' is not an IP address");
+  uint16_t port = options_.port;
+  for (int i = 0; i < options_.threads; ++i) {
+    auto worker = std::make_unique<Worker>(*this);
+    if (auto s = worker->bind({address, port}); !s) return s;
+    port = worker->local_port();  // port 0: the others join the port the first one got
+    workers_.push_back(std::move(worker));
+  }
+  port_ = port;
+  return core::Ok{};
+}
+
+void Server::start(std::function<void()> on_stopped) {
+  on_stopped_ = std::move(on_stopped);
+  live_workers_ = static_cast<int>(workers_.size());
+  for (auto& w : workers_) {
+    threads_.emplace_back([this, worker = w.get()] {
+      worker->run();
+      if (live_workers_.fetch_sub(1) == 1 && on_stopped_) on_stopped_();
+    });
+  }
+}
+
+void Server::drain() {
+  if (draining_.exchange(true)) return;
+  for (auto& w : workers_) w->drain();
+}
+
+void Server::stop_now() {
+  for (auto& w : workers_) w->stop();
+}
+
+void Server::join() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+size_t Server::open_connections() const {
+  size_t n = 0;
+  for (const auto& w : workers_) n += w->open_connections();
+  return n;
+}
+
+}  // namespace sy::http

@@ -1,0 +1,64 @@
+#pragma once
+// The HTTP/1.1 front door: one io_context per I/O thread, each with its own SO_REUSEPORT acceptor,
+// so a connection lives on one thread and nothing on the request path takes a lock for it.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "http/response_writer.h"
+
+namespace sy::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;            // 0 = any free port; port() tells which after listen()
+  int threads = 1;
+  uint64_t max_body_bytes = 16ull << 20;
+  uint32_t max_header_bytes = 16u << 10;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{75'000};
+  std::chrono::milliseconds write_timeout{60'000};
+};
+
+class Worker;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler& handler);
+  ~Server();
+
+  core::Status listen();
+  uint16_t port() const { return port_; }
+
+  // Starts the I/O threads. on_stopped runs (on an I/O thread) once every worker has finished.
+  void start(std::function<void()> on_stopped);
+  // Stop accepting; idle keep-alive connections close; in-flight requests and streams finish.
+  void drain();
+  // Stop at once (the drain deadline passed).
+  void stop_now();
+  void join();
+
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+  const ServerOptions& options() const { return options_; }
+  Handler& handler() { return handler_; }
+  size_t open_connections() const;
+
+ private:
+  friend class Worker;
+  ServerOptions options_;
+  Handler& handler_;
+  uint16_t port_ = 0;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> live_workers_{0};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::function<void()> on_stopped_;
+};
+
+}  // namespace sy::http

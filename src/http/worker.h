@@ -1,0 +1,40 @@
+#pragma once
+// One I/O thread: its io_context, its acceptor, and the connections it owns.
+#include <unordered_set>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/server.h"
+
+namespace sy::http {
+
+class Session;
+
+class Worker {
+ public:
+  explicit Worker(Server& server);
+
+  core::Status bind(const net::ip::tcp::endpoint& endpoint);
+  uint16_t local_port() const;
+  void run();                  // on this worker's thread, until drained or stopped
+  void drain();                // thread-safe: posts to the worker
+  void stop() { ioc_.stop(); }
+
+  // Used by sessions, on this worker's thread.
+  void attach(Session* s) { sessions_.insert(s); }
+  void detach(Session* s) { sessions_.erase(s); }
+  Server& server() { return server_; }
+  size_t open_connections() const { return open_.load(std::memory_order_relaxed); }
+
+ private:
+  awaitable<void> accept_loop();
+
+  Server& server_;
+  net::io_context ioc_{1};
+  net::ip::tcp::acceptor acceptor_;
+  std::unordered_set<Session*> sessions_;
+  std::atomic<size_t> open_{0};
+  friend class Session;
+};
+
+}  // namespace sy::http

@@ -1,0 +1,49 @@
+#pragma once
+// One JSON line per request, written by a background thread so the request path only appends
+// to a buffer. Lines carry ids, names, sizes and timings; never keys, prompts or answers.
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sy::ops {
+
+struct AccessRecord {
+  std::string request_id;
+  std::string method;
+  std::string path;
+  int status = 0;
+  std::string model;
+  std::string route;      // the target that answered
+  std::string key_name;
+  bool stream = false;
+  double duration_ms = 0;
+  double ttft_ms = -1;    // < 0 = not applicable
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  std::string error_type;
+};
+
+class AccessLog {
+ public:
+  // "stdout", "stderr", "off", or a file path (appended to).
+  explicit AccessLog(const std::string& destination);
+  ~AccessLog();
+  void write(const AccessRecord& r);
+  void flush();
+
+ private:
+  void run();
+  std::FILE* out_ = nullptr;
+  bool owns_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+std::string to_json_line(const AccessRecord& r);
+
+}  // namespace sy::ops

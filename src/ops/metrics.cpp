@@ -1,0 +1,111 @@
+#include "ops/metrics.h"
+
+#include <cstdio>
+
+namespace sy::ops {
+
+void Histogram::observe(double seconds) {
+  size_t i = 0;
+  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Histogram::render(std::string& out, const std::string& name, const std::string& labels) const {
+  uint64_t cumulative = 0;
+  char line[256];
+  for (size_t i = 0; i <= kBounds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    if (i < kBounds.size()) {
+      std::snprintf(line, sizeof line, "%s_bucket{%s,le=\"%g\"} %llu\n", name.c_str(), labels.c_str(), kBounds[i],
+                    static_cast<unsigned long long>(cumulative));
+    } else {
+      std::snprintf(line, sizeof line, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name.c_str(), labels.c_str(),
+                    static_cast<unsigned long long>(cumulative));
+    }
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%s_sum{%s} %.6f\n%s_count{%s} %llu\n", name.c_str(), labels.c_str(),
+                sum_micros_.load(std::memory_order_relaxed) / 1e6, name.c_str(), labels.c_str(),
+                static_cast<unsigned long long>(count_.load(std::memory_order_relaxed)));
+  out += line;
+}
+
+void ModelSeries::count_status(int status) {
+  size_t i = 0;
+  while (i + 1 < kStatuses.size() && kStatuses[i] != status) ++i;
+  requests[i].fetch_add(1, std::memory_order_relaxed);
+}
+
+Metrics::Metrics(const std::vector<std::string>& models) {
+  models_[""] = std::make_unique<ModelSeries>();
+  for (const auto& m : models) models_[m] = std::make_unique<ModelSeries>();
+}
+
+ModelSeries& Metrics::model(const std::string& name) {
+  auto it = models_.find(name);
+  return it == models_.end() ? *models_.at("") : *it->second;
+}
+
+namespace {
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+void sample(std::string& out, const char* name, const std::string& labels, uint64_t v) {
+  out += name;
+  out += '{';
+  out += labels;
+  out += "} ";
+  out += std::to_string(v);
+  out += '\n';
+}
+}  // namespace
+
+std::string Metrics::render(size_t open_connections) const {
+  std::string out;
+  out.reserve(16384);
+  header(out, "switchyard_requests_total", "counter", "Requests answered, by model and HTTP status.");
+  for (const auto& [name, s] : models_) {
+    for (size_t i = 0; i < ModelSeries::kStatuses.size(); ++i) {
+      auto v = s->requests[i].load(std::memory_order_relaxed);
+      if (v == 0) continue;
+      auto code = ModelSeries::kStatuses[i] == 0 ? std::string("other") : std::to_string(ModelSeries::kStatuses[i]);
+      sample(out, "switchyard_requests_total", "model=\"" + name + "\",status=\"" + code + "\"", v);
+    }
+  }
+  header(out, "switchyard_request_duration_seconds", "histogram", "Time from request to the end of the answer.");
+  for (const auto& [name, s] : models_) s->latency.render(out, "switchyard_request_duration_seconds", "model=\"" + name + "\"");
+  header(out, "switchyard_time_to_first_token_seconds", "histogram",
+         "Time from request to the first streamed token (whole answer when not streaming).");
+  for (const auto& [name, s] : models_) {
+    s->ttft.render(out, "switchyard_time_to_first_token_seconds", "model=\"" + name + "\"");
+  }
+  header(out, "switchyard_upstream_errors_total", "counter", "Failed upstream calls, by model and kind.");
+  for (const auto& [name, s] : models_) {
+    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"timeout\"", s->upstream_errors_timeout);
+    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"status\"", s->upstream_errors_status);
+    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"transport\"",
+           s->upstream_errors_transport);
+  }
+  header(out, "switchyard_tokens_total", "counter", "Tokens reported by targets, by model and direction.");
+  for (const auto& [name, s] : models_) {
+    sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"prompt\"", s->prompt_tokens);
+    sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"completion\"", s->completion_tokens);
+  }
+  header(out, "switchyard_requests_in_flight", "gauge", "Requests being answered now.");
+  out += "switchyard_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
+  header(out, "switchyard_open_connections", "gauge", "Client connections open now.");
+  out += "switchyard_open_connections " + std::to_string(open_connections) + "\n";
+  return out;
+}
+
+}  // namespace sy::ops

@@ -1,0 +1,55 @@
+#pragma once
+// Prometheus metrics of the request path. Series for every configured model are made at start,
+// so recording is a few relaxed atomic adds and never takes a lock.
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sy::ops {
+
+class Histogram {
+ public:
+  static constexpr std::array<double, 16> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                     0.25,   0.5,   1,      2.5,   5,    10,    30,    60};
+  void observe(double seconds);
+  void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+struct ModelSeries {
+  static constexpr std::array<int, 16> kStatuses = {200, 400, 401, 403, 404, 405, 408, 413,
+                                                    429, 431, 499, 500, 502, 503, 504, 0};
+  std::array<std::atomic<uint64_t>, kStatuses.size()> requests{};  // last = any other status
+  Histogram latency;
+  Histogram ttft;
+  std::atomic<uint64_t> upstream_errors_timeout{0};
+  std::atomic<uint64_t> upstream_errors_status{0};
+  std::atomic<uint64_t> upstream_errors_transport{0};
+  std::atomic<uint64_t> prompt_tokens{0};
+  std::atomic<uint64_t> completion_tokens{0};
+
+  void count_status(int status);
+};
+
+class Metrics {
+ public:
+  // `models` are every name a client may send; anything else is counted under "".
+  explicit Metrics(const std::vector<std::string>& models);
+
+  ModelSeries& model(const std::string& name);
+  std::atomic<int64_t>& in_flight() { return in_flight_; }
+  std::string render(size_t open_connections) const;
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<ModelSeries>> models_;
+  std::atomic<int64_t> in_flight_{0};
+};
+
+}  // namespace sy::ops

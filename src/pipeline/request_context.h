@@ -1,0 +1,28 @@
+#pragma once
+// Everything the stages learn about one request as it moves along the chain.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "core/chat.h"
+#include "core/principal.h"
+#include "http/types.h"
+
+namespace sy::providers { class Provider; }
+
+namespace sy::pipeline {
+
+struct RequestContext {
+  const http::Request* http = nullptr;
+  std::string request_id;
+  core::Principal principal;
+  core::ChatRequest chat;
+  // Set by the route stage.
+  const config::ModelConfig* target = nullptr;
+  providers::Provider* provider = nullptr;
+  std::string privacy = "any";   // local_only | any, as x-switchyard-privacy says
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+}  // namespace sy::pipeline

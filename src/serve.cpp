@@ -1,0 +1,109 @@
+#include "serve.h"
+
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/gateway.h"
+#include "config/config.h"
+#include "http/server.h"
+
+namespace sy {
+
+namespace {
+
+std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
+  auto cfg = config::load_file(file);
+  if (!cfg) {
+    spdlog::error("config: {}", cfg.error().message);
+    return nullptr;
+  }
+  return *cfg;
+}
+
+http::ServerOptions server_options(const config::Config& c) {
+  http::ServerOptions o;
+  o.host = c.listen_host;
+  o.port = c.listen_port;
+  o.threads = c.threads > 0 ? c.threads : static_cast<int>(std::min(4u, std::max(1u, std::thread::hardware_concurrency())));
+  o.max_body_bytes = c.limits.max_body_bytes;
+  o.max_header_bytes = c.limits.max_header_bytes;
+  o.header_timeout = c.limits.header_timeout;
+  o.body_timeout = c.limits.body_timeout;
+  o.idle_timeout = c.limits.idle_timeout;
+  return o;
+}
+
+void report_start(const config::Config& cfg, const api::Gateway& gateway) {
+  if (cfg.keys.empty()) {
+    spdlog::warn("no API keys configured: the server is open to anyone who can reach {}:{}", cfg.listen_host,
+                 cfg.listen_port);
+  }
+  for (const auto& note : cfg.not_yet_active) spdlog::warn("not yet active: {}", note);
+  for (const auto& [name, reason] : gateway.unhealthy_targets()) spdlog::warn("target '{}' is unhealthy: {}", name, reason);
+}
+
+}  // namespace
+
+int check_config(const std::string& file) {
+  auto cfg = load_or_report(file);
+  if (!cfg) return 2;
+  for (const auto& note : cfg->not_yet_active) spdlog::warn("not yet active: {}", note);
+  spdlog::info("{}: ok ({} models, {} routes, {} keys)", file, cfg->models.size(), cfg->routes.size(), cfg->keys.size());
+  return 0;
+}
+
+int run_serve(const ServeOptions& options) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  auto cfg = load_or_report(options.config_file);
+  if (!cfg) return 2;
+
+  ops::AccessLog access_log(cfg->access_log);
+  api::Gateway gateway(cfg, access_log);
+  gateway.start();
+  http::Server server(server_options(*cfg), gateway);
+  gateway.attach_server_state([&server] { return server.draining(); }, [&server] { return server.open_connections(); });
+  if (auto s = server.listen(); !s) {
+    spdlog::error("{}", s.error().message);
+    return 1;
+  }
+  report_start(*cfg, gateway);
+
+  boost::asio::io_context main_ioc;
+  auto guard = boost::asio::make_work_guard(main_ioc);
+  boost::asio::signal_set signals(main_ioc, SIGTERM, SIGINT);
+  boost::asio::steady_timer deadline(main_ioc);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: draining (up to {} ms for {} open connections)", sig, cfg->drain_timeout.count(),
+                 server.open_connections());
+    server.drain();
+    deadline.expires_after(cfg->drain_timeout);
+    deadline.async_wait([&](boost::system::error_code tec) {
+      if (tec) return;
+      spdlog::warn("drain deadline passed with {} connections open; stopping", server.open_connections());
+      server.stop_now();
+    });
+  });
+  server.start([&main_ioc] { boost::asio::post(main_ioc, [&main_ioc] { main_ioc.stop(); }); });
+  spdlog::info("switchyard listening on http://{}:{} ({} models)", cfg->listen_host, server.port(), cfg->models.size());
+  if (!options.ready_file.empty()) {
+    // Written whole and renamed, so a reader never sees half an address.
+    auto tmp = options.ready_file + ".tmp";
+    std::ofstream(tmp) << cfg->listen_host << ":" << server.port() << "\n";
+    std::rename(tmp.c_str(), options.ready_file.c_str());
+  }
+  main_ioc.run();
+  server.join();
+  access_log.flush();
+  spdlog::info("drained; bye");
+  return 0;
+}
+
+}  // namespace sy
