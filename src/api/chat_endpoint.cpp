@@ -30,7 +30,11 @@ class OpenAIStreamSink final : public providers::ChunkSink {
       : ex_(ex), kind_(kind), include_usage_(include_usage) {}
 
   http::awaitable<bool> on_chunk(core::ChatChunk chunk) override {
-    if (!ex_.writer.started() && !co_await begin()) co_return false;
+    // (GCC 12 miscompiles co_await inside && and ?:, so each await is its own statement.)
+    if (!ex_.writer.started()) {
+      bool began = co_await begin();
+      if (!began) co_return false;
+    }
     if (chunk.usage) ex_.usage = chunk.usage;
     if (!ex_.first_token) {
       for (const auto& c : chunk.choices) {
@@ -41,7 +45,8 @@ class OpenAIStreamSink final : public providers::ChunkSink {
       if (chunk.choices.empty()) co_return true;  // the usage chunk the client did not ask for
       chunk.usage.reset();
     }
-    co_return co_await ex_.writer.write(http::sse_event(oa::format_chunk(chunk, kind_)));
+    auto event = http::sse_event(oa::format_chunk(chunk, kind_));
+    co_return co_await ex_.writer.write(event);
   }
 
   http::awaitable<bool> begin() {
@@ -62,10 +67,16 @@ class OpenAIStreamSink final : public providers::ChunkSink {
         co_return;
       }
       // Mid-stream: the head already said 200. A clean error event, as OpenAI's SDKs read it.
-      if (!co_await ex_.writer.write(http::sse_event(oa::format_error(outcome.error())))) co_return;
+      auto event = http::sse_event(oa::format_error(outcome.error()));
+      bool written = co_await ex_.writer.write(event);
+      if (!written) co_return;
     } else {
-      if (!ex_.writer.started() && !co_await begin()) co_return;
-      if (!co_await ex_.writer.write("data: [DONE]\n\n")) co_return;
+      if (!ex_.writer.started()) {
+        bool began = co_await begin();
+        if (!began) co_return;
+      }
+      bool written = co_await ex_.writer.write("data: [DONE]\n\n");
+      if (!written) co_return;
     }
     co_await ex_.writer.end_stream();
   }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -139,7 +140,9 @@ void parse_listen(YamlMap& map, Config& cfg) {
     cfg.listen_host = cfg.listen_host.substr(1, cfg.listen_host.size() - 2);
   }
   int port = -1;
-  try { port = std::stoi(listen.substr(colon + 1)); } catch (...) {}
+  auto digits = std::string_view(listen).substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || end != digits.data() + digits.size()) port = -1;
   if (port < 0 || port > 65535) map.fail("listen", "has an invalid port in '" + listen + "'");
   cfg.listen_port = static_cast<uint16_t>(port);
 }

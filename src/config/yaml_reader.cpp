@@ -1,7 +1,9 @@
 #include "config/yaml_reader.h"
 
 #include <cctype>
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "config/env_interpolate.h"
 
@@ -58,8 +60,36 @@ std::string YamlMap::string(const std::string& key, const std::string& fallback)
   return scalar(key, node_[key]);
 }
 
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
 std::string YamlMap::required_string(const std::string& key) {
-  if (!has(key)) fail(key, "is required");
+  if (!has(key)) {
+    // A missing required key is most often a typo of it: name the typo, it is the real error.
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      auto written = it->first.as<std::string>();
+      if (known_.count(written) == 0 && edit_distance(written, key) <= 2) {
+        std::string full = path_.empty() ? written : path_ + "." + written;
+        throw ConfigError(file_ + ":" + std::to_string(line_of(it->first)) + ": unknown key '" + full +
+                          "' (did you mean '" + key + "'?)");
+      }
+    }
+    fail(key, "is required");
+  }
   auto v = scalar(key, node_[key]);
   if (v.empty()) fail(key, "must not be empty");
   return v;
@@ -120,6 +150,7 @@ bool parse_bytes(const std::string& text, uint64_t& out) {
   else if (unit == "MB") mult = 1000'000;
   else if (unit == "GB") mult = 1000'000'000;
   else return false;
+  if (n > UINT64_MAX / mult) return false;
   out = n * mult;
   return true;
 }

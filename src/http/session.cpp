@@ -43,7 +43,8 @@ awaitable<void> Session::run() {
     // A new connection must send its request head promptly; a kept-alive one may idle longer.
     stream_.expires_after(first ? opt.header_timeout : opt.idle_timeout);
     first = false;
-    if (!co_await read_request(request)) break;
+    bool got_request = co_await read_request(request);
+    if (!got_request) break;
     idle_ = false;
     started_ = finished_ = gone_ = false;
     gone_hook_ = nullptr;

@@ -136,7 +136,8 @@ awaitable<std::tuple<boost::system::error_code, size_t>> read_piece(Stream& s, C
                                                                     char* buf, size_t size) {
   parser.get().body().data = buf;
   parser.get().body().size = size;
-  auto [ec, n] = co_await bhttp::async_read(s, c.buffer, parser, kNoThrow);
+  // read_some, not read: a read fills the whole buffer first, holding back a stream's events.
+  auto [ec, n] = co_await bhttp::async_read_some(s, c.buffer, parser, kNoThrow);
   if (ec == bhttp::error::need_buffer) ec = {};
   co_return std::tuple{ec, size - parser.get().body().size};
 }
@@ -191,8 +192,9 @@ awaitable<core::Result<std::unique_ptr<UpstreamCall>>> UpstreamCall::start(const
     }
     auto& conn = *impl->conn;
     conn.arm(std::min(clock::now() + d.first_byte, total_deadline));
-    auto ec = conn.tls ? co_await exchange_head(*conn.tls, conn, request, impl->parser)
-                       : co_await exchange_head(conn.plain, conn, request, impl->parser);
+    boost::system::error_code ec;
+    if (conn.tls) ec = co_await exchange_head(*conn.tls, conn, request, impl->parser);
+    else ec = co_await exchange_head(conn.plain, conn, request, impl->parser);
     if (!ec) {
       conn.arm(total_deadline);
       co_return std::unique_ptr<UpstreamCall>(new UpstreamCall(std::move(impl)));
@@ -219,18 +221,20 @@ std::string_view UpstreamCall::header(std::string_view name) const {
 bool UpstreamCall::done() const { return impl_->parser.is_done(); }
 
 awaitable<core::Result<std::string>> UpstreamCall::read_some() {
-  if (impl_->parser.is_done()) co_return std::string();
   auto& conn = *impl_->conn;
-  auto [ec, n] = conn.tls ? co_await read_piece(*conn.tls, conn, impl_->parser, impl_->piece.data(), impl_->piece.size())
-                          : co_await read_piece(conn.plain, conn, impl_->parser, impl_->piece.data(), impl_->piece.size());
-  if (ec) {
-    if (conn.cancelled) co_return Error::upstream("The request was cancelled.");
-    co_return transport_error(conn, *impl_->endpoint, "while sending its answer", ec);
+  // A read may consume only framing (a chunk header) and yield no body byte: go on until it does.
+  while (!impl_->parser.is_done()) {
+    std::tuple<boost::system::error_code, size_t> got;
+    if (conn.tls) got = co_await read_piece(*conn.tls, conn, impl_->parser, impl_->piece.data(), impl_->piece.size());
+    else got = co_await read_piece(conn.plain, conn, impl_->parser, impl_->piece.data(), impl_->piece.size());
+    auto [ec, n] = got;
+    if (ec) {
+      if (conn.cancelled) co_return Error::upstream("The request was cancelled.");
+      co_return transport_error(conn, *impl_->endpoint, "while sending its answer", ec);
+    }
+    if (n > 0) co_return std::string(impl_->piece.data(), n);
   }
-  if (n == 0 && !impl_->parser.is_done()) {
-    co_return Error::upstream("The upstream " + impl_->endpoint->host + " ended its answer early.");
-  }
-  co_return std::string(impl_->piece.data(), n);
+  co_return std::string();
 }
 
 awaitable<core::Result<std::string>> UpstreamCall::read_body(uint64_t limit) {

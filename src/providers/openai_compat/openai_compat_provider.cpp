@@ -102,7 +102,8 @@ http::awaitable<core::Status> OpenAICompatProvider::stream(const ChatRequest& re
     });
     // Chunks parsed from this piece go out before any error found later in the same piece.
     for (auto& chunk : ready) {
-      if (!co_await sink.on_chunk(std::move(chunk))) co_return Error::upstream("The client went away.");
+      bool delivered = co_await sink.on_chunk(std::move(chunk));
+      if (!delivered) co_return Error::upstream("The client went away.");
     }
     if (failure) co_return *failure;
     if (!ok && !done) co_return Error::upstream("The upstream sent an event larger than this server accepts.");

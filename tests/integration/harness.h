@@ -1,0 +1,130 @@
+#pragma once
+// Black-box test harness: a scripted fake upstream inside the test (port 0), the real switchyard
+// binary as a child process, and a small blocking HTTP client.
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
+
+namespace sy::testing {
+
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+// One accepted connection of the fake upstream, driven by the test's script.
+class FakeConnection {
+ public:
+  explicit FakeConnection(tcp::socket socket) : socket_(std::move(socket)) {}
+  void send(int status, const std::string& body, const std::map<std::string, std::string>& headers = {},
+            const std::string& content_type = "application/json");
+  // Chunked response head, then chunks; each returns false once the peer is gone.
+  bool start_stream(int status = 200, const std::string& content_type = "text/event-stream");
+  bool send_chunk(const std::string& bytes);
+  bool end_stream();
+  void reset();   // RST instead of an answer
+  void close();   // FIN, no answer
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  tcp::socket socket_;
+};
+
+struct ReceivedRequest {
+  std::string method;
+  std::string target;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+class FakeUpstream {
+ public:
+  using Script = std::function<void(const ReceivedRequest&, FakeConnection&)>;
+  explicit FakeUpstream(Script script);
+  ~FakeUpstream();
+
+  uint16_t port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+  std::vector<ReceivedRequest> requests() const;
+  int connections_accepted() const { return accepted_.load(); }
+  // Set when a streaming write failed because the peer closed: the cancel reached us.
+  bool saw_cancel() const { return cancelled_.load(); }
+  void note_cancel() { cancelled_ = true; }
+
+ private:
+  void serve(tcp::socket socket);
+
+  Script script_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+  std::thread accept_thread_;
+  std::vector<std::thread> connection_threads_;
+  mutable std::mutex mu_;
+  std::vector<ReceivedRequest> requests_;
+  std::atomic<int> accepted_{0};
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> stopping_{false};
+};
+
+// The switchyard binary, started with a config whose `listen` is 127.0.0.1:0.
+class Switchyard {
+ public:
+  // `yaml` is everything but `listen`; the harness adds it.
+  explicit Switchyard(const std::string& yaml);
+  ~Switchyard();
+
+  bool ready() const { return port_ != 0; }
+  uint16_t port() const { return port_; }
+  void terminate();                                  // SIGTERM
+  int wait_exit(std::chrono::milliseconds timeout);  // exit code, -1 on timeout
+  std::string log() const;                           // its stderr and stdout so far
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  bool exited_ = false;
+  int exit_code_ = -1;
+};
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+HttpResult http_request(uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body = {}, const std::map<std::string, std::string>& headers = {});
+HttpResult post_json(uint16_t port, const std::string& target, const std::string& body,
+                     const std::map<std::string, std::string>& headers = {});
+
+// Reads a streamed response, calling on_bytes for each piece as it arrives with the time since
+// the request was sent. on_bytes returning false closes the connection (a client walking away).
+HttpResult stream_request(uint16_t port, const std::string& target, const std::string& body,
+                          const std::function<bool(const std::string&, std::chrono::milliseconds)>& on_bytes,
+                          const std::map<std::string, std::string>& headers = {});
+
+// A chat.completion body and an SSE chunk as OpenAI sends them.
+std::string completion_json(const std::string& content, const std::string& model = "gpt-test");
+std::string chunk_event(const std::string& content, const std::string& finish_reason = {});
+
+// Polls until pred() holds or the timeout passes.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+}  // namespace sy::testing
