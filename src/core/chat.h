@@ -59,6 +59,7 @@ struct ChatRequest {
   std::string prompt;                    // kind == completion
   bool stream = false;
   StreamOptions stream_options;
+  bool stream_options_given = false;
   std::optional<int64_t> max_tokens;
   std::optional<double> temperature;
   std::optional<double> top_p;

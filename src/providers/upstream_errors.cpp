@@ -29,9 +29,10 @@ core::Error map_status(int status, std::string_view message, std::string_view re
   std::string detail = message.empty() ? std::string() : std::string(": ") + std::string(message);
   std::string s = std::to_string(status);
   if (status == 429) {
-    auto e = core::Error::rate_limited("The upstream is rate limiting requests" + detail,
-                                       parse_retry_after(retry_after));
-    return e;
+    // The upstream's own words name this gateway's account (organization, limits): not the
+    // client's business.
+    return core::Error::rate_limited("The upstream is rate limiting requests; retry later.",
+                                     parse_retry_after(retry_after));
   }
   if (status == 400 || status == 404 || status == 422) {
     // The request itself was refused: the client can fix it, so say so with the upstream's words.

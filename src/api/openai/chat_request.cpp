@@ -171,6 +171,7 @@ core::Status parse_common(json::object& o, core::ChatRequest& r) {
     } else if (key == "stream_options") {
       if (value.is_null()) continue;
       if (!value.is_object()) return Error::invalid_request("'stream_options' must be an object.", "stream_options");
+      r.stream_options_given = true;
       if (auto* iu = field(value.get_object(), "include_usage")) {
         if (!iu->is_bool()) {
           return Error::invalid_request("'stream_options.include_usage' must be a boolean.",
@@ -210,7 +211,7 @@ core::Status parse_common(json::object& o, core::ChatRequest& r) {
       r.extensions[key] = std::move(value);
     }
   }
-  if (!r.stream && r.stream_options.include_usage) {
+  if (!r.stream && r.stream_options_given) {
     return Error::invalid_request("'stream_options' is only allowed when 'stream' is true.", "stream_options");
   }
   return core::Ok{};

@@ -1,0 +1,32 @@
+# The two commands of the README. Everything slow (Debian packages, npm packages, the llama.cpp
+# build) is installed once by scripts/setup and cached outside the work tree.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+CONFIG ?= config/switchyard.yaml
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup configure build run test bench clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+configure: setup
+	@cmake --preset $(PRESET) -DCMAKE_PREFIX_PATH="$$(scripts/setup-llama)" -DSWITCHYARD_REQUIRE_E2E=ON >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	@mkdir -p var
+	exec $(BUILD_DIR)/switchyard serve --config $(CONFIG)
+
+test: build
+	ctest --preset $(PRESET) --timeout 300
+
+bench: build
+	bench/gateway_overhead.sh
+
+clean:
+	rm -rf build
