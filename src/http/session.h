@@ -1,16 +1,17 @@
 #pragma once
 // One client connection: reads requests with limits and timeouts, hands each to the Handler,
-// writes its answer, and watches for the client going away while the handler works.
+// writes its answer, and notices the client going away while the handler works.
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
+#include "http/deadline_sweeper.h"
 #include "http/response_writer.h"
 
 namespace sy::http {
 
 class Worker;
 
-class Session final : public ResponseWriter {
+class Session final : public ResponseWriter, private Deadline {
  public:
   Session(Worker& worker, net::ip::tcp::socket socket);
   ~Session() override;
@@ -30,14 +31,20 @@ class Session final : public ResponseWriter {
  private:
   awaitable<bool> read_request(Request& request);
   awaitable<void> serve(Request& request);
-  awaitable<void> watch_client();
   awaitable<void> reply_error(int status, const char* message);
+  template <class Buffers>
+  awaitable<bool> write_all(const Buffers& buffers);
   void mark_gone();
+  void close_socket();
+
+  void on_expired() override;  // a read or write took too long
+  void on_tick(clock::time_point now) override;
 
   Worker& worker_;
-  beast::tcp_stream stream_;
+  net::ip::tcp::socket socket_;
   beast::flat_buffer buffer_;
   bool idle_ = true;
+  bool handling_ = false;
   bool keep_alive_ = false;
   bool started_ = false;
   bool finished_ = false;

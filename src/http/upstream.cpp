@@ -1,5 +1,7 @@
 #include "http/upstream.h"
 
+#include "http/deadline_sweeper.h"
+
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -9,7 +11,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -27,12 +28,13 @@ constexpr auto kPoolIdleLimit = std::chrono::seconds(30);
 constexpr size_t kPoolMaxPerKey = 512;
 }  // namespace
 
-struct Connection : std::enable_shared_from_this<Connection> {
-  explicit Connection(const net::any_io_executor& ex) : plain(ex), watchdog(ex) {}
+struct Connection : std::enable_shared_from_this<Connection>, Deadline {
+  explicit Connection(const net::any_io_executor& ex) : plain(ex), sweeper(DeadlineSweeper::local(ex)) {}
+  ~Connection() override { sweeper.remove(this); }
   tcp::socket plain;                                  // used when !tls
   std::optional<net::ssl::stream<tcp::socket>> tls;
   beast::flat_buffer buffer;
-  net::steady_timer watchdog;
+  DeadlineSweeper& sweeper;
   std::string pool_key;
   clock::time_point idle_since;
   bool timed_out = false;
@@ -42,17 +44,17 @@ struct Connection : std::enable_shared_from_this<Connection> {
 
   // When the deadline passes the socket is closed, which fails whatever operation is pending.
   void arm(clock::time_point deadline) {
-    watchdog.expires_at(deadline);
-    watchdog.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) {
-        self->timed_out = true;
-        boost::system::error_code ignored;
-        self->socket().close(ignored);
-      }
-    });
+    expire_at(deadline);
+    sweeper.add(this);
   }
-  void disarm() { watchdog.cancel(); }
+  void disarm() {
+    expire_never();
+    sweeper.remove(this);
+  }
+  void on_expired() override {
+    timed_out = true;
+    close();
+  }
   void close() {
     boost::system::error_code ignored;
     socket().close(ignored);
@@ -149,7 +151,7 @@ struct UpstreamCall::Impl {
   std::shared_ptr<Connection> conn;
   bhttp::response_parser<bhttp::buffer_body> parser;
   clock::time_point total_deadline;
-  std::array<char, 16384> piece{};
+  std::array<char, 16384> piece;  // left uninitialized: zeroing 16 KiB per call shows in profiles
 };
 
 UpstreamCall::UpstreamCall(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -175,7 +177,7 @@ awaitable<core::Result<std::unique_ptr<UpstreamCall>>> UpstreamCall::start(const
   // A pooled connection may have been closed by the upstream while idle; that shows as a failure
   // before any response byte, and then one fresh connection is tried.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto impl = std::make_unique<Impl>();
+    std::unique_ptr<Impl> impl(new Impl);  // default-init: no zeroing of the read buffer
     impl->endpoint = &ep;
     impl->total_deadline = total_deadline;
     impl->parser.body_limit(boost::none);
