@@ -3,44 +3,83 @@
 #include <chrono>
 #include <ctime>
 
-#include <boost/json.hpp>
 
 namespace sy::ops {
 
 namespace {
-std::string utc_now() {
+
+// "2026-11-22T03:20:29.904Z". The date part changes once a second, so it is cached per thread.
+void append_utc_now(std::string& out) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  thread_local std::time_t cached_secs = -1;
+  thread_local char cached[24];
+  if (secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_secs = secs;
+  }
+  out += cached;
+  char tail[8];
+  std::snprintf(tail, sizeof tail, ".%03dZ", static_cast<int>(ms));
+  out += tail;
 }
+
+// The log is written per request on the hot path, so it is built by hand rather than through a
+// JSON tree. Strings are escaped as JSON requires (quotes, backslashes, control characters).
+void append_string(std::string& out, std::string_view key, std::string_view value) {
+  out += ",\"";
+  out += key;
+  out += "\":\"";
+  for (char c : value) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", u);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_number(std::string& out, std::string_view key, double value, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, ",\"%.*s\":%.*f", static_cast<int>(key.size()), key.data(), decimals, value);
+  out += buf;
+}
+
 }  // namespace
 
 std::string to_json_line(const AccessRecord& r) {
-  boost::json::object o;
-  o["ts"] = utc_now();
-  o["request_id"] = r.request_id;
-  o["method"] = r.method;
-  o["path"] = r.path;
-  o["status"] = r.status;
-  if (!r.model.empty()) o["model"] = r.model;
-  if (!r.route.empty()) o["route"] = r.route;
-  o["key"] = r.key_name;
-  if (r.stream) o["stream"] = true;
-  o["duration_ms"] = static_cast<double>(static_cast<int64_t>(r.duration_ms * 1000)) / 1000;
-  if (r.ttft_ms >= 0) o["ttft_ms"] = static_cast<double>(static_cast<int64_t>(r.ttft_ms * 1000)) / 1000;
+  std::string line;
+  line.reserve(256);
+  line += "{\"ts\":\"";
+  append_utc_now(line);
+  line += '"';
+  append_string(line, "request_id", r.request_id);
+  append_string(line, "method", r.method);
+  append_string(line, "path", r.path);
+  append_number(line, "status", r.status, 0);
+  if (!r.model.empty()) append_string(line, "model", r.model);
+  if (!r.route.empty()) append_string(line, "route", r.route);
+  append_string(line, "key", r.key_name);
+  if (r.stream) line += ",\"stream\":true";
+  append_number(line, "duration_ms", r.duration_ms, 3);
+  if (r.ttft_ms >= 0) append_number(line, "ttft_ms", r.ttft_ms, 3);
   if (r.prompt_tokens || r.completion_tokens) {
-    o["prompt_tokens"] = r.prompt_tokens;
-    o["completion_tokens"] = r.completion_tokens;
+    append_number(line, "prompt_tokens", static_cast<double>(r.prompt_tokens), 0);
+    append_number(line, "completion_tokens", static_cast<double>(r.completion_tokens), 0);
   }
-  if (!r.error_type.empty()) o["error"] = r.error_type;
-  auto line = boost::json::serialize(o);
-  line += '\n';
+  if (!r.error_type.empty()) append_string(line, "error", r.error_type);
+  line += "}\n";
   return line;
 }
 
@@ -70,13 +109,15 @@ AccessLog::~AccessLog() {
 void AccessLog::write(const AccessRecord& r) {
   if (!out_) return;
   auto line = to_json_line(r);
-  bool was_empty;
+  // The writer wakes by itself every kFlushEvery; waking it per line would cost a context switch
+  // per request on a busy server. Only a large backlog wakes it early.
+  bool large;
   {
     std::lock_guard lock(mu_);
-    was_empty = pending_.empty();
     if (pending_.size() < (64u << 20)) pending_ += line;  // a stuck disk must not eat all memory
+    large = pending_.size() >= kWakeAtBytes;
   }
-  if (was_empty) cv_.notify_one();
+  if (large) cv_.notify_one();
 }
 
 void AccessLog::flush() {
@@ -95,10 +136,11 @@ void AccessLog::run() {
   while (true) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
+      cv_.wait_for(lock, kFlushEvery, [this] { return stop_ || pending_.size() >= kWakeAtBytes; });
       batch.swap(pending_);
       if (batch.empty() && stop_) break;
     }
+    if (batch.empty()) continue;
     std::fwrite(batch.data(), 1, batch.size(), out_);
     std::fflush(out_);
     batch.clear();

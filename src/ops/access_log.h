@@ -1,6 +1,7 @@
 #pragma once
 // One JSON line per request, written by a background thread so the request path only appends
 // to a buffer. Lines carry ids, names, sizes and timings; never keys, prompts or answers.
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -34,6 +35,9 @@ class AccessLog {
   void flush();
 
  private:
+  static constexpr std::chrono::milliseconds kFlushEvery{100};
+  static constexpr size_t kWakeAtBytes = 256u << 10;
+
   void run();
   std::FILE* out_ = nullptr;
   bool owns_ = false;

@@ -10,12 +10,12 @@ using core::Error;
 
 namespace {
 
-core::Result<json::object> parse_object(std::string_view body) {
+core::Result<json::object> parse_object(std::string_view body, json::storage_ptr storage) {
   if (body.empty()) return Error::invalid_request("The request body is empty; expected a JSON object.");
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;
-  auto value = json::parse(body, ec, {}, opts);
+  auto value = json::parse(body, ec, std::move(storage), opts);
   if (ec) {
     std::string why = ec == json::error::syntax && body.find('\0') != std::string_view::npos
                           ? "contains a NUL byte"
@@ -220,7 +220,8 @@ core::Status parse_common(json::object& o, core::ChatRequest& r) {
 }  // namespace
 
 core::Result<core::ChatRequest> parse_chat_request(std::string_view body) {
-  auto obj = parse_object(body);
+  JsonScratch scratch;
+  auto obj = parse_object(body, scratch.storage());
   if (!obj) return obj.error();
   core::ChatRequest r;
   auto* messages = field(*obj, "messages");
@@ -245,7 +246,8 @@ core::Result<core::ChatRequest> parse_chat_request(std::string_view body) {
 }
 
 core::Result<core::ChatRequest> parse_completion_request(std::string_view body) {
-  auto obj = parse_object(body);
+  JsonScratch scratch;
+  auto obj = parse_object(body, scratch.storage());
   if (!obj) return obj.error();
   core::ChatRequest r;
   r.kind = core::ChatRequest::Kind::completion;

@@ -9,9 +9,10 @@ using core::Error;
 
 namespace {
 
-core::Result<json::object> parse_upstream_object(std::string_view body, const char* what) {
+core::Result<json::object> parse_upstream_object(std::string_view body, const char* what,
+                                                 json::storage_ptr storage) {
   boost::system::error_code ec;
-  auto value = json::parse(body, ec);
+  auto value = json::parse(body, ec, std::move(storage));
   if (ec || !value.is_object()) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what + " (not a JSON object).");
   }
@@ -47,7 +48,8 @@ json::object format_usage(const core::Usage& u) {
 }
 
 core::Result<core::ChatResponse> parse_response(std::string_view body, Kind kind) {
-  auto obj = parse_upstream_object(body, "response");
+  JsonScratch scratch;
+  auto obj = parse_upstream_object(body, "response", scratch.storage());
   if (!obj) return obj.error();
   core::ChatResponse r;
   copy_header_fields(*obj, r.id, r.model, r.created, r.extensions, {"choices", "usage", "object"});
@@ -102,7 +104,8 @@ std::string format_response(const core::ChatResponse& r, Kind kind) {
 }
 
 core::Result<core::ChatChunk> parse_chunk(std::string_view data, Kind kind) {
-  auto obj = parse_upstream_object(data, "stream chunk");
+  JsonScratch scratch;
+  auto obj = parse_upstream_object(data, "stream chunk", scratch.storage());
   if (!obj) return obj.error();
   if (auto* err = field(*obj, "error"); err && err->is_object()) {
     auto msg = string_or(err->get_object(), "message", "unknown error");

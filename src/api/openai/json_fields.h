@@ -5,10 +5,23 @@
 #include <string_view>
 
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 namespace sy::api::openai {
 
 namespace json = boost::json;
+
+// A stack buffer and an arena for JSON trees that die with the call. A parse then costs about
+// one allocation instead of one per string, array and object. Values copied out of the tree
+// into longer-lived storage (e.g. core::Extensions) are deep-copied by Boost.JSON.
+class JsonScratch {
+ public:
+  json::storage_ptr storage() { return json::storage_ptr(&resource_); }
+
+ private:
+  unsigned char buffer_[8192];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
 
 inline const json::value* field(const json::object& o, std::string_view key) {
   auto it = o.find(key);
