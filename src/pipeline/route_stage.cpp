@@ -19,13 +19,14 @@ core::Result<Verdict> RouteStage::on_request(RequestContext& ctx) {
     return core::Error::permission("The API key '" + ctx.principal.key_name + "' may not use model '" + model + "'.");
   }
   if (is_route) return core::Error::unavailable("Route '" + model + "' is configured, but the policy router has not landed yet.");
-  ctx.target = target;
   auto it = providers_.find(model);
-  ctx.provider = it == providers_.end() ? nullptr : it->second;
-  if (!ctx.provider || !ctx.provider->health().healthy) {
-    std::string why = ctx.provider ? ctx.provider->health().reason : "no provider";
+  auto* provider = it == providers_.end() ? nullptr : it->second;
+  if (!provider || !provider->health().healthy) {
+    std::string why = provider ? provider->health().reason : "no provider";
     return core::Error::unavailable("The model '" + model + "' is not available: " + why + ".");
   }
+  ctx.target = target;  // only a target that will be called: x-switchyard-route names who answered
+  ctx.provider = provider;
   return Verdict::next;
 }
 

@@ -222,6 +222,28 @@ TEST(Proxy, ClientDisconnectMidStreamCancelsTheUpstream) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 4s);
 }
 
+TEST(Proxy, StreamPastTheTotalTimeoutEndsWithATimeoutEvent) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) {
+    c.start_stream();
+    for (int i = 0; i < 50; ++i) {  // 5 s, far past the 1 s budget
+      if (!c.send_chunk(chunk_event("slow"))) return;
+      std::this_thread::sleep_for(100ms);
+    }
+    c.end_stream();
+  });
+  Switchyard sy(config_for(up, "    timeout: 1s\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = stream_request(sy.port(), "/v1/chat/completions", kStreamChat, [](auto&, auto) { return true; }, kAuth);
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("slow"), std::string::npos);
+  EXPECT_NE(r.body.find(R"("code":"upstream_timeout")"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("[DONE]"), std::string::npos);
+  EXPECT_GT(took, 900ms);
+  EXPECT_LT(took, 2500ms);
+}
+
 TEST(Proxy, KeepAliveReusesOneUpstreamConnection) {
   FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json("ok")); });
   Switchyard sy("threads: 1\n" + config_for(up));
