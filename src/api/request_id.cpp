@@ -1,5 +1,6 @@
 #include "api/request_id.h"
 
+#include <cstdint>
 #include <random>
 
 namespace sy::api {
@@ -8,7 +9,8 @@ std::string request_id_for(std::string_view from_client) {
   bool sane = !from_client.empty() && from_client.size() <= 128;
   for (char c : from_client) sane = sane && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
   if (sane) return std::string(from_client);
-  thread_local std::mt19937_64 rng{std::random_device{}() ^ (std::random_device{}() << 32)};
+  // random_device yields 32 bits (unsigned int): widen before shifting, or the high half is UB.
+  thread_local std::mt19937_64 rng{std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "req_";
   for (int word = 0; word < 2; ++word) {

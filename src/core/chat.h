@@ -71,7 +71,12 @@ struct Usage {
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
   int64_t cached_tokens = 0;
-  int64_t total() const { return prompt_tokens + completion_tokens; }
+  // Saturating: the counts come from upstreams, and int64 overflow is undefined behaviour.
+  int64_t total() const {
+    int64_t sum = 0;
+    if (__builtin_add_overflow(prompt_tokens, completion_tokens, &sum)) return prompt_tokens < 0 ? INT64_MIN : INT64_MAX;
+    return sum;
+  }
 };
 
 struct Choice {

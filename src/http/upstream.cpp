@@ -113,7 +113,11 @@ awaitable<core::Result<std::shared_ptr<Connection>>> connect(const Endpoint& ep,
   boost::system::error_code ignored;
   conn->socket().set_option(tcp::no_delay(true), ignored);
   if (ep.tls) {
-    if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), ep.host.c_str())) {
+    // SNI carries host names only (RFC 6066 §3); an IP address is verified against the
+    // certificate's IP SANs without it.
+    boost::system::error_code not_ip;
+    net::ip::make_address(ep.host, not_ip);
+    if (not_ip && !SSL_set_tlsext_host_name(conn->tls->native_handle(), ep.host.c_str())) {
       co_return Error::upstream("Cannot set TLS server name for " + ep.host + ".");
     }
     conn->tls->set_verify_callback(net::ssl::host_name_verification(ep.host));
@@ -282,7 +286,9 @@ core::Result<Endpoint> make_endpoint(const std::string& base_url, const std::str
   ep.base_path = std::string(url->encoded_path());
   while (!ep.base_path.empty() && ep.base_path.back() == '/') ep.base_path.pop_back();
   ep.host_header = std::string(url->encoded_host_and_port());
-  ep.pool_key = std::string(url->scheme()) + "://" + ep.host + ":" + ep.port;
+  // Connections are pooled per trust setting too: one verified against a model's own CA must not
+  // be handed to a model that does not trust that CA.
+  ep.pool_key = std::string(url->scheme()) + "://" + ep.host + ":" + ep.port + (ep.tls ? " ca=" + ca_file : "");
   if (ep.tls) {
     ep.tls_context = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
     ep.tls_context->set_default_verify_paths();

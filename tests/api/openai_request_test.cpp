@@ -340,6 +340,27 @@ TEST(OpenAiChatRequestErrors, BadScalars) {
             "max_tokens");
   EXPECT_EQ(parse_error_param(R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_completion_tokens":-1})"),
             "max_completion_tokens");
+  // Whole doubles outside int64 (found by tests/fuzz: converting them was undefined behaviour).
+  for (const char* n : {"1e300", "-1e300", "9.3e18", "9223372036854775808.0", "1e19"}) {
+    EXPECT_EQ(parse_error_param(std::string(R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":)") +
+                                n + "}"),
+              "max_tokens")
+        << n;
+  }
+  // A number past double's range anywhere (Boost.JSON reads it as infinity and would forward it as
+  // `Infinity`, which is not JSON) is refused.
+  for (const char* body : {R"({"model":"m","messages":[{"role":"user","content":"x"}],"seed":1e400})",
+                           R"({"model":"m","messages":[{"role":"user","content":"x","meta":[-1e999]}]})",
+                           R"({"model":"m","prompt":"x","logit_bias":{"1":1e309}})"}) {
+    auto r = std::string_view(body).find("prompt") != std::string_view::npos ? parse_completion_request(body)
+                                                                              : parse_chat_request(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().status, 400);
+    EXPECT_NE(r.error().message.find("too large"), std::string::npos) << r.error().message;
+  }
+  auto big = parse_chat_request(R"({"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":1e18})");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->max_tokens, 1000000000000000000);
 }
 
 TEST(OpenAiCompletionRequest, ParsesPromptStringOrSingleArray) {

@@ -115,6 +115,37 @@ TEST(OpenAiResponse, MalformedUpstreamBodiesAre502) {
   EXPECT_EQ(r.error().message, "The upstream returned a malformed response (not a JSON object).");
 }
 
+TEST(OpenAiResponse, OutlandishNumbersFromTheUpstreamAreContained) {
+  // Found by tests/fuzz: a double outside int64 (undefined behaviour to convert) and token counts
+  // whose sum overflows, or that are negative.
+  auto r = parse_response(R"({"id":"c","created":1e300,"model":"m","choices":[],)"
+                          R"("usage":{"prompt_tokens":9223372036854775807,"completion_tokens":5}})",
+                          Kind::chat);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->created, 0);
+  ASSERT_TRUE(r->usage.has_value());
+  EXPECT_EQ(r->usage->total(), INT64_MAX);
+  auto out = parsed(format_response(*r, Kind::chat));
+  EXPECT_EQ(out.at("usage").at("total_tokens").as_int64(), INT64_MAX);
+
+  auto negative = parse_chunk(R"({"id":"c","choices":[],"usage":{"prompt_tokens":-5,"completion_tokens":-1e300,)"
+                              R"("prompt_tokens_details":{"cached_tokens":-1}}})",
+                              Kind::chat);
+  ASSERT_TRUE(negative.ok());
+  EXPECT_EQ(negative->usage->prompt_tokens, 0);
+  EXPECT_EQ(negative->usage->completion_tokens, 0);
+  EXPECT_EQ(negative->usage->cached_tokens, 0);
+
+  // A number past double's range would be forwarded as `Infinity` (not JSON): a malformed answer.
+  auto inf = parse_chunk(R"({"id":"c","choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"p":3e400}}]})",
+                         Kind::chat);
+  ASSERT_FALSE(inf.ok());
+  EXPECT_EQ(inf.error().status, 502);
+  auto inf_response = parse_response(R"({"id":"c","choices":[],"x":-1e999})", Kind::chat);
+  ASSERT_FALSE(inf_response.ok());
+  EXPECT_EQ(inf_response.error().status, 502);
+}
+
 TEST(OpenAiChunk, ParsesContentDelta) {
   auto c = parse_chunk(R"({"id":"c1","object":"chat.completion.chunk","created":7,"model":"m",
       "system_fingerprint":"fp_1",

@@ -14,6 +14,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 
+#include <openssl/ssl.h>
+
 namespace sy::testing {
 
 namespace fs = std::filesystem;
@@ -30,7 +32,7 @@ void FakeConnection::send(int status, const std::string& body, const std::map<st
   res.keep_alive(true);
   res.prepare_payload();
   boost::system::error_code ec;
-  bhttp::write(socket_, res, ec);
+  with_stream([&](auto& s) { bhttp::write(s, res, ec); });
 }
 
 bool FakeConnection::start_stream(int status, const std::string& content_type) {
@@ -39,35 +41,49 @@ bool FakeConnection::start_stream(int status, const std::string& content_type) {
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> sr(res);
   boost::system::error_code ec;
-  bhttp::write_header(socket_, sr, ec);
+  with_stream([&](auto& s) { bhttp::write_header(s, sr, ec); });
   return !ec;
 }
 
 bool FakeConnection::send_chunk(const std::string& bytes) {
   boost::system::error_code ec;
-  net::write(socket_, bhttp::make_chunk(net::buffer(bytes)), ec);
+  with_stream([&](auto& s) { net::write(s, bhttp::make_chunk(net::buffer(bytes)), ec); });
   return !ec;
 }
 
 bool FakeConnection::end_stream() {
   boost::system::error_code ec;
-  net::write(socket_, bhttp::make_chunk_last(), ec);
+  with_stream([&](auto& s) { net::write(s, bhttp::make_chunk_last(), ec); });
   return !ec;
 }
 
 void FakeConnection::reset() {
   boost::system::error_code ec;
-  socket_.set_option(net::socket_base::linger(true, 0), ec);
-  socket_.close(ec);
+  socket().set_option(net::socket_base::linger(true, 0), ec);
+  socket().close(ec);
 }
 
 void FakeConnection::close() {
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  socket().shutdown(tcp::socket::shutdown_both, ec);
+  socket().close(ec);
 }
 
-FakeUpstream::FakeUpstream(Script script) : script_(std::move(script)), acceptor_(ioc_) {
+void FakeConnection::read(beast::flat_buffer& buffer, bhttp::request<bhttp::string_body>& req,
+                          boost::system::error_code& ec) {
+  with_stream([&](auto& s) { bhttp::read(s, buffer, req, ec); });
+}
+
+FakeUpstream::FakeUpstream(Script script) : script_(std::move(script)), acceptor_(ioc_) { start(); }
+
+FakeUpstream::FakeUpstream(Script script, const TlsFiles& tls) : script_(std::move(script)), acceptor_(ioc_) {
+  tls_context_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  tls_context_->use_certificate_chain_file(tls.cert_chain_file);
+  tls_context_->use_private_key_file(tls.key_file, net::ssl::context::pem);
+  start();
+}
+
+void FakeUpstream::start() {
   tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
   acceptor_.open(ep.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -85,6 +101,11 @@ FakeUpstream::FakeUpstream(Script script) : script_(std::move(script)), acceptor
       connection_threads_.emplace_back([this, s = std::move(socket)]() mutable { serve(std::move(s)); });
     }
   });
+}
+
+std::string FakeUpstream::last_sni() const {
+  std::lock_guard lock(mu_);
+  return last_sni_;
 }
 
 FakeUpstream::~FakeUpstream() {
@@ -106,15 +127,37 @@ FakeUpstream::~FakeUpstream() {
 }
 
 void FakeUpstream::serve(tcp::socket socket) {
-  FakeConnection conn(std::move(socket));
-  beast::flat_buffer buffer;
   // The gateway may keep this connection for later requests; a read timeout ends idle ones.
   timeval tv{2, 0};
-  ::setsockopt(conn.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!tls_context_) {
+    FakeConnection conn(std::move(socket));
+    serve_connection(conn);
+    return;
+  }
+  auto tls = std::make_unique<tls_stream>(std::move(socket), *tls_context_);
+  boost::system::error_code ec;
+  tls->handshake(net::ssl::stream_base::server, ec);
+  {
+    const char* sni = SSL_get_servername(tls->native_handle(), TLSEXT_NAMETYPE_host_name);
+    std::lock_guard lock(mu_);
+    last_sni_ = sni ? sni : "";
+  }
+  if (ec) {
+    ++tls_handshake_failures_;
+    return;
+  }
+  ++tls_handshakes_;
+  FakeConnection conn(std::move(tls));
+  serve_connection(conn);
+}
+
+void FakeUpstream::serve_connection(FakeConnection& conn) {
+  beast::flat_buffer buffer;
   while (!stopping_ && conn.socket().is_open()) {
     bhttp::request<bhttp::string_body> req;
     boost::system::error_code ec;
-    bhttp::read(conn.socket(), buffer, req, ec);
+    conn.read(buffer, req, ec);
     if (ec) break;
     ReceivedRequest r;
     r.method = std::string(req.method_string());
@@ -136,6 +179,64 @@ void FakeUpstream::serve(tcp::socket socket) {
 std::vector<ReceivedRequest> FakeUpstream::requests() const {
   std::lock_guard lock(mu_);
   return requests_;
+}
+
+// ---------------------------------------------------------------- test PKI
+
+namespace {
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+}  // namespace
+
+TestPki::TestPki() {
+  char tmpl[] = "/tmp/switchyard-pki-XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    error_ = "mkdtemp failed";
+    return;
+  }
+  dir_ = tmpl;
+  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+      " -subj '/CN=switchyard test CA' -keyout " + shell_quote(dir_ + "/ca.key") + " -out " + shell_quote(ca_file()));
+}
+
+TestPki::~TestPki() {
+  std::error_code ec;
+  if (!dir_.empty()) fs::remove_all(dir_, ec);
+}
+
+bool TestPki::run(const std::string& command) {
+  if (!error_.empty()) return false;
+  auto log = dir_ + "/openssl.log";
+  int rc = std::system((command + " >>" + shell_quote(log) + " 2>&1").c_str());
+  if (rc != 0) {
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    error_ = "'" + command + "' failed (" + std::to_string(rc) + "): " + ss.str();
+    return false;
+  }
+  return true;
+}
+
+TlsFiles TestPki::issue(const std::string& name, const std::string& common_name, const std::string& san) {
+  auto base = dir_ + "/" + name;
+  std::ofstream(base + ".ext") << "subjectAltName=" << san << "\nbasicConstraints=CA:FALSE\n"
+                               << "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n";
+  bool ok = run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj " +
+                shell_quote("/CN=" + common_name) + " -keyout " + shell_quote(base + ".key") + " -out " +
+                shell_quote(base + ".csr")) &&
+            run("openssl x509 -req -days 2 -in " + shell_quote(base + ".csr") + " -CA " + shell_quote(ca_file()) +
+                " -CAkey " + shell_quote(dir_ + "/ca.key") + " -CAcreateserial -CAserial " +
+                shell_quote(dir_ + "/ca.srl") + " -extfile " + shell_quote(base + ".ext") + " -out " +
+                shell_quote(base + ".pem"));
+  if (!ok) return {};
+  return {base + ".pem", base + ".key"};
 }
 
 // ---------------------------------------------------------------- the binary

@@ -7,12 +7,16 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 namespace sy::testing {
@@ -22,10 +26,15 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
-// One accepted connection of the fake upstream, driven by the test's script.
+using tls_stream = net::ssl::stream<tcp::socket>;
+
+// One accepted connection of the fake upstream, driven by the test's script. Plain TCP, or TLS
+// after a completed server handshake.
 class FakeConnection {
  public:
   explicit FakeConnection(tcp::socket socket) : socket_(std::move(socket)) {}
+  explicit FakeConnection(std::unique_ptr<tls_stream> tls)
+      : socket_(tls->get_executor()), tls_(std::move(tls)) {}
   void send(int status, const std::string& body, const std::map<std::string, std::string>& headers = {},
             const std::string& content_type = "application/json");
   // Chunked response head, then chunks; each returns false once the peer is gone.
@@ -34,10 +43,49 @@ class FakeConnection {
   bool end_stream();
   void reset();   // RST instead of an answer
   void close();   // FIN, no answer
-  tcp::socket& socket() { return socket_; }
+  tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+  bool is_tls() const { return tls_ != nullptr; }
+  // The next request on this connection (blocking).
+  void read(boost::beast::flat_buffer& buffer, bhttp::request<bhttp::string_body>& req,
+            boost::system::error_code& ec);
 
  private:
-  tcp::socket socket_;
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_) f(*tls_);
+    else f(socket_);
+  }
+  tcp::socket socket_;               // unused (closed) when tls_ is set
+  std::unique_ptr<tls_stream> tls_;
+};
+
+// Certificate and key files (PEM) for a TLS fake upstream.
+struct TlsFiles {
+  std::string cert_chain_file;
+  std::string key_file;
+};
+
+// A throwaway PKI made with the openssl CLI in a temporary directory (removed with the object):
+// one CA, and server certificates it issues.
+class TestPki {
+ public:
+  TestPki();  // creates the CA; ok() is false (and error() says why) if openssl failed
+  ~TestPki();
+  TestPki(const TestPki&) = delete;
+  TestPki& operator=(const TestPki&) = delete;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  std::string ca_file() const { return dir_ + "/ca.pem"; }
+  // A leaf certificate signed by the CA. `san` is an openssl subjectAltName value, e.g.
+  // "IP:127.0.0.1" or "DNS:other.example". Empty files (and error() set) on failure.
+  TlsFiles issue(const std::string& name, const std::string& common_name, const std::string& san);
+  const std::string& dir() const { return dir_; }
+
+ private:
+  bool run(const std::string& command);
+  std::string dir_;
+  std::string error_;
 };
 
 struct ReceivedRequest {
@@ -51,10 +99,20 @@ class FakeUpstream {
  public:
   using Script = std::function<void(const ReceivedRequest&, FakeConnection&)>;
   explicit FakeUpstream(Script script);
+  // A TLS upstream: every accepted connection does a server handshake with these files first.
+  FakeUpstream(Script script, const TlsFiles& tls);
   ~FakeUpstream();
 
   uint16_t port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+  bool is_tls() const { return tls_context_ != nullptr; }
+  std::string base_url() const {
+    return std::string(is_tls() ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + "/v1";
+  }
+  // TLS only: handshakes that completed / failed (e.g. the client rejected the certificate), and
+  // the server name (SNI) the last client handshake asked for ("" when it sent none).
+  int tls_handshakes() const { return tls_handshakes_.load(); }
+  int tls_handshake_failures() const { return tls_handshake_failures_.load(); }
+  std::string last_sni() const;
   std::vector<ReceivedRequest> requests() const;
   int connections_accepted() const { return accepted_.load(); }
   // Set when a streaming write failed because the peer closed: the cancel reached us.
@@ -62,9 +120,12 @@ class FakeUpstream {
   void note_cancel() { cancelled_ = true; }
 
  private:
+  void start();
   void serve(tcp::socket socket);
+  void serve_connection(FakeConnection& conn);
 
   Script script_;
+  std::unique_ptr<net::ssl::context> tls_context_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
@@ -75,6 +136,9 @@ class FakeUpstream {
   std::atomic<int> accepted_{0};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<int> tls_handshakes_{0};
+  std::atomic<int> tls_handshake_failures_{0};
+  std::string last_sni_;  // guarded by mu_
 };
 
 // The switchyard binary, started with a config whose `listen` is 127.0.0.1:0.

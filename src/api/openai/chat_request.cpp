@@ -23,6 +23,9 @@ core::Result<json::object> parse_object(std::string_view body, json::storage_ptr
     return Error::invalid_request("The request body is not valid JSON (" + why + ").");
   }
   if (!value.is_object()) return Error::invalid_request("The request body must be a JSON object.");
+  if (has_non_finite_number(value)) {
+    return Error::invalid_request("The request body has a number too large to represent (over 1.8e308).");
+  }
   return std::move(value.get_object());
 }
 

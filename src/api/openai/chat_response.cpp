@@ -1,5 +1,7 @@
 #include "api/openai/chat_response.h"
 
+#include <algorithm>
+
 #include "api/openai/chat_request.h"
 #include "api/openai/json_fields.h"
 
@@ -15,6 +17,10 @@ core::Result<json::object> parse_upstream_object(std::string_view body, const ch
   auto value = json::parse(body, ec, std::move(storage));
   if (ec || !value.is_object()) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what + " (not a JSON object).");
+  }
+  if (has_non_finite_number(value)) {
+    return Error::upstream(std::string("The upstream returned a malformed ") + what +
+                           " (a number too large to represent).");
   }
   return std::move(value.get_object());
 }
@@ -32,10 +38,12 @@ void copy_header_fields(json::object& o, std::string& id, std::string& model, in
 }  // namespace
 
 core::Usage parse_usage(const json::object& o) {
+  // A negative count is nonsense from the upstream; as 0 it cannot wind the token counters back.
+  auto count = [](const json::object& obj, std::string_view key) { return std::max<int64_t>(0, int_or(obj, key)); };
   core::Usage u;
-  u.prompt_tokens = int_or(o, "prompt_tokens");
-  u.completion_tokens = int_or(o, "completion_tokens");
-  if (auto* d = field(o, "prompt_tokens_details"); d && d->is_object()) u.cached_tokens = int_or(d->get_object(), "cached_tokens");
+  u.prompt_tokens = count(o, "prompt_tokens");
+  u.completion_tokens = count(o, "completion_tokens");
+  if (auto* d = field(o, "prompt_tokens_details"); d && d->is_object()) u.cached_tokens = count(d->get_object(), "cached_tokens");
   return u;
 }
 
