@@ -71,6 +71,7 @@ struct Usage {
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
   int64_t cached_tokens = 0;
+  Extensions extensions;   // breakdowns not metered here (completion_tokens_details, ...)
   // Saturating: the counts come from upstreams, and int64 overflow is undefined behaviour.
   int64_t total() const {
     int64_t sum = 0;

@@ -273,3 +273,26 @@ TEST(OpenAiUsage, FormatOmitsZeroCachedTokens) {
 
 }  // namespace
 }  // namespace sy::api::openai
+
+namespace sy::api::openai {
+namespace {
+
+TEST(OpenAIUsage, DetailsSwitchyardDoesNotMeterRoundTrip) {
+  auto body = R"({"id":"x","object":"chat.completion","created":1,"model":"m","choices":[],)"
+              R"("usage":{"prompt_tokens":10,"completion_tokens":20,"total_tokens":30,)"
+              R"("prompt_tokens_details":{"cached_tokens":4,"audio_tokens":0},)"
+              R"("completion_tokens_details":{"reasoning_tokens":12}}})";
+  auto r = parse_response(body, Kind::chat);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->usage);
+  EXPECT_EQ(r->usage->cached_tokens, 4);
+  auto out = boost::json::parse(format_response(*r, Kind::chat)).as_object();
+  auto usage = out["usage"].as_object();
+  EXPECT_EQ(usage["completion_tokens_details"].as_object()["reasoning_tokens"].as_int64(), 12);
+  EXPECT_EQ(usage["prompt_tokens_details"].as_object()["audio_tokens"].as_int64(), 0);
+  EXPECT_EQ(usage["prompt_tokens_details"].as_object()["cached_tokens"].as_int64(), 4);
+  EXPECT_EQ(usage["total_tokens"].as_int64(), 30);
+}
+
+}  // namespace
+}  // namespace sy::api::openai

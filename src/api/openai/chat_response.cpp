@@ -44,6 +44,10 @@ core::Usage parse_usage(const json::object& o) {
   u.prompt_tokens = count(o, "prompt_tokens");
   u.completion_tokens = count(o, "completion_tokens");
   if (auto* d = field(o, "prompt_tokens_details"); d && d->is_object()) u.cached_tokens = count(d->get_object(), "cached_tokens");
+  // Breakdowns switchyard does not meter (reasoning, audio, prediction tokens) go back as they came.
+  for (const auto& [key, value] : o) {
+    if (key != "prompt_tokens" && key != "completion_tokens" && key != "total_tokens") u.extensions[key] = value;
+  }
   return u;
 }
 
@@ -51,7 +55,12 @@ json::object format_usage(const core::Usage& u) {
   json::object o{{"prompt_tokens", u.prompt_tokens},
                  {"completion_tokens", u.completion_tokens},
                  {"total_tokens", u.total()}};
-  if (u.cached_tokens > 0) o["prompt_tokens_details"] = json::object{{"cached_tokens", u.cached_tokens}};
+  for (const auto& [key, value] : u.extensions) o[key] = value;
+  if (u.cached_tokens > 0) {
+    auto& details = o["prompt_tokens_details"];
+    if (!details.is_object()) details = json::object{};
+    details.get_object()["cached_tokens"] = u.cached_tokens;
+  }
   return o;
 }
 
