@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -274,14 +276,25 @@ Switchyard::Switchyard(const std::string& yaml) {
 
 Switchyard::~Switchyard() {
   if (pid_ > 0 && !exited_) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    // A gateway that died on its own during the test crashed (an abort after the response went
+    // out passes every check on the response): fail the test, with its log.
+    int status = 0;
+    if (!terminated_ && waitpid(pid_, &status, WNOHANG) == pid_) {
+      ADD_FAILURE() << "switchyard exited during the test ("
+                    << (WIFEXITED(status) ? "status " + std::to_string(WEXITSTATUS(status))
+                                          : "signal " + std::to_string(WTERMSIG(status)))
+                    << "); its log:\n" << log();
+    } else {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
   }
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
 
 void Switchyard::terminate() {
+  terminated_ = true;
   if (pid_ > 0 && !exited_) kill(pid_, SIGTERM);
 }
 

@@ -160,6 +160,7 @@ class Switchyard {
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   bool exited_ = false;
+  bool terminated_ = false;  // terminate() was called: an exit is expected
   int exit_code_ = -1;
 };
 

@@ -93,6 +93,19 @@ TEST_F(Server, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(http_request(sy.port(), "GET", "/v1/chat/completions").status, 405);
 }
 
+TEST_F(Server, WrongMethodAnswersLeaveTheServerUp) {
+  // Each 405 used to free a pointer into its coroutine frame (GCC 12, a braced Error temporary in
+  // a co_await): the release binary aborted right after the first answer.
+  for (const char* path : {"/v1/chat/completions", "/v1/completions", "/v1/models", "/healthz", "/metrics"}) {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(http_request(sy.port(), "PUT", path).status, 405) << path;
+  }
+  auto r = http_request(sy.port(), "GET", "/v1/chat/completions");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(error_of(r)["message"].as_string(), "Use POST for /v1/chat/completions.");
+  EXPECT_EQ(error_of(r)["code"].as_string(), "method_not_allowed");
+  EXPECT_EQ(http_request(sy.port(), "GET", "/healthz").status, 200);
+}
+
 TEST_F(Server, ModelsListsWhatTheKeyMayUse) {
   auto r = http_request(sy.port(), "GET", "/v1/models", {}, kAlice);
   ASSERT_EQ(r.status, 200);
