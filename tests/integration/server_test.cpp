@@ -127,7 +127,14 @@ TEST_F(Server, MetricsCountRequestsByModelAndStatus) {
   ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", kChat, kAlice).status, 200);
   ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", kChat, kAlice).status, 200);
   post_json(sy.port(), "/v1/chat/completions", kChat);  // 401
-  auto m = http_request(sy.port(), "GET", "/metrics").body;
+  // An exchange is counted once its last byte is written, a moment after the client has it:
+  // another connection's scrape may come first, so wait for the counts rather than sleep.
+  std::string m;
+  eventually([&] {
+    m = http_request(sy.port(), "GET", "/metrics").body;
+    return m.find("status=\"401\"} 1") != std::string::npos &&
+           m.find("switchyard_requests_total{model=\"cloud-fast\",status=\"200\"} 2") != std::string::npos;
+  }, 2s);
   EXPECT_NE(m.find("switchyard_requests_total{model=\"cloud-fast\",status=\"200\"} 2"), std::string::npos) << m;
   EXPECT_NE(m.find("status=\"401\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("switchyard_request_duration_seconds_count{model=\"cloud-fast\"} 2"), std::string::npos) << m;
