@@ -49,6 +49,19 @@ class UpstreamTls : public ::testing::Test {
     EXPECT_TRUE(pki_.ok()) << pki_.error();
     return files;
   }
+  // The upstream presents `cert`; switchyard must refuse the handshake and send it nothing.
+  void expect_refused(const TlsFiles& cert, bool trust_our_ca, const std::string& why) {
+    FakeUpstream up(answer("must not be seen"), cert);
+    std::string ca = trust_our_ca ? "\n    ca_file: " + pki_.ca_file() : "";
+    Switchyard sy(config_with("    provider: openai_compat\n    base_url: " + up.base_url() + ca + "\n"));
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    auto r = post_json(sy.port(), "/v1/chat/completions", kChat, kAuth);
+    EXPECT_EQ(r.status, 502) << r.body;
+    EXPECT_EQ(error_type_of(r.body), "upstream_error") << r.body;
+    EXPECT_TRUE(eventually([&] { return up.tls_handshake_failures() >= 1; }, 2s));
+    EXPECT_EQ(up.tls_handshakes(), 0);
+    EXPECT_TRUE(up.requests().empty()) << "the request body went to " << why;
+  }
   TestPki pki_;
 };
 
@@ -99,45 +112,17 @@ TEST_F(UpstreamTls, StreamOverTls) {
 }
 
 TEST_F(UpstreamTls, WithoutTheCaFileTheCertificateIsNotTrusted) {
-  auto cert = issue("server", "127.0.0.1", "IP:127.0.0.1");
-  FakeUpstream up(answer("must not be seen"), cert);
-  Switchyard sy(config_with("    provider: openai_compat\n    base_url: " + up.base_url() + "\n"));
-  ASSERT_TRUE(sy.ready()) << sy.log();
-
-  auto r = post_json(sy.port(), "/v1/chat/completions", kChat, kAuth);
-  EXPECT_EQ(r.status, 502) << r.body;
-  EXPECT_EQ(error_type_of(r.body), "upstream_error") << r.body;
-  EXPECT_TRUE(eventually([&] { return up.tls_handshake_failures() >= 1; }, 2s));
-  EXPECT_EQ(up.tls_handshakes(), 0);
-  EXPECT_TRUE(up.requests().empty()) << "the request body went to an unverified upstream";
+  expect_refused(issue("server", "127.0.0.1", "IP:127.0.0.1"), false, "an unverified upstream");
 }
 
 TEST_F(UpstreamTls, CertificateForAnotherHostIsRejected) {
   // Signed by the trusted CA, but for other.example: the host name check must refuse it.
-  auto cert = issue("other", "other.example", "DNS:other.example");
-  FakeUpstream up(answer("must not be seen"), cert);
-  Switchyard sy(config_with("    provider: openai_compat\n    base_url: " + up.base_url() +
-                            "\n    ca_file: " + pki_.ca_file() + "\n"));
-  ASSERT_TRUE(sy.ready()) << sy.log();
-
-  auto r = post_json(sy.port(), "/v1/chat/completions", kChat, kAuth);
-  EXPECT_EQ(r.status, 502) << r.body;
-  EXPECT_EQ(error_type_of(r.body), "upstream_error") << r.body;
-  EXPECT_TRUE(eventually([&] { return up.tls_handshake_failures() >= 1; }, 2s));
-  EXPECT_EQ(up.tls_handshakes(), 0);
-  EXPECT_TRUE(up.requests().empty()) << "the request body went to an upstream with the wrong name";
+  expect_refused(issue("other", "other.example", "DNS:other.example"), true, "an upstream with the wrong name");
 }
 
 TEST_F(UpstreamTls, IpInCommonNameOnlyIsNotEnough) {
   // CN=127.0.0.1 but no IP SAN: IP addresses are matched against subjectAltName entries only.
-  auto cert = issue("cn-only", "127.0.0.1", "DNS:other.example");
-  FakeUpstream up(answer("must not be seen"), cert);
-  Switchyard sy(config_with("    provider: openai_compat\n    base_url: " + up.base_url() +
-                            "\n    ca_file: " + pki_.ca_file() + "\n"));
-  ASSERT_TRUE(sy.ready()) << sy.log();
-  auto r = post_json(sy.port(), "/v1/chat/completions", kChat, kAuth);
-  EXPECT_EQ(r.status, 502) << r.body;
-  EXPECT_TRUE(up.requests().empty());
+  expect_refused(issue("cn-only", "127.0.0.1", "DNS:other.example"), true, "an upstream named only in its CN");
 }
 
 TEST_F(UpstreamTls, UnreadableCaFileMakesTheModelUnavailable) {
