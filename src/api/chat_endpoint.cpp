@@ -87,6 +87,11 @@ class OpenAIStreamSink final : public providers::ChunkSink {
   bool include_usage_;
 };
 
+// The provider hears of a departed client through the session's hook.
+providers::CallContext call_context(Exchange& ex) {
+  return {ex.ctx.request_id, [&ex](std::function<void()> c) { ex.writer.on_client_gone(std::move(c)); }};
+}
+
 }  // namespace
 
 http::awaitable<void> Gateway::serve_chat(Exchange& ex, ChatRequest::Kind kind) {
@@ -115,7 +120,7 @@ http::awaitable<void> Gateway::serve_chat(Exchange& ex, ChatRequest::Kind kind) 
 }
 
 http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
-  providers::CallContext call{ex.ctx.request_id, [&ex](std::function<void()> c) { ex.writer.on_client_gone(std::move(c)); }};
+  auto call = call_context(ex);
   auto answer = co_await ex.ctx.provider->complete(ex.ctx.chat, call);
   if (!answer) {
     count_upstream_error(metrics_->model(ex.record.model), answer.error());
@@ -128,7 +133,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
 }
 
 http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
-  providers::CallContext call{ex.ctx.request_id, [&ex](std::function<void()> c) { ex.writer.on_client_gone(std::move(c)); }};
+  auto call = call_context(ex);
   OpenAIStreamSink sink(ex, ex.ctx.chat.kind, ex.ctx.chat.stream_options.include_usage);
   auto outcome = co_await ex.ctx.provider->stream(ex.ctx.chat, call, sink);
   if (!outcome) count_upstream_error(metrics_->model(ex.record.model), outcome.error());

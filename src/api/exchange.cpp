@@ -14,9 +14,11 @@ void Exchange::decorate(http::ResponseHeader& h) const {
   }
 }
 
-http::awaitable<void> Exchange::send_text(int status, std::string body, std::string_view content_type) {
+http::awaitable<void> Exchange::send_text(int status, std::string body, std::string_view content_type,
+                                          std::optional<int> retry_after_s) {
   http::Response res{static_cast<bhttp::status>(status), 11};
   res.set(bhttp::field::content_type, content_type);
+  if (retry_after_s) res.set(bhttp::field::retry_after, std::to_string(*retry_after_s));
   decorate(res.base());
   res.body() = std::move(body);
   record.status = status;
@@ -29,13 +31,7 @@ http::awaitable<void> Exchange::send_json(int status, std::string body) {
 
 http::awaitable<void> Exchange::send_error(const core::Error& e) {
   record.error_type = e.type;
-  http::Response res{static_cast<bhttp::status>(e.status), 11};
-  res.set(bhttp::field::content_type, "application/json");
-  if (e.retry_after_s) res.set(bhttp::field::retry_after, std::to_string(*e.retry_after_s));
-  decorate(res.base());
-  res.body() = api::openai::format_error(e);
-  record.status = e.status;
-  co_await writer.send(std::move(res));
+  co_await send_text(e.status, api::openai::format_error(e), "application/json", e.retry_after_s);
 }
 
 }  // namespace sy::api

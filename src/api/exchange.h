@@ -28,7 +28,8 @@ struct Exchange {
   // Sets the headers every answer carries.
   void decorate(http::ResponseHeader& h) const;
   http::awaitable<void> send_json(int status, std::string body);
-  http::awaitable<void> send_text(int status, std::string body, std::string_view content_type);
+  http::awaitable<void> send_text(int status, std::string body, std::string_view content_type,
+                                  std::optional<int> retry_after_s = std::nullopt);
   http::awaitable<void> send_error(const core::Error& e);
 };
 

@@ -142,7 +142,7 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
       // A named Error, not a braced temporary in the co_await: GCC 12 copies such a temporary into
       // the coroutine frame bitwise, and destroying it then frees a pointer into the frame (a
       // short string's inline buffer) — heap corruption on every GET here (found by ASan).
-      Error e{405, "invalid_request_error", "Use POST for " + path + ".", {}, "method_not_allowed", {}};
+      auto e = Error::method_not_allowed(path, "POST");
       co_await ex.send_error(e);
       co_return;
     }
@@ -157,7 +157,7 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
   } else if (path == "/v1/models" && only(bhttp::verb::get)) {
     co_await serve_models(ex);
   } else if (path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/models") {
-    Error e{405, "invalid_request_error", "Use GET for " + path + ".", {}, "method_not_allowed", {}};
+    auto e = Error::method_not_allowed(path, "GET");
     co_await ex.send_error(e);  // a named Error: see above
   } else {
     co_await ex.send_error(Error::not_found("Unknown endpoint: " + std::string(ex.request.method_string()) + " " + path));

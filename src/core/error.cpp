@@ -18,6 +18,9 @@ Error Error::model_not_found(const std::string& model) {
 Error Error::not_found(std::string message) {
   return {404, "invalid_request_error", std::move(message), {}, "not_found", {}};
 }
+Error Error::method_not_allowed(const std::string& path, const char* allowed) {
+  return {405, "invalid_request_error", std::string("Use ") + allowed + " for " + path + ".", {}, "method_not_allowed", {}};
+}
 Error Error::too_large(std::string message) {
   return {413, "invalid_request_error", std::move(message), {}, "request_too_large", {}};
 }

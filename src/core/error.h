@@ -21,6 +21,7 @@ struct Error {
   static Error permission(std::string message);
   static Error model_not_found(const std::string& model);
   static Error not_found(std::string message);
+  static Error method_not_allowed(const std::string& path, const char* allowed);
   static Error too_large(std::string message);
   static Error rate_limited(std::string message, std::optional<int> retry_after_s);
   static Error upstream(std::string message);

@@ -151,10 +151,15 @@ awaitable<bool> Session::write_all(const Buffers& buffers) {
   co_return !ec;
 }
 
-awaitable<bool> Session::send(Response response) {
-  if (gone_) co_return false;
+// The response head is about to go out: from here on the handler cannot send an error instead.
+void Session::start_response() {
   started_ = true;
   if (draining()) keep_alive_ = false;
+}
+
+awaitable<bool> Session::send(Response response) {
+  if (gone_) co_return false;
+  start_response();
   response.keep_alive(keep_alive_);
   response.prepare_payload();
   expire_at(clock::now() + worker_.server().options().write_timeout);
@@ -170,8 +175,7 @@ awaitable<bool> Session::send(Response response) {
 
 awaitable<bool> Session::begin_stream(ResponseHeader header) {
   if (gone_) co_return false;
-  started_ = true;
-  if (draining()) keep_alive_ = false;
+  start_response();
   bhttp::response<bhttp::empty_body> res(std::move(header));
   res.keep_alive(keep_alive_);
   res.chunked(true);

@@ -34,6 +34,7 @@ class Session final : public ResponseWriter, private Deadline {
   awaitable<void> reply_error(int status, const char* message);
   template <class Buffers>
   awaitable<bool> write_all(const Buffers& buffers);
+  void start_response();
   void mark_gone();
   void close_socket();
 

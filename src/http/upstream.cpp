@@ -254,11 +254,6 @@ awaitable<core::Result<std::string>> UpstreamCall::read_body(uint64_t limit) {
   co_return body;
 }
 
-void UpstreamCall::cancel() {
-  impl_->conn->cancelled = true;
-  impl_->conn->close();
-}
-
 std::function<void()> UpstreamCall::canceller() const {
   return [weak = std::weak_ptr<Connection>(impl_->conn)] {
     if (auto c = weak.lock()) {

@@ -53,9 +53,8 @@ class UpstreamCall {
   awaitable<core::Result<std::string>> read_some();
   bool done() const;
 
-  // Closes the connection now (the client went away); pending reads fail.
-  void cancel();
-  // The closure cancel() runs, safe to call after this object is gone.
+  // Closes the connection (the client went away) so pending reads fail; safe to call after this
+  // object is gone.
   std::function<void()> canceller() const;
 
   struct Impl;
