@@ -1,11 +1,13 @@
 #include "api/gateway.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/exchange.h"
 #include "api/openai/error_json.h"
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
+#include "providers/local/local_provider.h"
 #include "providers/openai_compat/openai_compat_provider.h"
 #include "providers/unavailable_provider.h"
 
@@ -34,7 +36,7 @@ std::unique_ptr<providers::Provider> make_provider(const config::ModelConfig& m,
       return std::make_unique<providers::UnavailableProvider>(p.error().message);
     }
     case ProviderKind::local:
-      return std::make_unique<providers::UnavailableProvider>("the local engine has not landed yet");
+      return std::make_unique<providers::LocalProvider>(m);
     default:
       return std::make_unique<providers::UnavailableProvider>(std::string("provider '") + config::to_string(m.provider) +
                                                               "' has not landed yet");
@@ -83,7 +85,7 @@ Gateway::Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& a
     : config_(std::move(config)),
       access_log_(access_log),
       metrics_(std::make_unique<ops::Metrics>(client_visible_names(*config_))),
-      auth_(std::make_unique<pipeline::AuthStage>(config_->keys)) {}
+      auth_(std::make_unique<pipeline::AuthStage>(config_->keys, config_->admin_key)) {}
 
 Gateway::~Gateway() = default;
 
@@ -92,6 +94,12 @@ void Gateway::start() {
   for (const auto& m : config_->models) {
     auto p = make_provider(m, config_->limits);
     by_name[m.name] = p.get();
+    if (m.provider == config::ProviderKind::local) {
+      auto* local = static_cast<providers::LocalProvider*>(p.get());
+      local_[m.name] = local;
+      // A model that fails to load leaves the server up, with this target unhealthy.
+      if (auto s = local->load(); !s) spdlog::error("model '{}': {}", m.name, s.error().message);
+    }
     providers_[m.name] = std::move(p);
   }
   chain_.add(std::make_unique<pipeline::RouteStage>(*config_, std::move(by_name)));
@@ -153,9 +161,13 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
   } else if (path == "/readyz" && only(bhttp::verb::get)) {
     co_await serve_readyz(ex);
   } else if (path == "/metrics" && only(bhttp::verb::get)) {
-    co_await ex.send_text(200, metrics_->render(open_connections_()), "text/plain; version=0.0.4");
+    co_await ex.send_text(200, metrics_->render(open_connections_()) + local_metrics(), "text/plain; version=0.0.4");
   } else if (path == "/v1/models" && only(bhttp::verb::get)) {
     co_await serve_models(ex);
+  } else if (path == "/v1/embeddings" && only(bhttp::verb::post)) {
+    co_await serve_embeddings(ex);
+  } else if (path.starts_with("/admin/models/") && only(bhttp::verb::post)) {
+    co_await serve_admin_model(ex);
   } else if (path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/models") {
     auto e = Error::method_not_allowed(path, "GET");
     co_await ex.send_error(e);  // a named Error: see above

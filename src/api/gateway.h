@@ -13,6 +13,10 @@
 #include "pipeline/chain.h"
 #include "providers/provider.h"
 
+namespace sy::providers {
+class LocalProvider;
+}
+
 namespace sy::api {
 
 struct Exchange;
@@ -41,6 +45,9 @@ class Gateway final : public http::Handler {
   http::awaitable<void> serve_readyz(Exchange& ex);
   http::awaitable<void> relay_stream(Exchange& ex);
   http::awaitable<void> relay_whole(Exchange& ex);
+  http::awaitable<void> serve_embeddings(Exchange& ex);
+  http::awaitable<void> serve_admin_model(Exchange& ex);
+  std::string local_metrics() const;
 
   std::shared_ptr<const config::Config> config_;
   ops::AccessLog& access_log_;
@@ -48,6 +55,7 @@ class Gateway final : public http::Handler {
   std::unique_ptr<pipeline::AuthStage> auth_;
   pipeline::Chain chain_;
   std::unordered_map<std::string, std::unique_ptr<providers::Provider>> providers_;
+  std::unordered_map<std::string, providers::LocalProvider*> local_;  // the local ones among them
   std::function<bool()> draining_ = [] { return false; };
   std::function<size_t()> open_connections_ = [] { return size_t{0}; };
 };

@@ -35,9 +35,14 @@ struct ModelConfig {
   std::string ca_file;         // extra trust anchor for the upstream's certificate
   std::map<std::string, std::string> headers;  // extra upstream headers
   UpstreamTimeouts timeouts;
-  // Local provider (engine lands with the local engine issue).
-  std::string path;
-  int slots = 1;
+  // Local provider.
+  std::string path;            // GGUF file
+  int slots = 1;               // concurrent sequences
+  int context = 0;             // tokens per slot; 0 = the model's, at most 4096
+  int threads = 0;             // 0 = every hardware thread
+  int batch = 512;             // most tokens per decode step
+  int queue = 0;               // requests waiting beyond the slots; 0 = 4 per slot
+  std::string chat_template;   // overrides the GGUF's
   int line = 0;                // where it was declared, for messages
 };
 
@@ -73,6 +78,7 @@ struct Config {
   std::string access_log = "stdout";      // stdout | stderr | off | a file path
   std::string store;
   std::vector<ApiKey> keys;
+  std::string admin_key;                  // guards /admin/...; none = the admin API is off
   std::vector<ModelConfig> models;
   std::vector<RouteConfig> routes;
   std::string on_sensitive = "local_only";

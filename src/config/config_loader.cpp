@@ -65,9 +65,11 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
   if (m.provider == ProviderKind::local) {
     m.path = map.required_string("path");
     m.slots = static_cast<int>(map.integer("slots", 1, 1, 256));
-    for (const char* k : {"context", "threads", "batch", "template"}) map.accept(k);
-    cfg.not_yet_active.push_back(path + " (" + m.name + "): provider 'local' — the local engine has not landed; "
-                                 "this target is unhealthy until it does");
+    m.context = static_cast<int>(map.integer("context", 0, 0, 1 << 20));
+    m.threads = static_cast<int>(map.integer("threads", 0, 0, 256));
+    m.batch = static_cast<int>(map.integer("batch", m.batch, 1, 1 << 16));
+    m.queue = static_cast<int>(map.integer("queue", 0, 0, 1 << 20));
+    m.chat_template = map.string("chat_template");
   } else {
     m.api_key = map.string("api_key");
     m.ca_file = map.string("ca_file");
@@ -190,6 +192,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
   YamlMap root(doc, "", file);
   parse_listen(root, *cfg);
   cfg->threads = static_cast<int>(root.integer("threads", 0, 0, 64));
+  cfg->admin_key = root.string("admin_key");
   cfg->drain_timeout = root.duration("drain_timeout", cfg->drain_timeout);
   if (auto log = root.node("log"); log && !log.IsNull()) {
     YamlMap map(log, "log", file);

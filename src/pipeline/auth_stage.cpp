@@ -13,10 +13,22 @@ std::array<unsigned char, 32> digest_of(std::string_view key) {
 }
 }  // namespace
 
-AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) {
+AuthStage::AuthStage(const std::vector<config::ApiKey>& keys, const std::string& admin_key) {
   for (const auto& k : keys) {
     keys_.push_back({digest_of(k.key), core::Principal{k.name, k.team, k.models}});
   }
+  if (!admin_key.empty()) admin_digest_ = digest_of(admin_key);
+}
+
+core::Status AuthStage::check_admin(const http::Request& request) const {
+  if (!admin_digest_) return core::Error::permission("The admin API is off: set admin_key in the config to use it.");
+  auto key = presented_key(request);
+  if (key.empty()) return core::Error::authentication("The admin API needs the admin key as 'Authorization: Bearer <key>'.");
+  auto presented = digest_of(key);
+  if (CRYPTO_memcmp(admin_digest_->data(), presented.data(), presented.size()) != 0) {
+    return core::Error::authentication("Incorrect admin key provided.");
+  }
+  return core::Ok{};
 }
 
 std::string_view AuthStage::presented_key(const http::Request& request) {

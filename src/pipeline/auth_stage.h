@@ -2,6 +2,7 @@
 // Who is calling. Keys come from the config (and later the store); each is kept only as its
 // SHA-256, compared in constant time against every configured key, and never logged.
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "config/config.h"
@@ -11,10 +12,12 @@ namespace sy::pipeline {
 
 class AuthStage final : public Stage {
  public:
-  explicit AuthStage(const std::vector<config::ApiKey>& keys);
+  AuthStage(const std::vector<config::ApiKey>& keys, const std::string& admin_key = {});
   std::string_view name() const override { return "auth"; }
   core::Result<Verdict> on_request(RequestContext& ctx) override;
   bool open() const { return keys_.empty(); }
+  // The admin API (/admin/...) takes only the admin key, and is off when none is configured.
+  core::Status check_admin(const http::Request& request) const;
 
   // The key a request presents: Authorization: Bearer, x-api-key (Anthropic SDK) or api-key (Azure).
   static std::string_view presented_key(const http::Request& request);
@@ -25,6 +28,7 @@ class AuthStage final : public Stage {
     core::Principal principal;
   };
   std::vector<Entry> keys_;
+  std::optional<std::array<unsigned char, 32>> admin_digest_;
 };
 
 }  // namespace sy::pipeline

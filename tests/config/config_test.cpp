@@ -163,6 +163,7 @@ TEST(ConfigLoad, FullConfigModels) {
   EXPECT_EQ(local.provider, ProviderKind::local);
   EXPECT_EQ(local.path, "/models/llama.gguf");
   EXPECT_EQ(local.slots, 4);
+  EXPECT_EQ(local.context, 8192);
   EXPECT_EQ(local.base_url, "");
   EXPECT_FALSE(is_cloud(local.provider));
   EXPECT_TRUE(is_cloud(azure.provider));
@@ -184,12 +185,11 @@ TEST(ConfigLoad, FullConfigRoutes) {
 TEST(ConfigLoad, FullConfigNotYetActiveNotes) {
   auto cfg = load_ok(kFullConfig);
   ASSERT_NE(cfg, nullptr);
-  ASSERT_EQ(cfg->not_yet_active.size(), 5u);
+  ASSERT_EQ(cfg->not_yet_active.size(), 4u);
   EXPECT_THAT(cfg->not_yet_active[0], StartsWith("store:"));
-  EXPECT_THAT(cfg->not_yet_active[1], StartsWith("models[3] (local-llama): provider 'local'"));
-  EXPECT_THAT(cfg->not_yet_active[2], StartsWith("routes[0] (smart): routes have not landed"));
-  EXPECT_THAT(cfg->not_yet_active[3], StartsWith("privacy:"));
-  EXPECT_THAT(cfg->not_yet_active[4], StartsWith("audit:"));
+  EXPECT_THAT(cfg->not_yet_active[1], StartsWith("routes[0] (smart): routes have not landed"));
+  EXPECT_THAT(cfg->not_yet_active[2], StartsWith("privacy:"));
+  EXPECT_THAT(cfg->not_yet_active[3], StartsWith("audit:"));
 }
 
 TEST(ConfigLoad, MinimalConfigUsesDefaults) {

@@ -1,0 +1,35 @@
+#pragma once
+// Turns token pieces into text a client may see. Two things make that more than concatenation:
+// a piece can end inside a UTF-8 character (byte-fallback tokens split CJK characters into three
+// pieces), and a stop sequence can span pieces ("\n\nUs" + "er:"). So text is held back while it
+// is an incomplete character or could still grow into a stop sequence, and released once it
+// cannot.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sy::engine {
+
+class TextStream {
+ public:
+  explicit TextStream(std::vector<std::string> stops = {}, bool strip_leading_space = true);
+
+  struct Step {
+    std::string text;      // safe to send now
+    bool stopped = false;  // a stop sequence was found; `text` ends just before it
+  };
+  Step push(std::string_view piece);
+  // At the end of generation: whatever was held back, minus an unfinished UTF-8 tail.
+  std::string flush();
+
+ private:
+  size_t complete_utf8_prefix(std::string_view s) const;
+  size_t stop_prefix_overlap(std::string_view s) const;
+
+  std::vector<std::string> stops_;
+  bool strip_leading_space_;
+  bool started_ = false;
+  std::string held_;
+};
+
+}  // namespace sy::engine
