@@ -9,17 +9,47 @@ TextStream::TextStream(std::vector<std::string> stops, bool strip_leading_space)
   std::erase_if(stops_, [](const std::string& s) { return s.empty(); });
 }
 
-// Length of the longest prefix of `s` that does not end inside a multi-byte character.
-size_t TextStream::complete_utf8_prefix(std::string_view s) const {
-  size_t n = s.size();
-  // Look back at most 3 bytes for the lead byte of the last character.
-  for (size_t back = 1; back <= std::min<size_t>(4, n); ++back) {
-    auto c = static_cast<unsigned char>(s[n - back]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    size_t need = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    return back >= need ? n : n - back;
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Bytes in a sequence led by `c`, or 0 for a byte that cannot lead one.
+size_t sequence_length(unsigned char c) {
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return 2;
+  if ((c & 0xF0) == 0xE0) return 3;
+  if (c >= 0xF0 && c <= 0xF4) return 4;
+  return 0;
+}
+
+}  // namespace
+
+// Moves the valid UTF-8 at the front of held_ into `out`, each broken byte as U+FFFD (a model
+// can emit any byte token, and a client's JSON parser rejects invalid UTF-8). A sequence cut
+// short at the very end stays held: its next bytes may be on the way.
+void TextStream::take_utf8(std::string& out, bool at_end) {
+  size_t i = 0, n = held_.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(held_[i]);
+    size_t len = sequence_length(c);
+    if (len == 0) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    size_t have = 1;
+    while (have < len && i + have < n && (static_cast<unsigned char>(held_[i + have]) & 0xC0) == 0x80) ++have;
+    if (have == len) {
+      out.append(held_, i, len);
+      i += len;
+    } else if (i + have == n && !at_end) {
+      break;  // incomplete, may still arrive
+    } else {
+      out += kReplacement;
+      i += have;
+    }
   }
-  return n;  // only continuation bytes: not ours to fix, pass them on
+  held_.erase(0, i);
 }
 
 // How many trailing bytes of `s` are the start of some stop sequence (and so must wait).
@@ -48,23 +78,24 @@ TextStream::Step TextStream::push(std::string_view piece) {
   size_t first_stop = std::string::npos;
   for (const auto& stop : stops_) first_stop = std::min(first_stop, held_.find(stop));
   if (first_stop != std::string::npos) {
-    step.text = held_.substr(0, first_stop);
+    held_.resize(first_stop);
+    take_utf8(step.text, true);
     step.stopped = true;
-    held_.clear();
     started_ = started_ || !step.text.empty();
     return step;
   }
-  size_t ready = complete_utf8_prefix(held_);
-  ready -= std::min(ready, stop_prefix_overlap(std::string_view(held_).substr(0, ready)));
-  step.text = held_.substr(0, ready);
-  held_.erase(0, ready);
+  std::string valid;
+  take_utf8(valid, false);
+  size_t ready = valid.size() - std::min(valid.size(), stop_prefix_overlap(valid));
+  step.text = valid.substr(0, ready);
+  held_.insert(0, valid, ready);  // a possible stop's beginning waits for what follows
   started_ = started_ || !step.text.empty();
   return step;
 }
 
 std::string TextStream::flush() {
-  std::string out = held_.substr(0, complete_utf8_prefix(held_));
-  held_.clear();
+  std::string out;
+  take_utf8(out, true);
   return out;
 }
 

@@ -19,11 +19,11 @@ class TextStream {
     bool stopped = false;  // a stop sequence was found; `text` ends just before it
   };
   Step push(std::string_view piece);
-  // At the end of generation: whatever was held back, minus an unfinished UTF-8 tail.
+  // At the end of generation: whatever was held back (an unfinished character as U+FFFD).
   std::string flush();
 
  private:
-  size_t complete_utf8_prefix(std::string_view s) const;
+  void take_utf8(std::string& out, bool at_end);
   size_t stop_prefix_overlap(std::string_view s) const;
 
   std::vector<std::string> stops_;

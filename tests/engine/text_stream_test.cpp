@@ -27,6 +27,15 @@ TEST(TextStream, HoldsBackASplitUtf8Character) {
   EXPECT_EQ(ts.push("\x87").text, "假");
 }
 
+TEST(TextStream, BrokenBytesBecomeReplacementCharacters) {
+  TextStream ts;
+  EXPECT_EQ(ts.push("a\x87" "b").text, "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ts.push("\xE5\x81").text, "");
+  EXPECT_EQ(ts.push("c").text, "\xEF\xBF\xBD" "c");
+  EXPECT_EQ(ts.push("\xE5").text, "");
+  EXPECT_EQ(ts.flush(), "\xEF\xBF\xBD");
+}
+
 TEST(TextStream, FindsAStopSequenceSplitAcrossPieces) {
   TextStream ts({"\nUser:"});
   bool stopped = false;
