@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 CONFIG ?= config/switchyard.yaml
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test bench clean
+.PHONY: all setup configure build demo-model run test bench clean
 
 all: build
 
@@ -18,8 +18,12 @@ configure: setup
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build
-	@mkdir -p var
+# The demo model is trained here from data/faq (a few minutes the first time, then cached in
+# ~/.cache/switchyard/models, keyed by the data and the code that makes it).
+demo-model: build
+	@scripts/demo-model $(BUILD_DIR)/switchyard
+
+run: demo-model
 	exec $(BUILD_DIR)/switchyard serve --config $(CONFIG)
 
 test: build
@@ -27,6 +31,7 @@ test: build
 
 bench: build
 	bench/gateway_overhead.sh
+	bench/local_engine.sh
 
 clean:
 	rm -rf build

@@ -11,6 +11,11 @@ const std::string& tiny_model_path() {
   static const std::string path = [] {
     auto dir = std::filesystem::temp_directory_path() / ("switchyard-engine-test-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
+    // Removed when the test binary exits.
+    static struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() { std::filesystem::remove_all(dir); }
+    } cleanup{dir};
     auto opts = default_model_init_options();
     opts.out = (dir / "tiny.gguf").string();
     opts.hparams.n_embd = 64;

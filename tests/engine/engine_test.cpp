@@ -245,6 +245,7 @@ TEST(Engine, AMissingOrCorruptFileIsAnErrorNotACrash) {
   { std::ofstream(corrupt) << "GGUF this is not a model"; }
   o.path = corrupt.string();
   auto bad = Engine::load(o);
+  std::filesystem::remove(corrupt);
   ASSERT_FALSE(bad);
   EXPECT_THAT(bad.error().message, ::testing::HasSubstr("could not be loaded"));
 }
