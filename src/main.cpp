@@ -6,6 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/model_init.h"
+#include "engine/train/train_command.h"
+#include "privacy/pii_command.h"
 #include "serve.h"
 
 namespace {
@@ -27,8 +30,35 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "Validate a config file and exit");
   check->add_option("--config", check_file, "YAML config file")->required();
 
+  auto* model = app.add_subcommand("model", "Make model files");
+  model->require_subcommand(1);
+  sy::engine::ModelInitOptions init_opts = sy::engine::default_model_init_options();
+  auto* init = model->add_subcommand("init", "Write a small llama-architecture GGUF with initialized weights");
+  init->add_option("--out", init_opts.out, "GGUF file to write")->required();
+  init->add_option("--layers", init_opts.hparams.n_layer, "Transformer blocks")->capture_default_str();
+  init->add_option("--embd", init_opts.hparams.n_embd, "Embedding width")->capture_default_str();
+  init->add_option("--heads", init_opts.hparams.n_head, "Attention heads")->capture_default_str();
+  init->add_option("--ff", init_opts.hparams.n_ff, "Feed-forward width")->capture_default_str();
+  init->add_option("--ctx", init_opts.hparams.n_ctx, "Context length")->capture_default_str();
+  init->add_option("--vocab", init_opts.vocab_file, "GGUF whose tokenizer is used")->capture_default_str();
+  init->add_option("--vocab-keep", init_opts.vocab_keep,
+                   "Keep this many first ids, plus every single-character piece")->capture_default_str();
+  init->add_option("--seed", init_opts.seed, "Random seed")->capture_default_str();
+  init->add_option("--init-std", init_opts.init_std, "Standard deviation of the initial weights")
+      ->capture_default_str();
+  init->add_flag("--tie-embeddings", init_opts.tie_embeddings, "No output.weight: reuse token_embd");
+
+  sy::engine::train::TrainOptions train_opts;
+  auto* train = app.add_subcommand("train", "Train a llama-architecture GGUF on question/answer pairs");
+  sy::engine::train::add_train_options(*train, train_opts);
+
+  sy::privacy::PiiScanOptions pii_opts;
+  auto* pii = app.add_subcommand("pii", "Find personal data and secrets in text");
+  pii->require_subcommand(1);
+  auto* pii_scan = sy::privacy::add_pii_scan_command(*pii, pii_opts);
+
   std::vector<CLI::App*> later;
-  for (const char* name : {"models", "eval", "cost", "audit", "keys", "train", "pii"}) {
+  for (const char* name : {"models", "eval", "cost", "audit", "keys"}) {
     later.push_back(app.add_subcommand(name, "(not yet available)")->allow_extras());
   }
 
@@ -36,6 +66,19 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) return sy::run_serve(serve_opts);
   if (check->parsed()) return sy::check_config(check_file);
+  if (init->parsed()) {
+    init_opts.hparams.n_head_kv = init_opts.hparams.n_head;
+    auto hp = sy::engine::init_model(init_opts);
+    if (!hp) {
+      std::fprintf(stderr, "switchyard model init: %s\n", hp.error().message.c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "wrote %s: %u layers, embd %u, %u heads, ff %u, ctx %u, vocab %u\n", init_opts.out.c_str(),
+                 hp->n_layer, hp->n_embd, hp->n_head, hp->n_ff, hp->n_ctx, hp->n_vocab);
+    return 0;
+  }
+  if (train->parsed()) return sy::engine::train::run_train_command(train_opts);
+  if (pii_scan->parsed()) return sy::privacy::run_pii_scan(pii_opts);
   for (auto* cmd : later) {
     if (cmd->parsed()) {
       std::fprintf(stderr, "switchyard %s: this command has not landed yet\n", cmd->get_name().c_str());

@@ -6,6 +6,8 @@
 #include "api/openai/chat_response.h"
 #include "api/openai/error_json.h"
 #include "http/sse.h"
+#include "pipeline/redaction.h"
+#include "privacy/restorer.h"
 
 namespace sy::api {
 
@@ -110,35 +112,157 @@ http::awaitable<void> Gateway::serve_chat(Exchange& ex, ChatRequest::Kind kind) 
   ex.record.model = ex.ctx.chat.model;
   ex.record.stream = ex.ctx.chat.stream;
   auto verdict = chain_.run(ex.ctx);
+  if (ex.ctx.decision) note_decision(ex);
   if (!verdict) {
     co_await ex.send_error(verdict.error());
     co_return;
   }
-  ex.record.route = ex.ctx.target->name;
   if (ex.ctx.chat.stream) co_await relay_stream(ex);
   else co_await relay_whole(ex);
 }
 
-http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
-  auto call = call_context(ex);
-  auto answer = co_await ex.ctx.provider->complete(ex.ctx.chat, call);
-  if (!answer) {
-    count_upstream_error(metrics_->model(ex.record.model), answer.error());
-    co_await ex.send_error(answer.error());
-    co_return;
+namespace {
+
+// Whether another target may do better: the target failed or is busy, not the request.
+bool worth_another_target(const Error& e) {
+  if (e.status >= 500 || e.status == 429 || e.status == 408) return true;
+  return e.code == "context_length_exceeded";  // a larger model further down the list may take it
+}
+
+// Whether `answer` says nothing: a fallback reason like an error.
+bool empty_answer(const core::ChatResponse& answer) {
+  for (const auto& c : answer.choices) {
+    if (!c.message.text().empty() || !c.message.tool_calls.empty()) return false;
   }
-  ex.first_token = std::chrono::steady_clock::now();
-  ex.usage = answer->usage;
-  co_await ex.send_json(200, oa::format_response(*answer, ex.ctx.chat.kind));
+  return true;
+}
+
+// Sits between a provider and the client's sink: notes whether anything reached the client (after
+// that, no fallback), and in redact mode puts the original values back into the text.
+class ExecutionSink final : public providers::ChunkSink {
+ public:
+  ExecutionSink(providers::ChunkSink& out, privacy::Restorer* restorer) : out_(out), restorer_(restorer) {}
+  http::awaitable<bool> on_chunk(core::ChatChunk chunk) override {
+    if (restorer_) {
+      for (auto& c : chunk.choices) {
+        if (c.has_content) c.content = restorer_->push(c.content);
+        if (!c.finish_reason.empty()) {
+          c.content += restorer_->flush();
+          c.has_content = c.has_content || !c.content.empty();
+        }
+      }
+    }
+    forwarded_ = true;
+    co_return co_await out_.on_chunk(std::move(chunk));
+  }
+  bool forwarded() const { return forwarded_; }
+
+ private:
+  providers::ChunkSink& out_;
+  privacy::Restorer* restorer_;
+  bool forwarded_ = false;
+};
+
+}  // namespace
+
+// One candidate's request: the client's own, or for a cloud target in redact mode a redacted
+// copy. A cloud target never gets a request whose class is local_only (the router already left
+// such targets out; this is the second lock on the same door).
+core::Result<Gateway::Attempt> Gateway::prepare_attempt(Exchange& ex, const router::Candidate& candidate) {
+  Attempt a;
+  const auto& d = *ex.ctx.decision;
+  if (candidate.cloud() && d.privacy == router::PrivacyClass::local_only) {
+    return Error::privacy_policy("This request contains sensitive data; it may not go to cloud target '" + candidate.model->name + "'.");
+  }
+  if (candidate.cloud() && d.privacy == router::PrivacyClass::redact) {
+    if (!scanner_) return Error::privacy_policy("No privacy scanner is running; nothing can be redacted for a cloud target.");
+    auto r = pipeline::redact_request(ex.ctx.chat, *scanner_);
+    if (!r) return r.error();
+    a.redacted = std::move(*r);
+    a.restorer.emplace(a.redacted->redactor.mapping());
+  }
+  ex.ctx.target = candidate.model;
+  ex.ctx.provider = candidate.provider;
+  ex.record.route = candidate.model->name;
+  ++ex.record.attempts;
+  return a;
+}
+
+void Gateway::note_decision(Exchange& ex) {
+  const auto& d = *ex.ctx.decision;
+  ex.record.rule = d.rule;
+  ex.record.privacy = router::to_string(d.privacy);
+  for (const auto& k : d.kinds) ex.record.findings += (ex.record.findings.empty() ? "" : ",") + k;
+}
+
+http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
+  const auto& candidates = ex.ctx.decision->candidates;
+  std::optional<Error> last_error;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto attempt = prepare_attempt(ex, candidates[i]);
+    if (!attempt) {
+      last_error = attempt.error();
+      continue;
+    }
+    const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
+    auto call = call_context(ex);
+    auto answer = co_await ex.ctx.provider->complete(request, call);
+    if (ex.writer.client_gone()) co_return;
+    bool last = i + 1 == candidates.size();
+    if (answer && (!empty_answer(*answer) || last)) {
+      router_->record(candidates[i].model->name, true);
+      if (attempt->restorer) {
+        for (auto& c : answer->choices) {
+          for (auto& p : c.message.parts) p.text = attempt->restorer->push(p.text) + attempt->restorer->flush();
+        }
+      }
+      metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, candidates[i].model->name);
+      ex.first_token = std::chrono::steady_clock::now();
+      ex.usage = answer->usage;
+      co_await ex.send_json(200, oa::format_response(*answer, ex.ctx.chat.kind));
+      co_return;
+    }
+    Error e = answer ? Error::upstream("target '" + candidates[i].model->name + "' gave an empty answer") : answer.error();
+    count_upstream_error(metrics_->model(ex.record.model), e);
+    router_->record(candidates[i].model->name, false);
+    last_error = e;
+    if (!worth_another_target(e)) break;
+  }
+  metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, "none");
+  ex.ctx.target = nullptr;  // nobody answered: no x-switchyard-route
+  auto e = last_error.value_or(Error::unavailable("no target could take this request"));
+  co_await ex.send_error(e);
 }
 
 http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
-  auto call = call_context(ex);
-  OpenAIStreamSink sink(ex, ex.ctx.chat.kind, ex.ctx.chat.stream_options.include_usage);
-  auto outcome = co_await ex.ctx.provider->stream(ex.ctx.chat, call, sink);
-  if (!outcome) count_upstream_error(metrics_->model(ex.record.model), outcome.error());
-  if (ex.writer.client_gone()) co_return;
-  co_await sink.finish(outcome);
+  const auto& candidates = ex.ctx.decision->candidates;
+  OpenAIStreamSink client(ex, ex.ctx.chat.kind, ex.ctx.chat.stream_options.include_usage);
+  core::Status outcome = Error::unavailable("no target could take this request");
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto attempt = prepare_attempt(ex, candidates[i]);
+    if (!attempt) {
+      outcome = attempt.error();
+      continue;
+    }
+    const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
+    auto call = call_context(ex);
+    ExecutionSink sink(client, attempt->restorer ? &*attempt->restorer : nullptr);
+    outcome = co_await ex.ctx.provider->stream(request, call, sink);
+    if (ex.writer.client_gone()) co_return;
+    router_->record(candidates[i].model->name, outcome.ok());
+    if (outcome) {
+      metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, candidates[i].model->name);
+      break;
+    }
+    count_upstream_error(metrics_->model(ex.record.model), outcome.error());
+    // Once a byte reached the client, the answer is this target's: a clean error event ends it.
+    if (sink.forwarded() || !worth_another_target(outcome.error())) break;
+  }
+  if (!outcome) {
+    metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, "none");
+    if (!ex.writer.started()) ex.ctx.target = nullptr;
+  }
+  co_await client.finish(outcome);
 }
 
 }  // namespace sy::api

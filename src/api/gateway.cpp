@@ -7,6 +7,8 @@
 #include "api/openai/error_json.h"
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
+#include "privacy/scanner.h"
+#include "providers/faq_provider.h"
 #include "providers/local/local_provider.h"
 #include "providers/openai_compat/openai_compat_provider.h"
 #include "providers/unavailable_provider.h"
@@ -90,10 +92,10 @@ Gateway::Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& a
 Gateway::~Gateway() = default;
 
 void Gateway::start() {
-  std::unordered_map<std::string, providers::Provider*> by_name;
+  router::Router::Targets targets;
   for (const auto& m : config_->models) {
     auto p = make_provider(m, config_->limits);
-    by_name[m.name] = p.get();
+    targets.providers[m.name] = p.get();
     if (m.provider == config::ProviderKind::local) {
       auto* local = static_cast<providers::LocalProvider*>(p.get());
       local_[m.name] = local;
@@ -102,7 +104,34 @@ void Gateway::start() {
     }
     providers_[m.name] = std::move(p);
   }
-  chain_.add(std::make_unique<pipeline::RouteStage>(*config_, std::move(by_name)));
+  privacy::ScannerOptions scan_options;
+  scan_options.dictionary_files = config_->dictionaries;
+  if (auto scanner = privacy::Scanner::create(scan_options)) {
+    scanner_ = *scanner;
+  } else {
+    // Without a scanner nothing can be called safe: every request is treated as sensitive.
+    spdlog::error("privacy scanner: {}; every request will be treated as sensitive", scanner.error().message);
+  }
+  if (!config_->faq.file.empty()) {
+    if (auto faq = router::FaqMatcher::load(config_->faq.file)) {
+      faq_ = *faq;
+      spdlog::info("FAQ: {} entries from {}", faq_->size(), config_->faq.file);
+    } else {
+      spdlog::error("FAQ: {}", faq.error().message);
+    }
+  }
+  faq_provider_ = std::make_unique<providers::FaqProvider>(faq_.get());
+  targets.faq_provider = faq_provider_.get();
+  targets.local_load = [this](const std::string& name) -> std::optional<router::LocalLoad> {
+    auto it = local_.find(name);
+    if (it == local_.end()) return std::nullopt;
+    auto engine = it->second->engine();
+    if (!engine) return std::nullopt;
+    const auto& c = engine->counters();
+    return router::LocalLoad{c.queued.load(), engine->options().slots - c.busy_slots.load(), engine->context_per_slot()};
+  };
+  router_ = std::make_unique<router::Router>(*config_, std::move(targets), scanner_, faq_);
+  chain_.add(std::make_unique<pipeline::RouteStage>(*router_));
 }
 
 void Gateway::attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections) {
@@ -164,6 +193,8 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
     co_await ex.send_text(200, metrics_->render(open_connections_()) + local_metrics(), "text/plain; version=0.0.4");
   } else if (path == "/v1/models" && only(bhttp::verb::get)) {
     co_await serve_models(ex);
+  } else if (path == "/v1/route/explain" && only(bhttp::verb::post)) {
+    co_await serve_route_explain(ex);
   } else if (path == "/v1/embeddings" && only(bhttp::verb::post)) {
     co_await serve_embeddings(ex);
   } else if (path.starts_with("/admin/models/") && only(bhttp::verb::post)) {

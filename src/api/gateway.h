@@ -11,6 +11,9 @@
 #include "ops/metrics.h"
 #include "pipeline/auth_stage.h"
 #include "pipeline/chain.h"
+#include "pipeline/redaction.h"
+#include "privacy/restorer.h"
+#include "router/router.h"
 #include "providers/provider.h"
 
 namespace sy::providers {
@@ -45,7 +48,15 @@ class Gateway final : public http::Handler {
   http::awaitable<void> serve_readyz(Exchange& ex);
   http::awaitable<void> relay_stream(Exchange& ex);
   http::awaitable<void> relay_whole(Exchange& ex);
+  // One try at one candidate of the route decision.
+  struct Attempt {
+    std::unique_ptr<pipeline::Redacted> redacted;  // redact mode, cloud target: what it gets
+    std::optional<privacy::Restorer> restorer;     // ... and how the values come back
+  };
+  core::Result<Attempt> prepare_attempt(Exchange& ex, const router::Candidate& candidate);
+  void note_decision(Exchange& ex);
   http::awaitable<void> serve_embeddings(Exchange& ex);
+  http::awaitable<void> serve_route_explain(Exchange& ex);
   http::awaitable<void> serve_admin_model(Exchange& ex);
   std::string local_metrics() const;
 
@@ -56,6 +67,10 @@ class Gateway final : public http::Handler {
   pipeline::Chain chain_;
   std::unordered_map<std::string, std::unique_ptr<providers::Provider>> providers_;
   std::unordered_map<std::string, providers::LocalProvider*> local_;  // the local ones among them
+  std::shared_ptr<const privacy::Scanner> scanner_;
+  std::shared_ptr<const router::FaqMatcher> faq_;
+  std::unique_ptr<providers::Provider> faq_provider_;
+  std::unique_ptr<router::Router> router_;
   std::function<bool()> draining_ = [] { return false; };
   std::function<size_t()> open_connections_ = [] { return size_t{0}; };
 };

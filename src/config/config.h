@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ struct ModelConfig {
   std::string api_version;     // azure
   std::string deployment;      // azure; defaults to upstream_model
   std::string ca_file;         // extra trust anchor for the upstream's certificate
+  bool on_premises = false;    // an in-house host (vLLM, llama.cpp server): sensitive data may go there
   std::map<std::string, std::string> headers;  // extra upstream headers
   UpstreamTimeouts timeouts;
   // Local provider.
@@ -44,6 +46,9 @@ struct ModelConfig {
   int queue = 0;               // requests waiting beyond the slots; 0 = 4 per slot
   std::string chat_template;   // overrides the GGUF's
   int line = 0;                // where it was declared, for messages
+
+  // Whether a request classified as sensitive may be sent here.
+  bool keeps_data_local() const { return provider == ProviderKind::local || on_premises; }
 };
 
 struct ApiKey {
@@ -53,11 +58,50 @@ struct ApiKey {
   std::vector<std::string> models{"*"};  // globs: "*" or a trailing '*' prefix
 };
 
+// "< 300", ">= 0.8": a comparison a rule makes against a number it measures.
+struct Comparison {
+  enum class Op { lt, le, gt, ge, eq };
+  Op op = Op::eq;
+  double value = 0;
+  bool holds(double x) const;
+};
+
+// Every condition given must hold (an empty `when` matches everything).
+struct RuleCondition {
+  std::optional<bool> sensitive;
+  std::vector<std::string> kinds;          // any of these privacy kinds was found
+  std::optional<Comparison> faq_score;     // best FAQ match, 0..1
+  std::optional<Comparison> chars;         // prompt length in characters
+  std::optional<Comparison> tokens;        // prompt length in tokens (estimated)
+  std::vector<std::string> needs;          // all of: tools, images, json_schema, long_context
+  std::vector<std::string> keys;           // the caller's key name is one of these
+  std::vector<std::string> teams;          // the caller's team is one of these
+  std::optional<Comparison> queue_depth;   // waiting requests at the route's first local target
+  std::optional<Comparison> free_slots;    // idle slots there
+};
+
+struct RouteRule {
+  enum class Action { local, cloud, targets, split, faq };
+  std::string name;                        // for decisions and metrics; default rule[N]
+  RuleCondition when;
+  Action action = Action::local;
+  std::vector<std::string> targets;        // Action::targets, in order
+  std::vector<std::pair<std::string, double>> split;  // Action::split: target, weight
+  int line = 0;
+};
+
 struct RouteConfig {
   std::string name;
   std::vector<std::string> local;
   std::vector<std::string> cloud;
+  std::vector<RouteRule> rules;            // none = the default policy
   int line = 0;
+};
+
+struct FaqConfig {
+  std::string file;                        // JSONL question/answer pairs; empty = no FAQ matching
+  double local_threshold = 0.5;            // default policy: a match this good goes local
+  double answer_threshold = 0.9;           // `to: faq` answers from the FAQ at or above this
 };
 
 struct Limits {
@@ -82,6 +126,8 @@ struct Config {
   std::vector<ModelConfig> models;
   std::vector<RouteConfig> routes;
   std::string on_sensitive = "local_only";
+  std::vector<std::string> dictionaries;  // confidential terms, one per line
+  FaqConfig faq;
   bool audit_durable = true;
   Limits limits;
   // Keys accepted but whose feature has not landed: said at start so nobody is surprised.

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include "config/config.h"
+#include "config/route_rules.h"
 #include "config/yaml_reader.h"
 
 namespace sy::config {
@@ -71,6 +72,7 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
     m.queue = static_cast<int>(map.integer("queue", 0, 0, 1 << 20));
     m.chat_template = map.string("chat_template");
   } else {
+    m.on_premises = map.boolean("on_premises", false);
     m.api_key = map.string("api_key");
     m.ca_file = map.string("ca_file");
     if (auto h = map.node("headers"); h && !h.IsNull()) {
@@ -118,21 +120,6 @@ ApiKey parse_key(const YAML::Node& node, const std::string& path, const std::str
   return k;
 }
 
-RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file, Config& cfg) {
-  YamlMap map(node, path, file);
-  RouteConfig r;
-  r.line = map.line();
-  r.name = map.required_string("name");
-  r.local = map.string_list("local");
-  r.cloud = map.string_list("cloud");
-  map.accept("rules");
-  map.accept("faq");
-  map.reject_unknown();
-  cfg.not_yet_active.push_back(path + " (" + r.name + "): routes have not landed; '" + r.name +
-                               "' is listed but answers 503 until the router does");
-  return r;
-}
-
 void parse_listen(YamlMap& map, Config& cfg) {
   auto listen = map.string("listen", "127.0.0.1:8080");
   auto colon = listen.rfind(':');
@@ -170,11 +157,28 @@ void validate(Config& cfg, const std::string& file) {
     if (!names.insert(r.name).second) {
       throw ConfigError(file + ":" + std::to_string(r.line) + ": route '" + r.name + "' clashes with a model name");
     }
+    std::vector<std::pair<std::string, int>> named;  // target, line
     for (const auto* list : {&r.local, &r.cloud}) {
+      for (const auto& target : *list) named.emplace_back(target, r.line);
+    }
+    for (const auto& rule : r.rules) {
+      for (const auto& t : rule.targets) named.emplace_back(t, rule.line);
+      for (const auto& [t, w] : rule.split) named.emplace_back(t, rule.line);
+    }
+    for (const auto& [target, line] : named) {
+      if (!cfg.find_model(target)) {
+        throw ConfigError(file + ":" + std::to_string(line) + ": route '" + r.name + "' names model '" + target +
+                          "', which is not declared under 'models'");
+      }
+    }
+    for (const auto* list : {&r.local, &r.cloud}) {
+      bool want_local = list == &r.local;
       for (const auto& target : *list) {
-        if (!cfg.find_model(target)) {
-          throw ConfigError(file + ":" + std::to_string(r.line) + ": route '" + r.name + "' names model '" + target +
-                            "', which is not declared under 'models'");
+        if (cfg.find_model(target)->keeps_data_local() != want_local) {
+          throw ConfigError(file + ":" + std::to_string(r.line) + ": route '" + r.name + "' lists '" + target + "' under '" +
+                            (want_local ? "local" : "cloud") + "', but " +
+                            (want_local ? "it is a cloud target (set on_premises: true if it runs in-house)"
+                                        : "it keeps data local; list it under 'local'"));
         }
       }
     }
@@ -218,19 +222,22 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
                                                                     const std::string& f) {
     return parse_model(n, p, f, *cfg);
   });
-  cfg->routes = parse_list<RouteConfig>(root, "routes", file, [&](const YAML::Node& n, const std::string& p,
-                                                                    const std::string& f) {
-    return parse_route(n, p, f, *cfg);
-  });
+  cfg->routes = parse_list<RouteConfig>(root, "routes", file, parse_route);
+  if (auto faq = root.node("faq"); faq && !faq.IsNull()) {
+    YamlMap map(faq, "faq", file);
+    cfg->faq.file = map.string("file");
+    cfg->faq.local_threshold = map.number("local_threshold", cfg->faq.local_threshold, 0, 1);
+    cfg->faq.answer_threshold = map.number("answer_threshold", cfg->faq.answer_threshold, 0, 1);
+    map.reject_unknown();
+  }
   if (auto privacy = root.node("privacy"); privacy && !privacy.IsNull()) {
     YamlMap map(privacy, "privacy", file);
     cfg->on_sensitive = map.string("on_sensitive", cfg->on_sensitive);
     if (cfg->on_sensitive != "local_only" && cfg->on_sensitive != "redact" && cfg->on_sensitive != "block") {
       map.fail("on_sensitive", "must be local_only, redact or block");
     }
-    map.accept("dictionaries");
+    cfg->dictionaries = map.string_list("dictionaries");
     map.reject_unknown();
-    cfg->not_yet_active.push_back("privacy: the privacy scanner has not landed; no request is scanned yet");
   }
   if (auto audit = root.node("audit"); audit && !audit.IsNull()) {
     YamlMap map(audit, "audit", file);

@@ -107,6 +107,16 @@ int64_t YamlMap::integer(const std::string& key, int64_t fallback, int64_t min, 
   return v;
 }
 
+double YamlMap::number(const std::string& key, double fallback, double min, double max) {
+  if (!has(key)) return fallback;
+  auto text = scalar(key, node_[key]);
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) fail(key, "must be a number, got '" + text + "'");
+  if (!(v >= min && v <= max)) fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return v;
+}
+
 bool YamlMap::boolean(const std::string& key, bool fallback) {
   if (!has(key)) return fallback;
   auto text = scalar(key, node_[key]);

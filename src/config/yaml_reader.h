@@ -25,6 +25,7 @@ class YamlMap {
   std::string string(const std::string& key, const std::string& fallback = {});
   std::string required_string(const std::string& key);
   int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max);
+  double number(const std::string& key, double fallback, double min, double max);
   bool boolean(const std::string& key, bool fallback);
   std::chrono::milliseconds duration(const std::string& key, std::chrono::milliseconds fallback);
   uint64_t bytes(const std::string& key, uint64_t fallback);

@@ -11,6 +11,10 @@ Error Error::authentication(std::string message) {
 Error Error::permission(std::string message) {
   return {403, "permission_error", std::move(message), {}, {}, {}};
 }
+Error Error::privacy_policy(std::string message) {
+  return {403, "privacy_policy", std::move(message), {}, "sensitive_data", {}};
+}
+
 Error Error::model_not_found(const std::string& model) {
   return {404, "invalid_request_error", "The model '" + model + "' does not exist or you do not have access to it.",
           "model", "model_not_found", {}};

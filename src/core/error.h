@@ -19,6 +19,8 @@ struct Error {
   static Error invalid_request(std::string message, std::string param = {});
   static Error authentication(std::string message);
   static Error permission(std::string message);
+  // A sensitive request that policy keeps from every target it could go to.
+  static Error privacy_policy(std::string message);
   static Error model_not_found(const std::string& model);
   static Error not_found(std::string message);
   static Error method_not_allowed(const std::string& path, const char* allowed);

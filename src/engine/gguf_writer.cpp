@@ -1,12 +1,12 @@
 #include "engine/gguf_writer.h"
 
+#include <ggml-cpp.h>
+#include <ggml.h>
+#include <gguf.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
-
-#include <ggml.h>
-#include <gguf.h>
-#include <ggml-cpp.h>
 
 namespace sy::engine {
 namespace {
@@ -21,10 +21,14 @@ core::Result<uint32_t> get_u32(const gguf_context* meta, const std::string& key)
   const int64_t id = gguf_find_key(meta, key.c_str());
   if (id < 0) return core::Error::invalid_request("model file has no " + key);
   switch (gguf_get_kv_type(meta, id)) {
-    case GGUF_TYPE_UINT32: return gguf_get_val_u32(meta, id);
-    case GGUF_TYPE_INT32: return static_cast<uint32_t>(gguf_get_val_i32(meta, id));
-    case GGUF_TYPE_UINT64: return static_cast<uint32_t>(gguf_get_val_u64(meta, id));
-    default: return core::Error::invalid_request(key + " is not an integer");
+    case GGUF_TYPE_UINT32:
+      return gguf_get_val_u32(meta, id);
+    case GGUF_TYPE_INT32:
+      return static_cast<uint32_t>(gguf_get_val_i32(meta, id));
+    case GGUF_TYPE_UINT64:
+      return static_cast<uint32_t>(gguf_get_val_u64(meta, id));
+    default:
+      return core::Error::invalid_request(key + " is not an integer");
   }
 }
 
@@ -91,9 +95,9 @@ core::Result<LlamaHparams> read_llama_hparams(const gguf_context* meta) {
     const char* key;
     uint32_t* out;
   };
-  for (const Field& f : {Field{"context_length", &hp.n_ctx}, Field{"embedding_length", &hp.n_embd},
-                         Field{"block_count", &hp.n_layer}, Field{"feed_forward_length", &hp.n_ff},
-                         Field{"attention.head_count", &hp.n_head}}) {
+  for (const Field& f :
+       {Field{"context_length", &hp.n_ctx}, Field{"embedding_length", &hp.n_embd}, Field{"block_count", &hp.n_layer},
+        Field{"feed_forward_length", &hp.n_ff}, Field{"attention.head_count", &hp.n_head}}) {
     auto v = get_u32(meta, llama_key(f.key));
     if (!v) return v.error();
     *f.out = *v;
@@ -120,7 +124,8 @@ core::Result<LlamaHparams> read_llama_hparams(const gguf_context* meta) {
   }
   auto rot = get_u32(meta, llama_key("rope.dimension_count"));
   if (rot && *rot != hp.head_dim()) {
-    return core::Error::invalid_request("partial rotary embeddings (rope.dimension_count != head size) are not supported");
+    return core::Error::invalid_request(
+        "partial rotary embeddings (rope.dimension_count != head size) are not supported");
   }
   return hp;
 }

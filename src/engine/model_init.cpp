@@ -1,12 +1,12 @@
 #include "engine/model_init.h"
 
+#include <ggml-cpp.h>
+#include <ggml.h>
+#include <gguf.h>
+
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include <ggml.h>
-#include <ggml-cpp.h>
-#include <gguf.h>
 
 #include "engine/vocab_trim.h"
 
@@ -100,10 +100,16 @@ core::Result<LlamaHparams> init_model(const ModelInitOptions& opts) {
     const int64_t n = ggml_nelements(t);
     for (int64_t i = 0; i < n; ++i) {
       switch (s.init) {
-        case TensorSpec::Init::ones: data[i] = 1.0f; break;
+        case TensorSpec::Init::ones:
+          data[i] = 1.0f;
+          break;
         case TensorSpec::Init::embedding:
-        case TensorSpec::Init::projection: data[i] = normal(opts.init_std); break;
-        case TensorSpec::Init::residual_projection: data[i] = normal(resid_std); break;
+        case TensorSpec::Init::projection:
+          data[i] = normal(opts.init_std);
+          break;
+        case TensorSpec::Init::residual_projection:
+          data[i] = normal(resid_std);
+          break;
       }
     }
     tensors.push_back(t);

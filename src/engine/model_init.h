@@ -17,11 +17,11 @@ extern const char* const kDemoChatTemplate;
 
 struct ModelInitOptions {
   std::string out;
-  LlamaHparams hparams;           // n_vocab is filled in from the trimmed vocabulary
-  std::string vocab_file;         // empty = the llama SentencePiece vocab shipped with llama.cpp
-  uint32_t vocab_keep = 4096;     // first ids kept before the single-character pieces
+  LlamaHparams hparams;        // n_vocab is filled in from the trimmed vocabulary
+  std::string vocab_file;      // empty = the llama SentencePiece vocab shipped with llama.cpp
+  uint32_t vocab_keep = 4096;  // first ids kept before the single-character pieces
   uint64_t seed = 42;
-  bool tie_embeddings = false;    // no output.weight: the output projection reuses token_embd
+  bool tie_embeddings = false;  // no output.weight: the output projection reuses token_embd
   float init_std = 0.02f;
 };
 

@@ -1,11 +1,11 @@
 #include "engine/vocab_trim.h"
 
+#include <ggml-cpp.h>
+#include <gguf.h>
+
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
-
-#include <gguf.h>
-#include <ggml-cpp.h>
 
 namespace sy::engine {
 namespace {
@@ -17,9 +17,12 @@ bool is_single_code_point(std::string_view s) {
   if (s.empty()) return false;
   const auto lead = static_cast<unsigned char>(s[0]);
   size_t len = 1;
-  if (lead >= 0xF0) len = 4;
-  else if (lead >= 0xE0) len = 3;
-  else if (lead >= 0xC0) len = 2;
+  if (lead >= 0xF0)
+    len = 4;
+  else if (lead >= 0xE0)
+    len = 3;
+  else if (lead >= 0xC0)
+    len = 2;
   return s.size() == len;
 }
 
@@ -84,12 +87,23 @@ core::Result<uint32_t> copy_trimmed_vocab(const std::string& vocab_file, uint32_
       continue;
     }
     switch (type) {
-      case GGUF_TYPE_STRING: gguf_set_val_str(meta, key.c_str(), gguf_get_val_str(in, k)); break;
-      case GGUF_TYPE_BOOL: gguf_set_val_bool(meta, key.c_str(), gguf_get_val_bool(in, k)); break;
-      case GGUF_TYPE_UINT32: gguf_set_val_u32(meta, key.c_str(), gguf_get_val_u32(in, k)); break;
-      case GGUF_TYPE_INT32: gguf_set_val_i32(meta, key.c_str(), gguf_get_val_i32(in, k)); break;
-      case GGUF_TYPE_FLOAT32: gguf_set_val_f32(meta, key.c_str(), gguf_get_val_f32(in, k)); break;
-      default: break;  // nothing else appears in the vocab files we ship
+      case GGUF_TYPE_STRING:
+        gguf_set_val_str(meta, key.c_str(), gguf_get_val_str(in, k));
+        break;
+      case GGUF_TYPE_BOOL:
+        gguf_set_val_bool(meta, key.c_str(), gguf_get_val_bool(in, k));
+        break;
+      case GGUF_TYPE_UINT32:
+        gguf_set_val_u32(meta, key.c_str(), gguf_get_val_u32(in, k));
+        break;
+      case GGUF_TYPE_INT32:
+        gguf_set_val_i32(meta, key.c_str(), gguf_get_val_i32(in, k));
+        break;
+      case GGUF_TYPE_FLOAT32:
+        gguf_set_val_f32(meta, key.c_str(), gguf_get_val_f32(in, k));
+        break;
+      default:
+        break;  // nothing else appears in the vocab files we ship
     }
   }
 

@@ -70,6 +70,10 @@ std::string to_json_line(const AccessRecord& r) {
   append_number(line, "status", r.status, 0);
   if (!r.model.empty()) append_string(line, "model", r.model);
   if (!r.route.empty()) append_string(line, "route", r.route);
+  if (!r.rule.empty()) append_string(line, "rule", r.rule);
+  if (!r.privacy.empty()) append_string(line, "privacy", r.privacy);
+  if (!r.findings.empty()) append_string(line, "findings", r.findings);
+  if (r.attempts > 1) append_number(line, "attempts", r.attempts, 0);
   append_string(line, "key", r.key_name);
   if (r.stream) line += ",\"stream\":true";
   append_number(line, "duration_ms", r.duration_ms, 3);

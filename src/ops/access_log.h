@@ -17,6 +17,10 @@ struct AccessRecord {
   int status = 0;
   std::string model;
   std::string route;      // the target that answered
+  std::string rule;       // the routing rule that chose it
+  std::string privacy;    // any | local_only | redact
+  std::string findings;   // privacy kinds found, comma-separated (never the values)
+  int attempts = 0;       // targets tried (> 1 = fallback)
   std::string key_name;
   bool stream = false;
   double duration_ms = 0;

@@ -70,9 +70,20 @@ void sample(std::string& out, const char* name, const std::string& labels, uint6
 }
 }  // namespace
 
+void Metrics::count_route(const std::string& route, const std::string& rule, const std::string& target) {
+  auto labels = "route=\"" + route + "\",rule=\"" + rule + "\",target=\"" + target + "\"";
+  std::lock_guard lock(routes_mu_);
+  ++route_counts_[labels];
+}
+
 std::string Metrics::render(size_t open_connections) const {
   std::string out;
   out.reserve(16384);
+  header(out, "switchyard_route_decisions_total", "counter", "Routed requests by route, rule and the target that answered.");
+  {
+    std::lock_guard lock(routes_mu_);
+    for (const auto& [labels, n] : route_counts_) sample(out, "switchyard_route_decisions_total", labels, n);
+  }
   header(out, "switchyard_requests_total", "counter", "Requests answered, by model and HTTP status.");
   for (const auto& [name, s] : models_) {
     for (size_t i = 0; i < ModelSeries::kStatuses.size(); ++i) {

@@ -2,6 +2,8 @@
 // Prometheus metrics of the request path. Series for every configured model are made at start,
 // so recording is a few relaxed atomic adds and never takes a lock.
 #include <array>
+#include <map>
+#include <mutex>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -44,12 +46,16 @@ class Metrics {
   explicit Metrics(const std::vector<std::string>& models);
 
   ModelSeries& model(const std::string& name);
+  // Routing decisions by route, rule and the target that answered (or "none").
+  void count_route(const std::string& route, const std::string& rule, const std::string& target);
   std::atomic<int64_t>& in_flight() { return in_flight_; }
   std::string render(size_t open_connections) const;
 
  private:
   std::unordered_map<std::string, std::unique_ptr<ModelSeries>> models_;
   std::atomic<int64_t> in_flight_{0};
+  mutable std::mutex routes_mu_;
+  std::map<std::string, uint64_t> route_counts_;  // rendered label set -> count
 };
 
 }  // namespace sy::ops

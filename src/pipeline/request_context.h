@@ -8,6 +8,7 @@
 #include "core/chat.h"
 #include "core/principal.h"
 #include "http/types.h"
+#include "router/decision.h"
 
 namespace sy::providers { class Provider; }
 
@@ -18,10 +19,11 @@ struct RequestContext {
   std::string request_id;
   core::Principal principal;
   core::ChatRequest chat;
-  // Set by the route stage.
+  // Set by the route stage: the decision, then (while executing) the candidate being tried.
+  std::optional<router::RouteDecision> decision;
   const config::ModelConfig* target = nullptr;
   providers::Provider* provider = nullptr;
-  std::string privacy = "any";   // local_only | any, as x-switchyard-privacy says
+  std::string privacy = "any";   // any | local_only | redact, as x-switchyard-privacy says
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -1,22 +1,19 @@
 #pragma once
-// Which target answers. For now a model name maps to its one configured target; the policy
-// router (routes, privacy classes, fallback) replaces this stage's insides, not its place.
-#include <string>
-#include <unordered_map>
-
+// Which targets answer, in which order, under which privacy class: the router's decision, kept
+// on the context for the executor, the headers and the access log.
 #include "pipeline/stage.h"
+#include "router/router.h"
 
 namespace sy::pipeline {
 
 class RouteStage final : public Stage {
  public:
-  RouteStage(const config::Config& config, std::unordered_map<std::string, providers::Provider*> providers);
+  explicit RouteStage(router::Router& router) : router_(router) {}
   std::string_view name() const override { return "route"; }
   core::Result<Verdict> on_request(RequestContext& ctx) override;
 
  private:
-  const config::Config& config_;
-  std::unordered_map<std::string, providers::Provider*> providers_;
+  router::Router& router_;
 };
 
 }  // namespace sy::pipeline

@@ -185,11 +185,9 @@ TEST(ConfigLoad, FullConfigRoutes) {
 TEST(ConfigLoad, FullConfigNotYetActiveNotes) {
   auto cfg = load_ok(kFullConfig);
   ASSERT_NE(cfg, nullptr);
-  ASSERT_EQ(cfg->not_yet_active.size(), 4u);
+  ASSERT_EQ(cfg->not_yet_active.size(), 2u);
   EXPECT_THAT(cfg->not_yet_active[0], StartsWith("store:"));
-  EXPECT_THAT(cfg->not_yet_active[1], StartsWith("routes[0] (smart): routes have not landed"));
-  EXPECT_THAT(cfg->not_yet_active[2], StartsWith("privacy:"));
-  EXPECT_THAT(cfg->not_yet_active[3], StartsWith("audit:"));
+  EXPECT_THAT(cfg->not_yet_active[1], StartsWith("audit:"));
 }
 
 TEST(ConfigLoad, MinimalConfigUsesDefaults) {

@@ -1,0 +1,14 @@
+#pragma once
+// Parsing `routes:` with their rules. Kept apart from the rest of the loader: the rule language
+// is the one part of the config that grows.
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/config.h"
+
+namespace sy::config {
+
+RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file);
+
+}  // namespace sy::config

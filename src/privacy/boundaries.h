@@ -1,0 +1,52 @@
+#pragma once
+// Token boundaries, done by hand. Regex `\b` is useless here: Han characters are not "word"
+// characters to it in byte mode, and a UTF-8 lead byte is not either, so `身分證字號A123456789請`
+// would behave differently from the same ID between spaces. The rule instead: a value must not be
+// glued to an ASCII letter or digit (which would make it part of a longer token); anything else
+// (space, punctuation, Han, other scripts) is a fine neighbour. Bytes >= 0x80 are never ASCII, so
+// multi-byte characters need no decoding.
+#include <cstddef>
+#include <string_view>
+
+namespace sy::privacy {
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
+inline bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+inline bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+inline bool is_base64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
+inline bool is_base64(char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; }
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The byte before `pos` / at `pos`, tested with `pred`; false at the ends of the text.
+template <class Pred>
+bool before_is(std::string_view text, size_t pos, Pred pred) {
+  return pos > 0 && pos <= text.size() && pred(text[pos - 1]);
+}
+template <class Pred>
+bool at_is(std::string_view text, size_t pos, Pred pred) {
+  return pos < text.size() && pred(text[pos]);
+}
+
+// The usual test: [start, end) is not glued to ASCII letters or digits on either side.
+inline bool isolated(std::string_view text, size_t start, size_t end) {
+  return !before_is(text, start, is_alnum) && !at_is(text, end, is_alnum);
+}
+
+// How far a run of `pred` characters reaches from `pos`, looking left / right, at most `limit` bytes.
+template <class Pred>
+size_t run_start(std::string_view text, size_t pos, Pred pred, size_t limit = 4096) {
+  size_t lo = pos;
+  while (lo > 0 && pos - lo < limit && pred(text[lo - 1])) --lo;
+  return lo;
+}
+template <class Pred>
+size_t run_end(std::string_view text, size_t pos, Pred pred, size_t limit = 4096) {
+  size_t hi = pos;
+  while (hi < text.size() && hi - pos < limit && pred(text[hi])) ++hi;
+  return hi;
+}
+
+}  // namespace sy::privacy

@@ -1,0 +1,39 @@
+#pragma once
+// Extractors for the direct patterns (see patterns.h): each gets the end of its anchor's match and
+// parses the value around it by hand, so that the anchors can stay short and fast while the rules
+// (boundaries, structure, placeholders) stay readable C++.
+#include <optional>
+#include <string_view>
+
+#include "privacy/patterns.h"
+
+namespace sy::privacy::extract {
+
+// extract_network.cpp
+std::optional<Span> email(std::string_view text, size_t match_end);    // anchor "@x"
+std::optional<Span> ipv4(std::string_view text, size_t match_end);     // anchor: a dotted quad
+std::optional<Span> ipv6(std::string_view text, size_t match_end);     // anchor "h:hh:"
+
+// extract_secrets.cpp
+std::optional<Span> aws_access_key(std::string_view text, size_t match_end);  // the whole 20-char key
+std::optional<Span> openai_style_key(std::string_view text, size_t match_end);  // anchor "sk-x"
+std::optional<Span> stripe_key(std::string_view text, size_t match_end);      // anchor "sk_live_x"
+std::optional<Span> google_api_key(std::string_view text, size_t match_end);  // the whole 39-char key
+std::optional<Span> slack_token(std::string_view text, size_t match_end);     // anchor "xoxb-x"
+std::optional<Span> huggingface_token(std::string_view text, size_t match_end);  // anchor "hf_" + 30
+std::optional<Span> github_classic_token(std::string_view text, size_t match_end);  // the whole 40-char token
+std::optional<Span> github_fine_grained_token(std::string_view text, size_t match_end);  // anchor "github_pat_" + 22
+std::optional<Span> jwt(std::string_view text, size_t match_end);             // anchor "eyJ" + 10
+std::optional<Span> private_key(std::string_view text, size_t match_end);     // anchor "-----BEGIN ... PRIVATE KEY"
+
+// extract_ssn.cpp
+std::optional<Span> ssn_after_label(std::string_view text, size_t match_end);  // "SSN: 233115454"
+
+// extract_password.cpp
+std::optional<Span> password_value(std::string_view text, size_t match_end);  // anchor "password=" and friends
+
+// Shared by the secret extractors: whether a key body is a stand-in such as "YOUR_API_KEY",
+// "xxxxxxxx" or "sk-...-here" rather than a credential.
+bool looks_like_placeholder(std::string_view value);
+
+}  // namespace sy::privacy::extract

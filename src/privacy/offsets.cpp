@@ -1,0 +1,22 @@
+#include "privacy/offsets.h"
+
+#include <algorithm>
+
+namespace sy::privacy {
+
+size_t code_point_offset(std::string_view text, size_t byte_offset) {
+  byte_offset = std::min(byte_offset, text.size());
+  size_t count = 0;
+  for (size_t i = 0; i < byte_offset; ++i) {
+    count += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;  // each code point has one lead byte
+  }
+  return count;
+}
+
+std::pair<size_t, size_t> char_offsets(std::string_view text, const Finding& finding) {
+  size_t start = code_point_offset(text, finding.start);
+  size_t end = start + code_point_offset(text.substr(std::min(finding.start, text.size())), finding.end - finding.start);
+  return {start, end};
+}
+
+}  // namespace sy::privacy

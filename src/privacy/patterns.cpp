@@ -1,0 +1,100 @@
+// Every expression the scanner runs. Byte-oriented (no HS_FLAG_UTF8): the few non-ASCII literals
+// (密碼, the full-width colon) are written as their UTF-8 bytes, and text that is not valid UTF-8
+// is still scanned safely, which UTF-8 mode would not promise.
+#include "privacy/patterns.h"
+
+#include <hs/hs.h>
+
+#include <array>
+
+#include "privacy/extractors.h"
+#include "privacy/shape_checks.h"
+
+namespace sy::privacy {
+namespace {
+
+constexpr std::array kDirect = {
+    DirectPattern{R"(@[A-Za-z0-9])", 0, Kind::email, extract::email},
+    DirectPattern{R"([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})", 0, Kind::ipv4, extract::ipv4},
+    DirectPattern{R"([0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:)", 0, Kind::ipv6, extract::ipv6},
+    DirectPattern{R"((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})", 0, Kind::aws_access_key,
+                  extract::aws_access_key},
+    DirectPattern{R"(sk-[A-Za-z0-9])", 0, Kind::api_key, extract::openai_style_key},  // OpenAI, Anthropic, DeepSeek
+    DirectPattern{R"([sr]k_(?:live|test)_[A-Za-z0-9])", 0, Kind::api_key, extract::stripe_key},
+    DirectPattern{R"(AIza[0-9A-Za-z_\-]{35})", 0, Kind::api_key, extract::google_api_key},
+    DirectPattern{R"(xox[abposr]-[0-9A-Za-z])", 0, Kind::api_key, extract::slack_token},
+    DirectPattern{R"(hf_[A-Za-z0-9]{30})", 0, Kind::api_key, extract::huggingface_token},
+    DirectPattern{R"(gh[pousr]_[A-Za-z0-9]{36})", 0, Kind::github_token, extract::github_classic_token},
+    DirectPattern{R"(github_pat_[A-Za-z0-9_]{22})", 0, Kind::github_token, extract::github_fine_grained_token},
+    DirectPattern{R"(eyJ[A-Za-z0-9_\-]{10})", 0, Kind::jwt, extract::jwt},
+    DirectPattern{R"(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY)", 0, Kind::private_key, extract::private_key},
+    // An SSN written as nine bare digits is only told from any other number by its label.
+    DirectPattern{R"((?:ssn|social security (?:number|no\.?))[^0-9\n]{0,12}[0-9]{9})", HS_FLAG_CASELESS, Kind::us_ssn,
+                  extract::ssn_after_label},
+    // password=..., "passwd": "...", \"secret\":..., PGPASSWORD=... (the key may end a longer name).
+    DirectPattern{R"((?:password|passwd|passphrase|pwd|secret)\\?["']?[ \t]{0,3}[:=])", HS_FLAG_CASELESS,
+                  Kind::password, extract::password_value},
+    // 密碼：... 密码=... 口令是...: ASCII or full-width colon, '=', or 是/為/为 ("is").
+    DirectPattern{"(?:\xe5\xaf\x86\xe7\xa2\xbc|\xe5\xaf\x86\xe7\xa0\x81|\xe5\x8f\xa3\xe4\xbb\xa4)[ \\t]{0,3}"
+                  "(?:[:=]|\xef\xbc\x9a|\xe6\x98\xaf|\xe7\x82\xba|\xe4\xb8\xba)",
+                  0, Kind::password, extract::password_value},
+};
+
+// Where stage 2 must look: each shape below contains one of these. Every phone, card, IBAN and ID
+// shape has 9 digits with at most single spaces or dashes between them, except the formats that
+// the others catch; dates (2024-03-15: 8 digits), times, amounts and short order numbers
+// stay quiet, which matters because every trigger costs a stage-2 window.
+constexpr std::array kTriggers = {
+    TriggerPattern{R"([0-9](?:[ \-]?[0-9]){8})", 0},
+    TriggerPattern{R"([0-9]{3}\.[0-9]{3}\.[0-9]{4})", 0},  // 415.555.2671
+    TriggerPattern{R"(\+[1-9])", 0},                      // +1 (415) 555-2671
+    TriggerPattern{R"(\([0-9]{2,3}\))", 0},               // (415) 555-2671, (02)2345-6789
+    TriggerPattern{R"([A-Da-d][0-9]{8})", 0},              // old resident certificates: AC01234567
+};
+
+constexpr std::array kShapes = {
+    // Phones. E.164, compact or grouped: +886912345678, +886 912 345 678, +1 (415) 555-2671.
+    ShapePattern{R"(\+[1-9][0-9]{7,14})", 0, Kind::phone, check::e164_phone},
+    ShapePattern{R"(\+[1-9][0-9]{0,3}(?:[ \-]\(?[0-9]{1,4}\)?){1,6})", 0, Kind::phone, check::e164_phone},
+    // Taiwan mobile 0912345678, 0912-345-678, 0912 345 678.
+    ShapePattern{R"(09[0-9]{2}(?:[0-9]{6}|-[0-9]{3}-?[0-9]{3}| [0-9]{3} ?[0-9]{3}))", 0, Kind::phone,
+                 check::national_phone},
+    // Taiwan landline (02)2345-6789, (037) 123-4567, 02-2345-6789, with the real area codes
+    // (02-08, 037, 049, 082, 089): "0[2-9][0-9]?" would cost stage 2 a quarter of its time.
+    ShapePattern{R"(\(0(?:[2-8]|37|49|8[29])\) ?[0-9]{3,4}[\- ]?[0-9]{4})", 0, Kind::phone, check::national_phone},
+    ShapePattern{R"(0(?:[2-8]|37|49|8[29])-[0-9]{3,4}-[0-9]{4})", 0, Kind::phone, check::national_phone},
+    // China mobile 13812345678, 138-1234-5678, 138 1234 5678.
+    ShapePattern{R"(1[3-9][0-9](?:[0-9]{8}|-[0-9]{4}-[0-9]{4}| [0-9]{4} [0-9]{4}))", 0, Kind::phone,
+                 check::national_phone},
+    // US (415) 555-2671, 415-555-2671, 415.555.2671: area code and exchange never start with 0 or 1.
+    ShapePattern{R"(\([2-9][0-9]{2}\) ?[2-9][0-9]{2}-[0-9]{4})", 0, Kind::phone, check::national_phone},
+    ShapePattern{R"([2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4})", 0, Kind::phone, check::national_phone},
+    ShapePattern{R"([2-9][0-9]{2}\.[2-9][0-9]{2}\.[0-9]{4})", 0, Kind::phone, check::national_phone},
+
+    // Payment cards: 13-19 digits, plain or in groups of four (Amex and Diners 4-6-5 / 4-6-4). The
+    // plain and Amex shapes are matched at their shortest and completed in C++ (cheaper).
+    ShapePattern{R"([2-6][0-9]{12})", 0, Kind::credit_card, check::credit_card_run},
+    ShapePattern{R"([2-6][0-9]{3}(?:[ \-][0-9]{4}){2}[ \-](?:[0-9]{1,4}|[0-9]{4}[ \-][0-9]{1,3}))", 0,
+                 Kind::credit_card, check::credit_card},
+    ShapePattern{R"(3[0-9]{3}[ \-][0-9]{6}[ \-][0-9]{4})", 0, Kind::credit_card, check::credit_card_amex},
+
+    // IBAN, compact or in groups of four: DE89370400440532013000, GB82 WEST 1234 5698 7654 32.
+    ShapePattern{R"([A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?))", 0, Kind::iban,
+                 check::iban},
+
+    ShapePattern{R"([A-Za-z][12][0-9]{8})", 0, Kind::tw_national_id, check::tw_national_id},
+    ShapePattern{R"([A-Za-z][89A-Da-d][0-9]{8})", 0, Kind::tw_resident_certificate,
+                 check::tw_resident_certificate},
+    ShapePattern{R"([1-8][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])", 0,
+                 Kind::cn_resident_id, check::cn_resident_id},
+    ShapePattern{R"([0-8][0-9]{2}-[0-9]{2}-[0-9]{4})", 0, Kind::us_ssn, check::us_ssn},
+    ShapePattern{R"([0-8][0-9]{2} [0-9]{2} [0-9]{4})", 0, Kind::us_ssn, check::us_ssn},
+};
+
+}  // namespace
+
+std::span<const DirectPattern> direct_patterns() { return kDirect; }
+std::span<const TriggerPattern> trigger_patterns() { return kTriggers; }
+std::span<const ShapePattern> shape_patterns() { return kShapes; }
+
+}  // namespace sy::privacy

@@ -1,0 +1,104 @@
+#include "privacy/pii_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include "privacy/offsets.h"
+
+namespace sy::privacy {
+namespace {
+
+namespace json = boost::json;
+
+json::object result_json(std::string_view text, const ScanResult& result) {
+  json::object out;
+  out["sensitive"] = result.sensitive;
+  if (result.failed) out["failed"] = true;
+  json::array findings;
+  for (const Finding& f : result.findings) {
+    auto [start, end] = char_offsets(text, f);
+    findings.push_back(json::object{{"kind", to_string(f.kind)}, {"start", start}, {"end", end}});
+  }
+  out["findings"] = std::move(findings);
+  return out;
+}
+
+json::object malformed_json(const json::value* id, const char* why) {
+  json::object out;
+  if (id != nullptr) out["id"] = *id;
+  out["sensitive"] = true;  // fail closed: nobody checked this line
+  out["failed"] = true;
+  out["error"] = why;
+  out["findings"] = json::array{};
+  return out;
+}
+
+}  // namespace
+
+CLI::App* add_pii_scan_command(CLI::App& pii, PiiScanOptions& opts) {
+  auto* scan = pii.add_subcommand("scan", "Scan text for personal data and secrets; one JSON line per input line");
+  scan->add_flag("--jsonl", opts.jsonl, "Input lines are JSON objects with \"text\" and optional \"id\"");
+  scan->add_option("--dictionary", opts.dictionaries, "Confidential terms, one per line (repeatable)");
+  scan->add_option("input", opts.input, "Input file, or - for standard input")->capture_default_str();
+  return scan;
+}
+
+int scan_lines(const Scanner& scanner, std::istream& in, std::ostream& out, bool jsonl) {
+  int exit_code = 0;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!jsonl) {
+      out << json::serialize(result_json(line, scanner.scan(line))) << '\n';
+      continue;
+    }
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines separate nothing
+    boost::system::error_code ec;
+    json::value doc = json::parse(line, ec);
+    const json::object* obj = ec ? nullptr : doc.if_object();
+    const json::value* id = obj != nullptr ? obj->if_contains("id") : nullptr;
+    const json::value* text = obj != nullptr ? obj->if_contains("text") : nullptr;
+    if (text == nullptr || !text->is_string()) {
+      std::fprintf(stderr, "switchyard pii scan: line %zu: not a JSON object with a string \"text\"\n", line_no);
+      out << json::serialize(malformed_json(id, "not a JSON object with a string \"text\"")) << '\n';
+      exit_code = 2;
+      continue;
+    }
+    std::string_view body = text->get_string();
+    json::object result;
+    if (id != nullptr) result["id"] = *id;
+    for (auto& entry : result_json(body, scanner.scan(body))) result[entry.key()] = std::move(entry.value());
+    out << json::serialize(result) << '\n';
+  }
+  if (in.bad()) {
+    std::fprintf(stderr, "switchyard pii scan: error reading input after line %zu\n", line_no);
+    return 2;
+  }
+  return exit_code;
+}
+
+int run_pii_scan(const PiiScanOptions& opts) {
+  ScannerOptions scanner_opts;
+  scanner_opts.dictionary_files = opts.dictionaries;
+  auto scanner = Scanner::create(scanner_opts);
+  if (!scanner) {
+    std::fprintf(stderr, "switchyard pii scan: %s\n", scanner.error().message.c_str());
+    return 1;
+  }
+  std::ios::sync_with_stdio(false);
+  if (opts.input == "-") return scan_lines(**scanner, std::cin, std::cout, opts.jsonl);
+  std::ifstream file(opts.input, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "switchyard pii scan: cannot read '%s'\n", opts.input.c_str());
+    return 2;
+  }
+  return scan_lines(**scanner, file, std::cout, opts.jsonl);
+}
+
+}  // namespace sy::privacy

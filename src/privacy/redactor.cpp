@@ -1,0 +1,41 @@
+#include "privacy/redactor.h"
+
+#include <algorithm>
+
+namespace sy::privacy {
+
+std::string placeholder_text(Kind kind, int n) {
+  std::string out = "[";
+  for (const char* p = to_string(kind); *p != '\0'; ++p) {
+    out.push_back(*p >= 'a' && *p <= 'z' ? static_cast<char>(*p - 32) : *p);
+  }
+  out += "_" + std::to_string(n) + "]";
+  return out;
+}
+
+const std::string& Redactor::placeholder_for(Kind kind, std::string_view value) {
+  auto [it, inserted] = by_value_.try_emplace(std::string(value), mapping_.size());
+  if (inserted) {
+    int n = ++counters_[static_cast<size_t>(kind)];
+    mapping_.emplace_back(placeholder_text(kind, n), std::string(value));
+  }
+  return mapping_[it->second].first;
+}
+
+std::string Redactor::redact(std::string_view text, const std::vector<Finding>& findings) {
+  std::vector<Finding> sorted = findings;
+  std::sort(sorted.begin(), sorted.end(), [](const Finding& a, const Finding& b) { return a.start < b.start; });
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  for (const Finding& f : sorted) {
+    if (f.start < pos || f.end > text.size() || f.start >= f.end) continue;
+    out.append(text.substr(pos, f.start - pos));
+    out += placeholder_for(f.kind, text.substr(f.start, f.end - f.start));
+    pos = f.end;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+}  // namespace sy::privacy

@@ -1,0 +1,39 @@
+#pragma once
+// Redaction for the "redact" privacy policy: each finding is replaced by a typed placeholder
+// ([EMAIL_1], [PHONE_2], [CREDIT_CARD_1]) before the text goes to a cloud model, and the mapping is
+// kept so that Restorer can put the originals back into the model's answer. One Redactor serves one
+// request: the same value gets the same placeholder in every message of it, so the model can still
+// tell that two mentions are the same person.
+#include <array>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "privacy/finding.h"
+
+namespace sy::privacy {
+
+class Redactor {
+ public:
+  // `findings` are byte offsets into `text` (Scanner::scan's). Overlapping findings are skipped
+  // after the first; a finding outside the text is ignored.
+  std::string redact(std::string_view text, const std::vector<Finding>& findings);
+
+  // (placeholder, original value) in order of first appearance. Holds the sensitive values: never
+  // log it, never let it outlive the request.
+  const std::vector<std::pair<std::string, std::string>>& mapping() const { return mapping_; }
+
+ private:
+  const std::string& placeholder_for(Kind kind, std::string_view value);
+
+  std::vector<std::pair<std::string, std::string>> mapping_;
+  std::unordered_map<std::string, size_t> by_value_;  // original value -> index in mapping_
+  std::array<int, kKindCount> counters_{};             // per kind: [PHONE_1], [PHONE_2], ...
+};
+
+// "[" + KIND + "_" + n + "]", the kind's name upper-cased: [TW_NATIONAL_ID_1].
+std::string placeholder_text(Kind kind, int n);
+
+}  // namespace sy::privacy

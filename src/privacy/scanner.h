@@ -1,0 +1,73 @@
+#pragma once
+// The privacy scanner: decides whether a text holds personal data or secrets, and where.
+//
+// All patterns are compiled once, at start-up, into two Hyperscan databases (see patterns.h for
+// why two); a scan is one pass over the text plus small windows, then C++ checks (checksums,
+// boundaries, placeholders) to cut false alarms. A Scanner is immutable and scan() is thread-safe:
+// each thread keeps its own Hyperscan scratch space.
+//
+// Fails closed: if Hyperscan reports an error or the scan runs past its time budget, the result is
+// failed = true and sensitive = true, so a request nobody could check never reaches a cloud model.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "privacy/finding.h"
+#include "privacy/offsets.h"  // char_offsets: findings are shown to users in code points
+
+struct hs_database;
+struct hs_scratch;
+
+namespace sy::privacy {
+
+struct ScanResult {
+  bool sensitive = false;
+  bool failed = false;
+  std::vector<Finding> findings;  // sorted by start, disjoint, byte offsets
+};
+
+struct ScannerOptions {
+  std::vector<std::string> dictionary_files;  // confidential terms, one per line
+  std::chrono::microseconds budget{50000};    // per scan() call
+};
+
+class Scanner {
+ public:
+  // Loads the dictionaries and compiles the patterns; errors name the file or the pattern.
+  static core::Result<std::shared_ptr<const Scanner>> create(const ScannerOptions& options);
+
+  ScanResult scan(std::string_view text) const;
+
+  size_t dictionary_size() const { return terms_.size(); }
+
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+ private:
+  struct DatabaseDeleter {
+    void operator()(hs_database* db) const;
+  };
+  using Database = std::unique_ptr<hs_database, DatabaseDeleter>;
+  struct ScanState;
+
+  Scanner() = default;
+  static int on_stage1_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx);
+  static int on_stage2_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx);
+  hs_scratch* thread_scratch() const;
+  bool run_stage1(ScanState& state, hs_scratch* scratch) const;
+  bool run_stage2(ScanState& state, hs_scratch* scratch) const;
+
+  Database stage1_;  // direct anchors, triggers, dictionary terms; end offsets only
+  Database stage2_;  // exact shapes, leftmost start offsets, run on windows around triggers
+  std::vector<std::string> terms_;
+  size_t max_stage1_match_ = 0;  // how much consecutive segments of a huge text overlap
+  std::chrono::microseconds budget_{0};
+  uint64_t id_ = 0;  // tells a thread's scratch space which scanner it was last fitted to
+};
+
+}  // namespace sy::privacy

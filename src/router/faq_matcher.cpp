@@ -1,0 +1,162 @@
+#include "router/faq_matcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <unordered_set>
+
+#include <boost/json.hpp>
+
+namespace sy::router {
+
+namespace {
+
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+
+// Words that say nothing about which FAQ entry is meant.
+const std::unordered_set<std::string> kStopwords = {
+    "a", "an", "the", "is", "are", "am", "do", "does", "did", "i", "my", "me", "we", "our", "you", "your", "to",
+    "of", "in", "on", "for", "and", "or", "it", "can", "how", "what", "when", "where", "which", "who", "with",
+    "be", "at", "if", "there", "this", "that", "have", "has", "get", "should", "will", "would", "please"};
+
+// Decodes one UTF-8 code point at s[i]; advances i. Invalid bytes come back as U+FFFD.
+char32_t next_code_point(std::string_view s, size_t& i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+  i += static_cast<size_t>(len);
+  return cp;
+}
+
+bool is_han(char32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+std::unordered_map<std::string, int> counted(const std::vector<std::string>& terms) {
+  std::unordered_map<std::string, int> m;
+  for (const auto& t : terms) ++m[t];
+  return m;
+}
+
+}  // namespace
+
+std::vector<std::string> FaqMatcher::terms(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  std::vector<std::string> han;  // the current run of Han characters, one string each
+  auto end_word = [&] {
+    if (!word.empty() && !kStopwords.count(word)) out.push_back(word);
+    word.clear();
+  };
+  auto end_han = [&] {
+    if (han.size() == 1) out.push_back(han[0]);
+    for (size_t k = 0; k + 1 < han.size(); ++k) out.push_back(han[k] + han[k + 1]);
+    han.clear();
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t at = i;
+    char32_t cp = next_code_point(text, i);
+    if (cp < 0x80 && std::isalnum(static_cast<int>(cp))) {
+      end_han();
+      word += static_cast<char>(std::tolower(static_cast<int>(cp)));
+    } else if (is_han(cp)) {
+      end_word();
+      han.emplace_back(text.substr(at, i - at));
+    } else {
+      end_word();
+      end_han();
+    }
+  }
+  end_word();
+  end_han();
+  return out;
+}
+
+std::shared_ptr<const FaqMatcher> FaqMatcher::from_entries(std::vector<FaqEntry> entries) {
+  auto m = std::make_shared<FaqMatcher>();
+  m->entries_ = std::move(entries);
+  double total = 0;
+  for (const auto& e : m->entries_) {
+    // The answer's words count too: people ask with the answer's vocabulary ("reimbursement").
+    auto doc = counted(terms(e.question + "\n" + e.answer));
+    double len = 0;
+    for (const auto& [t, n] : doc) {
+      ++m->doc_freq_[t];
+      len += n;
+    }
+    total += len;
+    m->doc_terms_.push_back(std::move(doc));
+    m->doc_len_.push_back(len);
+  }
+  m->avg_len_ = m->entries_.empty() ? 1 : std::max(1.0, total / static_cast<double>(m->entries_.size()));
+  for (size_t d = 0; d < m->entries_.size(); ++d) {
+    m->self_score_.push_back(m->bm25(counted(terms(m->entries_[d].question)), d));
+  }
+  return m;
+}
+
+core::Result<std::shared_ptr<const FaqMatcher>> FaqMatcher::load(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return core::Error::invalid_request("cannot read the FAQ file '" + file + "'");
+  std::vector<FaqEntry> entries;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    const auto* o = ec ? nullptr : v.if_object();
+    const auto* q = o ? o->if_contains("question") : nullptr;
+    const auto* a = o ? o->if_contains("answer") : nullptr;
+    if (!q || !a || !q->is_string() || !a->is_string()) {
+      return core::Error::invalid_request(file + ":" + std::to_string(line_no) + ": expected a JSON object with string 'question' and 'answer'");
+    }
+    FaqEntry e;
+    const auto* id = o->if_contains("id");
+    e.id = id && id->is_string() ? std::string(id->as_string()) : std::to_string(line_no);
+    e.question = q->as_string();
+    e.answer = a->as_string();
+    entries.push_back(std::move(e));
+  }
+  return from_entries(std::move(entries));
+}
+
+double FaqMatcher::bm25(const std::unordered_map<std::string, int>& query_terms, size_t doc) const {
+  const double n_docs = static_cast<double>(entries_.size());
+  double score = 0;
+  const auto& terms_of_doc = doc_terms_[doc];
+  for (const auto& [term, qn] : query_terms) {
+    auto it = terms_of_doc.find(term);
+    if (it == terms_of_doc.end()) continue;
+    double df = doc_freq_.at(term);
+    double idf = std::log(1 + (n_docs - df + 0.5) / (df + 0.5));
+    double tf = it->second;
+    score += idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * doc_len_[doc] / avg_len_));
+  }
+  return score;
+}
+
+FaqMatch FaqMatcher::best(std::string_view query) const {
+  FaqMatch m;
+  auto q = counted(terms(query));
+  if (q.empty()) return m;
+  double best_raw = 0;
+  for (size_t d = 0; d < entries_.size(); ++d) {
+    double s = bm25(q, d);
+    if (s > best_raw) {
+      best_raw = s;
+      m.entry = &entries_[d];
+      m.score = self_score_[d] > 0 ? std::min(1.0, s / self_score_[d]) : 0;
+    }
+  }
+  return m;
+}
+
+}  // namespace sy::router

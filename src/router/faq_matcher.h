@@ -1,0 +1,52 @@
+#pragma once
+// BM25 over a FAQ (question/answer pairs, English and Chinese). The router asks it how well a
+// request matches the company's FAQ: a good match is cheap for the local model (it was trained on
+// these), and a near-certain one can be answered from the FAQ itself without any model.
+//
+// Latin text is split into lower-cased words; Han text into overlapping character bigrams, the
+// usual choice for Chinese without a dictionary. The score is normalised to 0..1 by the matched
+// entry's own question, so asking exactly an FAQ question scores 1.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+
+namespace sy::router {
+
+struct FaqEntry {
+  std::string id;
+  std::string question;
+  std::string answer;
+};
+
+struct FaqMatch {
+  const FaqEntry* entry = nullptr;  // null = nothing shares a term with the query
+  double score = 0;                 // 0..1
+};
+
+class FaqMatcher {
+ public:
+  // A JSONL file with `question` and `answer` (and optional `id`) per line.
+  static core::Result<std::shared_ptr<const FaqMatcher>> load(const std::string& file);
+  static std::shared_ptr<const FaqMatcher> from_entries(std::vector<FaqEntry> entries);
+
+  FaqMatch best(std::string_view query) const;
+  size_t size() const { return entries_.size(); }
+
+  static std::vector<std::string> terms(std::string_view text);
+
+ private:
+  double bm25(const std::unordered_map<std::string, int>& query_terms, size_t doc) const;
+
+  std::vector<FaqEntry> entries_;
+  std::vector<std::unordered_map<std::string, int>> doc_terms_;
+  std::vector<double> doc_len_;
+  std::vector<double> self_score_;
+  std::unordered_map<std::string, int> doc_freq_;
+  double avg_len_ = 1;
+};
+
+}  // namespace sy::router

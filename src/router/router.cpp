@@ -1,0 +1,294 @@
+#include "router/router.h"
+
+#include <algorithm>
+#include <set>
+
+#include "pipeline/request_text.h"
+#include "privacy/scanner.h"
+#include "providers/provider.h"
+
+namespace sy::router {
+
+const char* to_string(PrivacyClass c) {
+  switch (c) {
+    case PrivacyClass::any: return "any";
+    case PrivacyClass::local_only: return "local_only";
+    case PrivacyClass::redact: return "redact";
+  }
+  return "any";
+}
+
+namespace {
+
+constexpr int64_t kShortPromptChars = 300;
+
+// Code points, and a token estimate that holds for the usual tokenizers: a Han character is about
+// one token, other text about four bytes per token.
+void count_text(std::string_view s, int64_t& chars, int64_t& tokens) {
+  int64_t other_bytes = 0;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    ++chars;
+    if (len == 3 && c >= 0xE3 && c <= 0xE9) ++tokens;  // the CJK blocks
+    else other_bytes += static_cast<int64_t>(len);
+    i += len;
+  }
+  tokens += (other_bytes + 3) / 4;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+std::string format_score(double x) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  return buf;
+}
+
+}  // namespace
+
+Router::Router(const config::Config& config, Targets targets, std::shared_ptr<const privacy::Scanner> scanner,
+               std::shared_ptr<const FaqMatcher> faq)
+    : config_(config), targets_(std::move(targets)), scanner_(std::move(scanner)), faq_(std::move(faq)) {
+  faq_model_.name = "faq";
+  faq_model_.provider = config::ProviderKind::local;
+  for (const auto& m : config_.models) breakers_[m.name] = std::make_unique<CircuitBreaker>();
+}
+
+void Router::record(const std::string& target, bool ok) {
+  auto it = breakers_.find(target);
+  if (it == breakers_.end()) return;
+  if (ok) it->second->record_success();
+  else it->second->record_failure();
+}
+
+std::optional<LocalLoad> Router::load_of(const config::RouteConfig& route) const {
+  if (route.local.empty() || !targets_.local_load) return std::nullopt;
+  return targets_.local_load(route.local.front());
+}
+
+Features Router::measure(const core::ChatRequest& request, RouteDecision& d) const {
+  Features f;
+  auto text = pipeline::request_text(request);
+  count_text(text, f.chars, f.tokens);
+  if (scanner_) {
+    auto scan = scanner_->scan(text);
+    f.sensitive = scan.sensitive;
+    d.scan_failed = scan.failed;
+    std::set<std::string> kinds;
+    for (const auto& finding : scan.findings) {
+      auto [start, end] = privacy::char_offsets(text, finding);
+      d.findings.push_back({privacy::to_string(finding.kind), start, end});
+      kinds.insert(privacy::to_string(finding.kind));
+    }
+    f.kinds.assign(kinds.begin(), kinds.end());
+    if (scan.failed) d.reasons.push_back("privacy scan failed: treated as sensitive");
+  } else {
+    f.sensitive = true;  // no scanner, no proof of safety
+    d.scan_failed = true;
+    d.reasons.push_back("no privacy scanner: treated as sensitive");
+  }
+  d.kinds = f.kinds;
+  if (faq_) {
+    auto match = faq_->best(pipeline::last_user_text(request));
+    f.faq_score = match.score;
+    f.faq = match.entry;
+    d.faq_score = match.score;
+    if (match.entry) d.faq_id = match.entry->id;
+  }
+  if (auto* tools = request.extensions.if_contains("tools"); tools && tools->is_array() && !tools->as_array().empty()) f.tools = true;
+  for (const auto& m : request.messages) {
+    if (!m.tool_calls.empty() || m.role == "tool") f.tools = true;
+    for (const auto& p : m.parts) f.images = f.images || p.kind == core::ContentPart::Kind::image_url;
+  }
+  if (auto* rf = request.extensions.if_contains("response_format"); rf && rf->is_object()) {
+    auto* type = rf->as_object().if_contains("type");
+    f.json_schema = type && type->is_string() && type->as_string() == "json_schema";
+  }
+  return f;
+}
+
+bool Router::matches(const config::RuleCondition& w, const Features& f, const core::Principal& p,
+                     const config::RouteConfig& route) const {
+  if (w.sensitive && *w.sensitive != f.sensitive) return false;
+  if (!w.kinds.empty() && std::none_of(w.kinds.begin(), w.kinds.end(), [&](const auto& k) { return contains(f.kinds, k); })) return false;
+  if (w.faq_score && !w.faq_score->holds(f.faq_score)) return false;
+  if (w.chars && !w.chars->holds(static_cast<double>(f.chars))) return false;
+  if (w.tokens && !w.tokens->holds(static_cast<double>(f.tokens))) return false;
+  for (const auto& need : w.needs) {
+    bool has = need == "tools" ? f.tools : need == "images" ? f.images : need == "json_schema" ? f.json_schema : f.long_context;
+    if (!has) return false;
+  }
+  if (!w.keys.empty() && !contains(w.keys, p.key_name)) return false;
+  if (!w.teams.empty() && !contains(w.teams, p.team)) return false;
+  if (w.queue_depth || w.free_slots) {
+    auto load = load_of(route);
+    if (!load) return false;
+    if (w.queue_depth && !w.queue_depth->holds(load->queue_depth)) return false;
+    if (w.free_slots && !w.free_slots->holds(load->free_slots)) return false;
+  }
+  return true;
+}
+
+const config::RouteRule* Router::first_match(const config::RouteConfig& route, const Features& f, const core::Principal& p,
+                                             RouteDecision& d) const {
+  for (const auto& rule : route.rules) {
+    if (!matches(rule.when, f, p, route)) continue;
+    // Answering from the FAQ needs an answer good enough to give without a model.
+    if (rule.action == config::RouteRule::Action::faq && (!f.faq || f.faq_score < config_.faq.answer_threshold)) continue;
+    d.rule = rule.name;
+    d.reasons.push_back("rule '" + rule.name + "' matched");
+    return &rule;
+  }
+  return nullptr;
+}
+
+std::vector<const config::ModelConfig*> Router::order_for(const config::RouteConfig& route, const config::RouteRule* rule,
+                                                         const Features& f, RouteDecision& d) {
+  using Action = config::RouteRule::Action;
+  auto names_to_models = [&](const std::vector<std::string>& names) {
+    std::vector<const config::ModelConfig*> out;
+    for (const auto& n : names) out.push_back(config_.find_model(n));
+    return out;
+  };
+  auto local_first = [&] {
+    auto out = names_to_models(route.local);
+    for (auto* m : names_to_models(route.cloud)) out.push_back(m);
+    return out;
+  };
+  auto cloud_first = [&] {
+    auto out = names_to_models(route.cloud);
+    for (auto* m : names_to_models(route.local)) out.push_back(m);
+    return out;
+  };
+  if (!rule) {
+    // The default policy.
+    if (f.sensitive) {
+      d.rule = "default:sensitive";
+      d.reasons.push_back("sensitive data found: local only");
+      return local_first();
+    }
+    if (f.tools || f.images || f.json_schema || f.long_context) {
+      d.rule = "default:capability";
+      d.reasons.push_back(std::string("needs ") + (f.tools ? "tools" : f.images ? "images" : f.json_schema ? "json_schema" : "long context") +
+                          ": cloud first");
+      return cloud_first();
+    }
+    if (f.faq && f.faq_score >= config_.faq.local_threshold) {
+      d.rule = "default:faq";
+      d.reasons.push_back("FAQ match " + d.faq_id + " (score " + format_score(f.faq_score) + "): local first");
+      return local_first();
+    }
+    if (f.chars < kShortPromptChars) {
+      d.rule = "default:short";
+      d.reasons.push_back("short prompt (" + std::to_string(f.chars) + " < 300 characters): local first");
+      return local_first();
+    }
+    d.rule = "default:long";
+    d.reasons.push_back("long prompt (" + std::to_string(f.chars) + " characters): cloud first");
+    return cloud_first();
+  }
+  switch (rule->action) {
+    case Action::local: return local_first();
+    case Action::cloud: return cloud_first();
+    case Action::targets: return names_to_models(rule->targets);
+    case Action::faq: return {&faq_model_};
+    case Action::split: {
+      // One weighted draw picks the first target; the rest follow as fallbacks, heaviest first.
+      double total = 0;
+      for (const auto& [n, w] : rule->split) total += w;
+      thread_local std::mt19937_64 rng{std::random_device{}()};
+      double x = std::uniform_real_distribution<double>(0, total)(rng);
+      std::vector<std::pair<std::string, double>> rest = rule->split;
+      std::sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      std::string chosen = rest.front().first;
+      for (const auto& [n, w] : rule->split) {
+        if (x < w) {
+          chosen = n;
+          break;
+        }
+        x -= w;
+      }
+      std::vector<const config::ModelConfig*> out{config_.find_model(chosen)};
+      for (const auto& [n, w] : rest) {
+        if (n != chosen) out.push_back(config_.find_model(n));
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+core::Status Router::admit(std::vector<const config::ModelConfig*> order, RouteDecision& d) {
+  std::vector<std::string> skipped_private, skipped_down;
+  for (const auto* m : order) {
+    if (!m) continue;
+    if (d.privacy == PrivacyClass::local_only && !m->keeps_data_local()) {
+      skipped_private.push_back(m->name);
+      continue;
+    }
+    providers::Provider* p = m == &faq_model_ ? targets_.faq_provider : targets_.providers.at(m->name);
+    auto breaker = breakers_.find(m->name);
+    bool tripped = breaker != breakers_.end() && breaker->second->open();
+    if (!p || !p->health().healthy || tripped) {
+      skipped_down.push_back(m->name + (tripped ? " (circuit open)" : " (unhealthy)"));
+      continue;
+    }
+    d.candidates.push_back({m, p});
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  if (!skipped_private.empty()) d.reasons.push_back("not allowed for sensitive data: " + join(skipped_private));
+  if (!skipped_down.empty()) d.reasons.push_back("skipped: " + join(skipped_down));
+  if (!d.candidates.empty()) return core::Ok{};
+  if (d.privacy == PrivacyClass::local_only) {
+    return core::Error::privacy_policy("This request contains sensitive data (" + join(d.kinds) +
+                                       ") and no healthy local target can take it; it was not sent to any cloud target.");
+  }
+  return core::Error::unavailable("No target of '" + d.route + "' is available right now: " + join(skipped_down) + ".");
+}
+
+core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, const core::Principal& principal) {
+  RouteDecision d;
+  d.route = request.model;
+  const auto* model = config_.find_model(request.model);
+  const config::RouteConfig* route = nullptr;
+  for (const auto& r : config_.routes) {
+    if (r.name == request.model) route = &r;
+  }
+  if (!model && !route) return core::Error::model_not_found(request.model);
+  if (!principal.may_use(request.model)) {
+    return core::Error::permission("The API key '" + principal.key_name + "' may not use model '" + request.model + "'.");
+  }
+  auto f = measure(request, d);
+  if (route) {
+    if (auto load = load_of(*route)) f.long_context = load->context > 0 && f.tokens > load->context;
+  }
+  if (f.sensitive) {
+    if (config_.on_sensitive == "block") {
+      d.privacy = PrivacyClass::local_only;
+      d.rule = "privacy:block";
+      d.refusal = core::Error::privacy_policy("This request contains sensitive data (" + std::to_string(d.kinds.size()) +
+                                              " kinds found) and the privacy policy blocks it.");
+      return d;
+    }
+    d.privacy = config_.on_sensitive == "redact" ? PrivacyClass::redact : PrivacyClass::local_only;
+  }
+  std::vector<const config::ModelConfig*> order;
+  if (model) {
+    d.rule = "direct";
+    d.reasons.push_back("model named directly");
+    order.push_back(model);
+  } else {
+    order = order_for(*route, first_match(*route, f, principal, d), f, d);
+  }
+  if (auto admitted = admit(std::move(order), d); !admitted) d.refusal = admitted.error();
+  return d;
+}
+
+}  // namespace sy::router

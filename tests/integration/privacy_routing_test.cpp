@@ -1,0 +1,248 @@
+// Sensitive data never reaches a cloud provider, on any path: the router's own rule, a direct call
+// to a cloud model, fallback after a local error, local overload, a cloud failure falling back,
+// client retries, streaming, and redact mode (where the cloud sees placeholders only and the
+// client gets its values back). The fake cloud records every body it receives; at the end, none
+// may contain a sensitive value.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <boost/json.hpp>
+#include <unistd.h>
+
+#include "engine/model_init.h"
+#include "harness.h"
+
+namespace sy::testing {
+namespace {
+
+namespace json = boost::json;
+
+const std::vector<std::string> kSecrets = {"jane.doe@example.com", "A123456789", "4111 1111 1111 1111", "0912-345-678"};
+
+const std::string& tiny_model() {
+  static const std::string path = [] {
+    auto dir = std::filesystem::temp_directory_path() / ("switchyard-privacy-it-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    static struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() { std::filesystem::remove_all(dir); }
+    } cleanup{dir};
+    auto opts = engine::default_model_init_options();
+    opts.out = (dir / "tiny.gguf").string();
+    opts.hparams.n_embd = 64;
+    opts.hparams.n_layer = 2;
+    opts.hparams.n_ff = 128;
+    opts.hparams.n_ctx = 1024;
+    opts.init_std = 0.5f;
+    if (auto w = engine::init_model(opts); !w) ADD_FAILURE() << w.error().message;
+    return opts.out;
+  }();
+  return path;
+}
+
+std::string last_user_content(const std::string& body) {
+  auto o = json::parse(body).as_object();
+  auto& msgs = o["messages"].as_array();
+  return json::value_to<std::string>(msgs.back().as_object()["content"]);
+}
+
+// The fake cloud: echoes the last user message ("You said: ..."), whole or streamed in 3-byte
+// pieces (so placeholders arrive split), or fails with 500 when the text asks for it.
+void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
+  auto body = json::parse(req.body).as_object();
+  auto text = "You said: " + last_user_content(req.body);
+  if (text.find("[fail-cloud]") != std::string::npos) {
+    c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
+    return;
+  }
+  if (body.contains("stream") && body["stream"].as_bool()) {
+    if (!c.start_stream()) return;
+    for (size_t i = 0; i < text.size(); i += 3) {
+      if (!c.send_chunk(chunk_event(text.substr(i, 3)))) return;
+    }
+    c.send_chunk(chunk_event("", "stop"));
+    c.send_chunk("data: [DONE]\n\n");
+    c.end_stream();
+    return;
+  }
+  c.send(200, completion_json(text));
+}
+
+std::string chat(const std::string& model, const std::string& text, bool stream = false, int max_tokens = 4) {
+  json::object o{{"model", model},
+                 {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}},
+                 {"max_tokens", max_tokens},
+                 {"temperature", 0},
+                 {"stream", stream}};
+  return json::serialize(o);
+}
+
+std::string config(const FakeUpstream& cloud, const std::string& on_sensitive, const std::string& rules = "") {
+  return "log: {access: off}\n"
+         "models:\n"
+         "  - {name: tiny, provider: local, path: \"" + tiny_model() + "\", slots: 1, queue: 1, context: 512, threads: 1}\n"
+         "  - {name: cloud-fast, provider: openai_compat, base_url: \"" + cloud.base_url() + "\", timeout: 10s}\n"
+         "routes:\n"
+         "  - name: auto\n"
+         "    local: [tiny]\n"
+         "    cloud: [cloud-fast]\n" + rules +
+         "privacy: {on_sensitive: " + on_sensitive + "}\n";
+}
+
+class PrivacyRouting : public ::testing::Test {
+ protected:
+  FakeUpstream cloud{cloud_script};
+
+  void TearDown() override {
+    for (const auto& r : cloud.requests()) {
+      for (const auto& secret : kSecrets) {
+        EXPECT_EQ(r.body.find(secret), std::string::npos) << "the cloud received '" << secret << "' in: " << r.body;
+      }
+    }
+  }
+};
+
+TEST_F(PrivacyRouting, TheDefaultRuleKeepsSensitiveRequestsLocal) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  for (const auto& secret : kSecrets) {
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "Please look up " + secret + " " + std::string(400, 'z')));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
+    EXPECT_EQ(r.header("x-switchyard-privacy"), "local_only");
+  }
+  // The same long request without a secret goes to the cloud: the route does use it.
+  auto open = post_json(sy.port(), "/v1/chat/completions", chat("auto", "Please summarise " + std::string(400, 'z')));
+  EXPECT_EQ(open.header("x-switchyard-route"), "cloud-fast");
+  EXPECT_EQ(cloud.requests().size(), 1u);
+}
+
+TEST_F(PrivacyRouting, ADirectCallToACloudModelIsRefused) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat("cloud-fast", "Card 4111 1111 1111 1111 expired?"));
+  EXPECT_EQ(r.status, 403);
+  auto e = json::parse(r.body).as_object()["error"].as_object();
+  EXPECT_EQ(e["type"].as_string(), "privacy_policy");
+  EXPECT_EQ(r.body.find("4111"), std::string::npos);
+  EXPECT_EQ(r.header("x-switchyard-privacy"), "local_only");
+  EXPECT_TRUE(cloud.requests().empty());
+}
+
+TEST_F(PrivacyRouting, ALocalErrorDoesNotFallBackToTheCloudForSensitiveData) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  std::string too_long;
+  for (int i = 0; i < 700; ++i) too_long += "word ";
+  // Too long for the local context: without a secret it falls back to the cloud ...
+  auto open = post_json(sy.port(), "/v1/chat/completions", chat("auto", "hi " + too_long));
+  EXPECT_EQ(open.status, 200) << open.body;
+  EXPECT_EQ(open.header("x-switchyard-route"), "cloud-fast");
+  // ... with one, it does not: the local error is the answer.
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "jane.doe@example.com " + too_long));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json::parse(r.body).as_object()["error"].as_object()["code"].as_string(), "context_length_exceeded");
+  EXPECT_EQ(cloud.requests().size(), 1u);
+}
+
+TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  // Fill the one slot and the one queue place with long streams.
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.emplace_back([&, i] {
+      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 120),
+                     [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
+    });
+  }
+  ASSERT_TRUE(eventually([&] {
+    auto m = http_request(sy.port(), "GET", "/metrics").body;
+    return m.find("switchyard_local_queue_depth{model=\"tiny\"} 1") != std::string::npos;
+  }, 10s));
+  auto sensitive = post_json(sy.port(), "/v1/chat/completions", chat("auto", "call me at 0912-345-678"));
+  auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?"));
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_EQ(sensitive.status, 429) << sensitive.body;
+  EXPECT_FALSE(sensitive.header("retry-after").empty());
+  EXPECT_EQ(spilled.status, 200) << spilled.body;
+  EXPECT_EQ(spilled.header("x-switchyard-route"), "cloud-fast");
+}
+
+TEST_F(PrivacyRouting, ACloudFailureFallsBackToLocalAndRetriesStayLocal) {
+  Switchyard sy(config(cloud, "local_only", "    rules:\n      - {to: cloud}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "[fail-cloud] tell me a joke"));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
+  // A client retrying a sensitive request gets the same local treatment every time.
+  for (int i = 0; i < 3; ++i) {
+    auto again = post_json(sy.port(), "/v1/chat/completions", chat("auto", "[fail-cloud] ID A123456789"));
+    EXPECT_EQ(again.header("x-switchyard-route"), "tiny");
+  }
+  EXPECT_EQ(cloud.requests().size(), 1u);
+}
+
+TEST_F(PrivacyRouting, StreamsOfSensitiveRequestsStayLocal) {
+  Switchyard sy(config(cloud, "local_only", "    rules:\n      - {to: cloud}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "my email jane.doe@example.com", true, 8));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_TRUE(cloud.requests().empty());
+}
+
+TEST_F(PrivacyRouting, RedactModeSendsPlaceholdersAndGivesTheValuesBack) {
+  Switchyard sy(config(cloud, "redact", "    rules:\n      - {to: cloud}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  std::string text = "Write to jane.doe@example.com about card 4111 1111 1111 1111 and jane.doe@example.com again";
+  auto whole = post_json(sy.port(), "/v1/chat/completions", chat("auto", text));
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.header("x-switchyard-route"), "cloud-fast");
+  EXPECT_EQ(whole.header("x-switchyard-privacy"), "redact");
+  auto content = json::value_to<std::string>(json::parse(whole.body).as_object()["choices"].as_array()[0].as_object()["message"].as_object()["content"]);
+  EXPECT_EQ(content, "You said: " + text);
+
+  auto streamed = post_json(sy.port(), "/v1/chat/completions", chat("auto", text, true));
+  ASSERT_EQ(streamed.status, 200);
+  std::string joined;
+  std::istringstream in(streamed.body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("data: {", 0) != 0) continue;
+    auto o = json::parse(line.substr(6)).as_object();
+    for (auto& c : o["choices"].as_array()) {
+      auto& delta = c.as_object()["delta"].as_object();
+      if (delta.contains("content")) joined += json::value_to<std::string>(delta["content"]);
+    }
+  }
+  EXPECT_EQ(joined, "You said: " + text);
+
+  ASSERT_EQ(cloud.requests().size(), 2u);
+  auto sent = last_user_content(cloud.requests()[0].body);
+  EXPECT_EQ(sent, "Write to [EMAIL_1] about card [CREDIT_CARD_1] and [EMAIL_1] again");
+}
+
+TEST_F(PrivacyRouting, ExplainShowsTheDecisionWithoutValues) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/route/explain", chat("auto", "身分證字號A123456789請幫我查"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = json::parse(r.body).as_object();
+  EXPECT_EQ(o["target"].as_string(), "tiny");
+  EXPECT_EQ(o["privacy"].as_string(), "local_only");
+  EXPECT_EQ(o["rule"].as_string(), "default:sensitive");
+  ASSERT_EQ(o["candidates"].as_array().size(), 1u);
+  auto& f = o["findings"].as_array().at(0).as_object();
+  EXPECT_EQ(f["kind"].as_string(), "tw_national_id");
+  EXPECT_EQ(f["start"].as_int64(), 5);
+  EXPECT_EQ(f["end"].as_int64(), 15);
+  EXPECT_EQ(r.body.find("A123456789"), std::string::npos);
+  EXPECT_TRUE(cloud.requests().empty());
+}
+
+}  // namespace
+}  // namespace sy::testing

@@ -1,0 +1,57 @@
+#include "privacy/pii_command.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace sy::privacy {
+namespace {
+
+std::shared_ptr<const Scanner> make_scanner() {
+  auto s = Scanner::create({});
+  EXPECT_TRUE(s);
+  return *s;
+}
+
+TEST(PiiScanCommand, PlainLinesCodePointOffsetsNoValues) {
+  std::istringstream in("身分證字號A123456789請\r\nnothing here\n\n");
+  std::ostringstream out;
+  EXPECT_EQ(scan_lines(*make_scanner(), in, out, false), 0);
+  EXPECT_EQ(out.str(),
+            "{\"sensitive\":true,\"findings\":[{\"kind\":\"tw_national_id\",\"start\":5,\"end\":15}]}\n"
+            "{\"sensitive\":false,\"findings\":[]}\n"
+            "{\"sensitive\":false,\"findings\":[]}\n");
+  EXPECT_EQ(out.str().find("A123456789"), std::string::npos);
+}
+
+TEST(PiiScanCommand, JsonLinesKeepTheirIds) {
+  std::istringstream in(
+      "{\"id\": \"a-1\", \"text\": \"mail zoe@example.com\"}\n"
+      "\n"
+      "{\"text\": \"\\u4f60\\u597d 0912-345-678\", \"id\": 7}\n"
+      "{\"text\": \"no id\"}\n");
+  std::ostringstream out;
+  EXPECT_EQ(scan_lines(*make_scanner(), in, out, true), 0);
+  EXPECT_EQ(out.str(),
+            "{\"id\":\"a-1\",\"sensitive\":true,\"findings\":[{\"kind\":\"email\",\"start\":5,\"end\":20}]}\n"
+            "{\"id\":7,\"sensitive\":true,\"findings\":[{\"kind\":\"phone\",\"start\":3,\"end\":15}]}\n"
+            "{\"sensitive\":false,\"findings\":[]}\n");
+}
+
+TEST(PiiScanCommand, MalformedJsonLinesFailClosed) {
+  std::istringstream in("{\"id\": 1, \"text\": 5}\nnot json\n{\"id\": 2, \"text\": \"fine\"}\n");
+  std::ostringstream out;
+  EXPECT_EQ(scan_lines(*make_scanner(), in, out, true), 2);
+  std::string s = out.str();
+  EXPECT_NE(s.find("{\"id\":1,\"sensitive\":true,\"failed\":true"), std::string::npos);
+  EXPECT_NE(s.find("{\"id\":2,\"sensitive\":false,\"findings\":[]}"), std::string::npos);
+}
+
+TEST(PiiScanCommand, UnreadableInputExitsTwo) {
+  PiiScanOptions opts;
+  opts.input = "/nonexistent/switchyard/input.txt";
+  EXPECT_EQ(run_pii_scan(opts), 2);
+}
+
+}  // namespace
+}  // namespace sy::privacy
