@@ -13,7 +13,8 @@
 # Usage: bench/local_engine.sh
 # Env:   MODEL (a GGUF; default: a random 8-layer, 384-wide llama made by `switchyard model init`),
 #        THREADS (default: nproc), CLIENTS (default "1 4 8"), REQUESTS per client (default 3),
-#        MAX_TOKENS (default 128), CTX per slot (default 512), SWITCHYARD_BINARY, KEEP_TMP=1.
+#        MAX_TOKENS (default 128), CTX per slot (default 512), ROUNDS of the single-stream pair
+#        (default 5), SWITCHYARD_BINARY, KEEP_TMP=1.
 # All traffic is to 127.0.0.1; every process started here is stopped by its PID on exit.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 THREADS="${THREADS:-$(nproc)}"
 CLIENTS="${CLIENTS:-1 4 8}"
 REQUESTS="${REQUESTS:-3}"
+ROUNDS="${ROUNDS:-5}"
 MAX_TOKENS="${MAX_TOKENS:-128}"
 CTX="${CTX:-512}"
 SWITCHYARD_BINARY="${SWITCHYARD_BINARY:-$ROOT/build/release/switchyard}"
@@ -96,16 +98,23 @@ ratio() { node -e 'const [a,b]=process.argv.slice(1).map(Number);console.log(b>0
 echo "model: $MODEL ($(du -h "$MODEL" | cut -f1)), threads: $THREADS, max_tokens: $MAX_TOKENS, ctx/slot: $CTX, llama.cpp: $LLAMA_PREFIX"
 
 # --- single stream --------------------------------------------------------------------------------
-BENCH_JSON="$("$LLAMA_BENCH" -m "$MODEL" -t "$THREADS" -p 0 -n "$MAX_TOKENS" -r 3 -o json 2>"$TMP/llama-bench.log")"
-LB_TPS="$(node -e 'const r=JSON.parse(process.argv[1]);console.log(r.find(x=>x.n_gen>0).avg_ts.toFixed(2))' "$BENCH_JSON")"
+# ROUNDS alternating measurements of each (llama-bench once, then one switchyard stream), medians
+# reported: on a shared machine a single run of either can be several times off.
+median() { node -e 'const v=process.argv.slice(1).map(Number).sort((a,b)=>a-b);console.log(v[Math.floor(v.length/2)].toFixed(2))' "$@"; }
 start_switchyard 1
 run_client "$SY_URL" 1 1 >/dev/null  # warm-up
-SY1="$(run_client "$SY_URL" 1 "$REQUESTS")"
+LB_ALL=() SY_ALL=()
+for _ in $(seq 1 "$ROUNDS"); do
+  BENCH_JSON="$("$LLAMA_BENCH" -m "$MODEL" -t "$THREADS" -p 0 -n "$MAX_TOKENS" -r 1 -o json 2>"$TMP/llama-bench.log")"
+  LB_ALL+=("$(node -e 'const r=JSON.parse(process.argv[1]);console.log(r.find(x=>x.n_gen>0).avg_ts)' "$BENCH_JSON")")
+  SY_ALL+=("$(field "$(run_client "$SY_URL" 1 1)" stream_decode_tps_median)")
+done
 stop_pid "$SY_PID"
-SY_TPS="$(field "$SY1" stream_decode_tps_median)"
+LB_TPS="$(median "${LB_ALL[@]}")"
+SY_TPS="$(median "${SY_ALL[@]}")"
 echo
-echo "single stream decode (tokens/s)"
-printf "  %-28s %10s\n" "llama-bench tg$MAX_TOKENS" "$LB_TPS" "switchyard (one stream)" "$SY_TPS"
+echo "single stream decode (tokens/s, median of $ROUNDS alternating rounds)"
+printf "  %-28s %10s   (%s)\n" "llama-bench tg$MAX_TOKENS" "$LB_TPS" "${LB_ALL[*]}" "switchyard (one stream)" "$SY_TPS" "${SY_ALL[*]}"
 printf "  %-28s %10s   (target >= 0.95)\n" "ratio switchyard/llama-bench" "$(ratio "$SY_TPS" "$LB_TPS")"
 
 # --- concurrent clients ---------------------------------------------------------------------------

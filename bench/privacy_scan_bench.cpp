@@ -9,7 +9,6 @@
 //   privacy_scan_bench [--mb 64] [--chunk 16384] [--repeat 3] [--seed 1]
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -43,10 +42,14 @@ Args parse_args(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view k = argv[i];
-    if (k == "--mb") a.mb = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (k == "--chunk") a.chunk = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (k == "--repeat") a.repeat = std::atoi(argv[i + 1]);
-    else if (k == "--seed") a.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (k == "--mb")
+      a.mb = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--chunk")
+      a.chunk = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--repeat")
+      a.repeat = std::atoi(argv[i + 1]);
+    else if (k == "--seed")
+      a.seed = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: %s [--mb N] [--chunk BYTES] [--repeat N] [--seed N]\n", argv[0]);
       std::exit(2);
@@ -96,30 +99,50 @@ class Corpus {
   void noise(std::string& out) {
     char buf[64];
     switch (pick(9)) {
-      case 0: std::snprintf(buf, sizeof buf, "2024-%02zu-%02zu", pick(12) + 1, pick(28) + 1); break;
-      case 1: std::snprintf(buf, sizeof buf, "%02zu:%02zu", pick(24), pick(60)); break;
-      case 2: std::snprintf(buf, sizeof buf, "$%zu,%03zu.%02zu", pick(99) + 1, pick(1000), pick(100)); break;
-      case 3: std::snprintf(buf, sizeof buf, "v%zu.%zu.%zu", pick(5), pick(30), pick(100)); break;
-      case 4: std::snprintf(buf, sizeof buf, "ORD-2024%04zu-%04zu", pick(10000), pick(10000)); break;
-      case 5: std::snprintf(buf, sizeof buf, "%zu%%", pick(100)); break;
-      case 6: std::snprintf(buf, sizeof buf, "NT$%zu,%03zu", pick(100) + 1, pick(1000)); break;
-      case 7: std::snprintf(buf, sizeof buf, "#%zu", pick(100000)); break;
-      default: std::snprintf(buf, sizeof buf, "%zu", pick(1000)); break;
+      case 0:
+        std::snprintf(buf, sizeof buf, "2024-%02zu-%02zu", pick(12) + 1, pick(28) + 1);
+        break;
+      case 1:
+        std::snprintf(buf, sizeof buf, "%02zu:%02zu", pick(24), pick(60));
+        break;
+      case 2:
+        std::snprintf(buf, sizeof buf, "$%zu,%03zu.%02zu", pick(99) + 1, pick(1000), pick(100));
+        break;
+      case 3:
+        std::snprintf(buf, sizeof buf, "v%zu.%zu.%zu", pick(5), pick(30), pick(100));
+        break;
+      case 4:
+        std::snprintf(buf, sizeof buf, "ORD-2024%04zu-%04zu", pick(10000), pick(10000));
+        break;
+      case 5:
+        std::snprintf(buf, sizeof buf, "%zu%%", pick(100));
+        break;
+      case 6:
+        std::snprintf(buf, sizeof buf, "NT$%zu,%03zu", pick(100) + 1, pick(1000));
+        break;
+      case 7:
+        std::snprintf(buf, sizeof buf, "#%zu", pick(100000));
+        break;
+      default:
+        std::snprintf(buf, sizeof buf, "%zu", pick(1000));
+        break;
     }
     out += buf;
   }
 
   void sentence(std::string& out, bool chinese) {
     static constexpr const char* kEn[] = {
-        "the", "report", "meeting", "quarterly", "customer", "please", "review", "attached", "budget", "team",
-        "project", "schedule", "and", "of", "to", "in", "for", "with", "server", "deploy", "update", "invoice",
-        "amount", "total", "we", "will", "send", "next", "week", "policy", "leave", "request", "approved", "by",
-        "manager", "office", "network", "access", "training", "model", "data", "results", "is", "are", "was",
-        "latency", "release", "notes", "ticket", "support", "contract", "vendor", "shipping", "order", "at"};
+        "the",      "report",  "meeting",  "quarterly", "customer", "please",  "review",   "attached",
+        "budget",   "team",    "project",  "schedule",  "and",      "of",      "to",       "in",
+        "for",      "with",    "server",   "deploy",    "update",   "invoice", "amount",   "total",
+        "we",       "will",    "send",     "next",      "week",     "policy",  "leave",    "request",
+        "approved", "by",      "manager",  "office",    "network",  "access",  "training", "model",
+        "data",     "results", "is",       "are",       "was",      "latency", "release",  "notes",
+        "ticket",   "support", "contract", "vendor",    "shipping", "order",   "at"};
     static constexpr const char* kZh[] = {
-        "我們", "會議", "請", "確認", "報告", "客戶", "預算", "專案", "下週", "時程", "的", "了", "在", "是",
-        "訂單", "金額", "版本", "更新", "部署", "伺服器", "同事", "謝謝", "問題", "處理", "請假", "主管",
-        "核准", "公司", "網路", "權限", "訓練", "模型", "資料", "結果", "合約", "廠商", "出貨", "時間", "，"};
+        "我們", "會議", "請",   "確認", "報告", "客戶", "預算",   "專案", "下週", "時程", "的",   "了",   "在",
+        "是",   "訂單", "金額", "版本", "更新", "部署", "伺服器", "同事", "謝謝", "問題", "處理", "請假", "主管",
+        "核准", "公司", "網路", "權限", "訓練", "模型", "資料",   "結果", "合約", "廠商", "出貨", "時間", "，"};
     size_t words = 6 + pick(18);
     for (size_t i = 0; i < words; ++i) {
       if (pick(14) == 0) {
@@ -172,29 +195,57 @@ class Corpus {
   void sensitive(std::string& out, bool chinese) {
     char buf[128];
     switch (pick(14)) {
-      case 0: out += chinese ? " 信箱 " : " email "; out += "user" + digits(4) + "@example-corp.com"; break;
-      case 1: out += chinese ? "手機" : " call "; out += "09" + digits(2) + "-" + digits(3) + "-" + digits(3); break;
-      case 2: out += chinese ? "联系电话" : " phone "; out += "13" + digits(9); break;
+      case 0:
+        out += chinese ? " 信箱 " : " email ";
+        out += "user" + digits(4) + "@example-corp.com";
+        break;
+      case 1:
+        out += chinese ? "手機" : " call ";
+        out += "09" + digits(2) + "-" + digits(3) + "-" + digits(3);
+        break;
+      case 2:
+        out += chinese ? "联系电话" : " phone ";
+        out += "13" + digits(9);
+        break;
       case 3:
         std::snprintf(buf, sizeof buf, " (%zu) %zu-%s", 200 + pick(800), 200 + pick(800), digits(4).c_str());
         out += buf;
         break;
-      case 4: out += chinese ? "卡號" : " card "; out += card(); break;
-      case 5: out += "身分證字號" + tw_id(); break;
-      case 6: out += "身份证号" + cn_id(); break;
+      case 4:
+        out += chinese ? "卡號" : " card ";
+        out += card();
+        break;
+      case 5:
+        out += "身分證字號" + tw_id();
+        break;
+      case 6:
+        out += "身份证号" + cn_id();
+        break;
       case 7:
         std::snprintf(buf, sizeof buf, " SSN %03zu-%02zu-%04zu", 1 + pick(665), 1 + pick(99), 1 + pick(9999));
         out += buf;
         break;
-      case 8: out += " IBAN " + iban(); break;
+      case 8:
+        out += " IBAN " + iban();
+        break;
       case 9:
         std::snprintf(buf, sizeof buf, " host 10.%zu.%zu.%zu", pick(256), pick(256), 1 + pick(254));
         out += buf;
         break;
-      case 10: out += " key AKIA" + alnum(16); for (size_t i = out.size() - 16; i < out.size(); ++i) out[i] = static_cast<char>(std::toupper(out[i])); break;
-      case 11: out += " OPENAI_API_KEY=sk-proj-" + alnum(48); break;
-      case 12: out += " token ghp_" + alnum(36); break;
-      default: out += chinese ? "密碼：" : " password="; out += alnum(6) + digits(3) + "!"; break;
+      case 10:
+        out += " key AKIA" + alnum(16);
+        for (size_t i = out.size() - 16; i < out.size(); ++i) out[i] = static_cast<char>(std::toupper(out[i]));
+        break;
+      case 11:
+        out += " OPENAI_API_KEY=sk-proj-" + alnum(48);
+        break;
+      case 12:
+        out += " token ghp_" + alnum(36);
+        break;
+      default:
+        out += chinese ? "密碼：" : " password=";
+        out += alnum(6) + digits(3) + "!";
+        break;
     }
     out += chinese ? "" : " ";
   }
@@ -291,8 +342,8 @@ struct Speed {
 
 // Best of `repeat` passes over all chunks.
 template <class ScanChunk>
-Speed measure(const std::vector<std::string_view>& chunks, size_t bytes, int repeat, size_t& findings,
-              size_t& failed, ScanChunk scan_chunk) {
+Speed measure(const std::vector<std::string_view>& chunks, size_t bytes, int repeat, size_t& findings, size_t& failed,
+              ScanChunk scan_chunk) {
   double best_wall = 1e30, best_cpu = 1e30;
   for (int r = 0; r < repeat; ++r) {
     findings = 0;
@@ -330,10 +381,9 @@ int main(int argc, char** argv) {
                          failed += result.failed;
                        });
   Pcre2Peer peer;
-  Speed theirs = measure(chunks, corpus.size(), 1, peer_findings, peer_failed,
-                         [&](std::string_view chunk, size_t& findings, size_t&) {
-                           findings += peer.scan(chunk).size();
-                         });
+  Speed theirs =
+      measure(chunks, corpus.size(), 1, peer_findings, peer_failed,
+              [&](std::string_view chunk, size_t& findings, size_t&) { findings += peer.scan(chunk).size(); });
 
   std::printf("corpus: %.1f MiB of English and Chinese prose, %zu sensitive values planted, %zu chunks of ~%zu bytes\n",
               static_cast<double>(corpus.size()) / (1 << 20), gen.planted(), chunks.size(), args.chunk);

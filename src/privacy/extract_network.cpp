@@ -11,9 +11,7 @@
 namespace sy::privacy::extract {
 namespace {
 
-bool local_part_char(char c) {
-  return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
+bool local_part_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool domain_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
 bool domain_valid(std::string_view domain) {
@@ -41,7 +39,7 @@ std::optional<Span> email(std::string_view text, size_t match_end) {
   size_t at = match_end - 2;  // the anchor is "@" plus one domain character
   size_t start = run_start(text, at, local_part_char, 65);
   if (at - start > 64 && before_is(text, start, local_part_char)) return std::nullopt;  // too long for a local part
-  while (start < at && !is_alnum(text[start])) ++start;  // "(-john@x.io" starts at j
+  while (start < at && !is_alnum(text[start])) ++start;                                 // "(-john@x.io" starts at j
   if (start == at) return std::nullopt;
   std::string_view local = text.substr(start, at - start);
   if (local.back() == '.' || local.find("..") != std::string_view::npos) return std::nullopt;

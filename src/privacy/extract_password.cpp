@@ -25,7 +25,8 @@ bool ends_value(std::string_view text, size_t pos) {
   char c = text[pos];
   if (c != ',' && c != ';' && c != '&') return false;
   if (pos + 1 == text.size() || !value_char(text[pos + 1])) return true;
-  size_t key_end = run_end(text, pos + 1, [](char k) { return is_alnum(k) || k == '_' || k == '-' || k == '.'; }, 64);
+  size_t key_end = run_end(
+      text, pos + 1, [](char k) { return is_alnum(k) || k == '_' || k == '-' || k == '.'; }, 64);
   return key_end > pos + 1 && at_is(text, key_end, [](char k) { return k == '='; });
 }
 
@@ -50,10 +51,10 @@ bool is_stand_in(std::string_view value) {
   for (char c : value) {
     if (is_alnum(c)) lower.push_back(is_upper(c) ? static_cast<char>(c + 32) : c);
   }
-  static constexpr std::array kWords = {"password", "passwd", "secret", "pwd", "yourpassword", "redacted",
-                                        "hidden", "masked", "none", "null", "nil", "undefined", "empty",
-                                        "required", "optional", "string", "str", "true", "false", "na",
-                                        "tbd", "todo", "example", "placeholder", "xxx", "value"};
+  static constexpr std::array kWords = {
+      "password", "passwd", "secret",    "pwd",   "yourpassword", "redacted",    "hidden", "masked", "none",
+      "null",     "nil",    "undefined", "empty", "required",     "optional",    "string", "str",    "true",
+      "false",    "na",     "tbd",       "todo",  "example",      "placeholder", "xxx",    "value"};
   for (const char* word : kWords) {
     if (lower == word) return true;
   }
@@ -87,18 +88,23 @@ std::optional<Span> password_value(std::string_view text, size_t match_end) {
 
   size_t start = pos, end = pos;
   bool quoted = false;
+  // A quoted value ends at its closing quote, looked for in the next 256 bytes only (so that many
+  // unclosed quotes cost linear time, not quadratic).
+  auto closing = [&](std::string_view quote, size_t from) {
+    return text.substr(0, std::min(text.size(), from + 256)).find(quote, from);
+  };
   if (pos + 1 < text.size() && text[pos] == '\\' && text[pos + 1] == '"') {  // escaped JSON: \"hunter2\"
-    size_t close = text.find("\\\"", pos + 2);
-    if (close == std::string_view::npos || close - pos > 256) return std::nullopt;
+    size_t close = closing("\\\"", pos + 2);
+    if (close == std::string_view::npos) return std::nullopt;
     start = pos + 2, end = close, quoted = true;
   } else if (at_is(text, pos, [](char c) { return c == '"' || c == '\'' || c == '`'; })) {
-    size_t close = text.find(text[pos], pos + 1);
-    if (close == std::string_view::npos || close - pos > 256) return std::nullopt;
+    size_t close = closing(text.substr(pos, 1), pos + 1);
+    if (close == std::string_view::npos) return std::nullopt;
     if (text.substr(pos + 1, close - pos - 1).find('\n') != std::string_view::npos) return std::nullopt;
     start = pos + 1, end = close, quoted = true;
   } else if (text.substr(pos, 3) == "\xe3\x80\x8c") {  // 「hunter2」
-    size_t close = text.find("\xe3\x80\x8d", pos + 3);
-    if (close == std::string_view::npos || close - pos > 256) return std::nullopt;
+    size_t close = closing("\xe3\x80\x8d", pos + 3);
+    if (close == std::string_view::npos) return std::nullopt;
     start = pos + 3, end = close, quoted = true;
   } else {
     end = unquoted_value_end(text, pos);

@@ -3,6 +3,7 @@
 // stand-ins that documentation and questions are full of ("sk-...", "YOUR_API_KEY", "ghp_xxxx").
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "privacy/boundaries.h"
@@ -86,9 +87,9 @@ size_t skip_pem_separators(std::string_view text, size_t pos) {
 bool looks_like_placeholder(std::string_view value) {
   std::string lower(value);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) { return is_upper(c) ? c + 32 : c; });
-  static constexpr std::array kWords = {"your", "example", "placeholder", "redacted", "xxxx", "dummy", "fake",
-                                        "sample", "here", "insert", "replace", "...", "****", "<", ">", "{", "}",
-                                        "abcdef", "123456", "changeme"};
+  static constexpr std::array kWords = {"your",   "example", "placeholder", "redacted", "xxxx",   "dummy",   "fake",
+                                        "sample", "here",    "insert",      "replace",  "...",    "****",    "<",
+                                        ">",      "{",       "}",           "abcdef",   "123456", "changeme"};
   for (const char* word : kWords) {
     if (lower.find(word) != std::string::npos) return true;
   }
@@ -158,8 +159,8 @@ std::optional<Span> jwt(std::string_view text, size_t match_end) {
 }
 
 std::optional<Span> private_key(std::string_view text, size_t match_end) {
-  size_t from = match_end > 64 ? match_end - 64 : 0;
-  size_t start = text.rfind("-----BEGIN", match_end);
+  size_t from = match_end > 64 ? match_end - 64 : 0;  // the anchor is at most ~70 bytes long
+  size_t start = text.substr(0, match_end).rfind("-----BEGIN");
   if (start == std::string_view::npos || start < from) return std::nullopt;
   size_t pos = match_end;
   if (text.substr(pos, 6) == " BLOCK") pos += 6;  // PGP
@@ -170,22 +171,25 @@ std::optional<Span> private_key(std::string_view text, size_t match_end) {
   // line (after Proc-Type/DEK-Info headers of legacy encrypted keys) is a long base64 run.
   size_t body = skip_pem_separators(text, pos);
   for (int headers = 0; headers < 4; ++headers) {
-    size_t colon = run_end(text, body, [](char c) { return is_alnum(c) || c == '-'; }, 64);
+    size_t colon = run_end(
+        text, body, [](char c) { return is_alnum(c) || c == '-'; }, 64);
     if (!at_is(text, colon, [](char c) { return c == ':'; })) break;
-    size_t eol = text.find('\n', colon);
-    size_t esc = text.find("\\n", colon);
-    eol = std::min(eol, esc);
+    std::string_view line = text.substr(colon, 256);
+    size_t eol = std::min(line.find('\n'), line.find("\\n"));
     if (eol == std::string_view::npos) return std::nullopt;
+    eol += colon;
     body = skip_pem_separators(text, eol);
   }
   size_t run = run_end(text, body, is_base64, 8192);
   if (run - body < 16) return std::nullopt;
 
   // The block ends at its END line; a key pasted without one ends where the base64 lines stop.
-  size_t end_marker = text.find("-----END", run);
-  if (end_marker != std::string_view::npos && end_marker - run < 65536) {
-    size_t close = text.find("-----", end_marker + 8);
-    if (close != std::string_view::npos && close - end_marker < 80) return Span{start, close + 5};
+  // The END line is the next "-----" after the body; anything else there (another BEGIN) means
+  // this block has none. Looking no further than that keeps many BEGINs without END linear.
+  size_t marker = text.substr(0, std::min(text.size(), run + 65536)).find("-----", run);
+  if (marker != std::string_view::npos && text.substr(marker, 8) == "-----END") {
+    size_t close = text.substr(0, std::min(text.size(), marker + 80)).find("-----", marker + 8);
+    if (close != std::string_view::npos) return Span{start, close + 5};
   }
   size_t end = run;
   for (;;) {

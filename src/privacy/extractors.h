@@ -10,21 +10,21 @@
 namespace sy::privacy::extract {
 
 // extract_network.cpp
-std::optional<Span> email(std::string_view text, size_t match_end);    // anchor "@x"
-std::optional<Span> ipv4(std::string_view text, size_t match_end);     // anchor: a dotted quad
-std::optional<Span> ipv6(std::string_view text, size_t match_end);     // anchor "h:hh:"
+std::optional<Span> email(std::string_view text, size_t match_end);  // anchor "@x"
+std::optional<Span> ipv4(std::string_view text, size_t match_end);   // anchor: a dotted quad
+std::optional<Span> ipv6(std::string_view text, size_t match_end);   // anchor "h:hh:"
 
 // extract_secrets.cpp
-std::optional<Span> aws_access_key(std::string_view text, size_t match_end);  // the whole 20-char key
-std::optional<Span> openai_style_key(std::string_view text, size_t match_end);  // anchor "sk-x"
-std::optional<Span> stripe_key(std::string_view text, size_t match_end);      // anchor "sk_live_x"
-std::optional<Span> google_api_key(std::string_view text, size_t match_end);  // the whole 39-char key
-std::optional<Span> slack_token(std::string_view text, size_t match_end);     // anchor "xoxb-x"
-std::optional<Span> huggingface_token(std::string_view text, size_t match_end);  // anchor "hf_" + 30
-std::optional<Span> github_classic_token(std::string_view text, size_t match_end);  // the whole 40-char token
+std::optional<Span> aws_access_key(std::string_view text, size_t match_end);             // the whole 20-char key
+std::optional<Span> openai_style_key(std::string_view text, size_t match_end);           // anchor "sk-x"
+std::optional<Span> stripe_key(std::string_view text, size_t match_end);                 // anchor "sk_live_x"
+std::optional<Span> google_api_key(std::string_view text, size_t match_end);             // the whole 39-char key
+std::optional<Span> slack_token(std::string_view text, size_t match_end);                // anchor "xoxb-x"
+std::optional<Span> huggingface_token(std::string_view text, size_t match_end);          // anchor "hf_" + 30
+std::optional<Span> github_classic_token(std::string_view text, size_t match_end);       // the whole 40-char token
 std::optional<Span> github_fine_grained_token(std::string_view text, size_t match_end);  // anchor "github_pat_" + 22
-std::optional<Span> jwt(std::string_view text, size_t match_end);             // anchor "eyJ" + 10
-std::optional<Span> private_key(std::string_view text, size_t match_end);     // anchor "-----BEGIN ... PRIVATE KEY"
+std::optional<Span> jwt(std::string_view text, size_t match_end);                        // anchor "eyJ" + 10
+std::optional<Span> private_key(std::string_view text, size_t match_end);  // anchor "-----BEGIN ... PRIVATE KEY"
 
 // extract_ssn.cpp
 std::optional<Span> ssn_after_label(std::string_view text, size_t match_end);  // "SSN: 233115454"

@@ -5,9 +5,9 @@
 namespace sy::privacy {
 namespace {
 constexpr std::array<const char*, kKindCount> kNames = {
-    "email",          "phone",          "credit_card",  "iban",   "tw_national_id", "tw_resident_certificate",
-    "cn_resident_id", "us_ssn",         "ipv4",         "ipv6",   "aws_access_key", "api_key",
-    "github_token",   "jwt",            "private_key",  "password", "confidential_term",
+    "email",          "phone",  "credit_card", "iban",     "tw_national_id",    "tw_resident_certificate",
+    "cn_resident_id", "us_ssn", "ipv4",        "ipv6",     "aws_access_key",    "api_key",
+    "github_token",   "jwt",    "private_key", "password", "confidential_term",
 };
 }  // namespace
 

@@ -10,10 +10,22 @@ namespace {
 // Lower = more specific. Checksummed and prefixed formats first, loose shapes and dictionary last.
 int specificity(Kind kind) {
   static constexpr std::array<Kind, kKindCount> kOrder = {
-      Kind::private_key,    Kind::jwt,     Kind::github_token, Kind::aws_access_key,
-      Kind::api_key,        Kind::cn_resident_id, Kind::tw_national_id, Kind::tw_resident_certificate,
-      Kind::iban,           Kind::credit_card,    Kind::us_ssn,         Kind::email,
-      Kind::phone,          Kind::ipv6,           Kind::ipv4,           Kind::password,
+      Kind::private_key,
+      Kind::jwt,
+      Kind::github_token,
+      Kind::aws_access_key,
+      Kind::api_key,
+      Kind::cn_resident_id,
+      Kind::tw_national_id,
+      Kind::tw_resident_certificate,
+      Kind::iban,
+      Kind::credit_card,
+      Kind::us_ssn,
+      Kind::email,
+      Kind::phone,
+      Kind::ipv6,
+      Kind::ipv4,
+      Kind::password,
       Kind::confidential_term,
   };
   return static_cast<int>(std::find(kOrder.begin(), kOrder.end(), kind) - kOrder.begin());

@@ -47,8 +47,8 @@ constexpr std::array kDirect = {
 constexpr std::array kTriggers = {
     TriggerPattern{R"([0-9](?:[ \-]?[0-9]){8})", 0},
     TriggerPattern{R"([0-9]{3}\.[0-9]{3}\.[0-9]{4})", 0},  // 415.555.2671
-    TriggerPattern{R"(\+[1-9])", 0},                      // +1 (415) 555-2671
-    TriggerPattern{R"(\([0-9]{2,3}\))", 0},               // (415) 555-2671, (02)2345-6789
+    TriggerPattern{R"(\+[1-9])", 0},                       // +1 (415) 555-2671
+    TriggerPattern{R"(\([0-9]{2,3}\))", 0},                // (415) 555-2671, (02)2345-6789
     TriggerPattern{R"([A-Da-d][0-9]{8})", 0},              // old resident certificates: AC01234567
 };
 
@@ -83,12 +83,11 @@ constexpr std::array kShapes = {
                  check::iban},
 
     ShapePattern{R"([A-Za-z][12][0-9]{8})", 0, Kind::tw_national_id, check::tw_national_id},
-    ShapePattern{R"([A-Za-z][89A-Da-d][0-9]{8})", 0, Kind::tw_resident_certificate,
-                 check::tw_resident_certificate},
+    ShapePattern{R"([A-Za-z][89A-Da-d][0-9]{8})", 0, Kind::tw_resident_certificate, check::tw_resident_certificate},
     ShapePattern{R"([1-8][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])", 0,
                  Kind::cn_resident_id, check::cn_resident_id},
-    ShapePattern{R"([0-8][0-9]{2}-[0-9]{2}-[0-9]{4})", 0, Kind::us_ssn, check::us_ssn},
-    ShapePattern{R"([0-8][0-9]{2} [0-9]{2} [0-9]{4})", 0, Kind::us_ssn, check::us_ssn},
+    // SSN 123-45-6789 or 123 45 6789 (one separator throughout); bare digits need a label (direct).
+    ShapePattern{R"([0-8][0-9]{2}[ \-][0-9]{2}[ \-][0-9]{4})", 0, Kind::us_ssn, check::us_ssn},
 };
 
 }  // namespace

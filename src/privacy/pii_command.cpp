@@ -1,11 +1,10 @@
 #include "privacy/pii_command.h"
 
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <boost/json.hpp>
 
 #include "privacy/offsets.h"
 
@@ -19,9 +18,10 @@ json::object result_json(std::string_view text, const ScanResult& result) {
   out["sensitive"] = result.sensitive;
   if (result.failed) out["failed"] = true;
   json::array findings;
-  for (const Finding& f : result.findings) {
-    auto [start, end] = char_offsets(text, f);
-    findings.push_back(json::object{{"kind", to_string(f.kind)}, {"start", start}, {"end", end}});
+  auto offsets = char_offsets(text, result.findings);
+  for (size_t i = 0; i < result.findings.size(); ++i) {
+    findings.push_back(json::object{
+        {"kind", to_string(result.findings[i].kind)}, {"start", offsets[i].first}, {"end", offsets[i].second}});
   }
   out["findings"] = std::move(findings);
   return out;
@@ -42,7 +42,8 @@ json::object malformed_json(const json::value* id, const char* why) {
 CLI::App* add_pii_scan_command(CLI::App& pii, PiiScanOptions& opts) {
   auto* scan = pii.add_subcommand("scan", "Scan text for personal data and secrets; one JSON line per input line");
   scan->add_flag("--jsonl", opts.jsonl, "Input lines are JSON objects with \"text\" and optional \"id\"");
-  scan->add_option("--dictionary", opts.dictionaries, "Confidential terms, one per line (repeatable)");
+  scan->add_option("--dictionary", opts.dictionaries, "Confidential terms, one per line (repeatable)")
+      ->allow_extra_args(false);  // one file per --dictionary, so the input file stays positional
   scan->add_option("input", opts.input, "Input file, or - for standard input")->capture_default_str();
   return scan;
 }

@@ -9,7 +9,9 @@ std::string placeholder_text(Kind kind, int n) {
   for (const char* p = to_string(kind); *p != '\0'; ++p) {
     out.push_back(*p >= 'a' && *p <= 'z' ? static_cast<char>(*p - 32) : *p);
   }
-  out += "_" + std::to_string(n) + "]";
+  out.push_back('_');
+  out.append(std::to_string(n));
+  out.push_back(']');
   return out;
 }
 

@@ -30,7 +30,7 @@ class Redactor {
 
   std::vector<std::pair<std::string, std::string>> mapping_;
   std::unordered_map<std::string, size_t> by_value_;  // original value -> index in mapping_
-  std::array<int, kKindCount> counters_{};             // per kind: [PHONE_1], [PHONE_2], ...
+  std::array<int, kKindCount> counters_{};            // per kind: [PHONE_1], [PHONE_2], ...
 };
 
 // "[" + KIND + "_" + n + "]", the kind's name upper-cased: [TW_NATIONAL_ID_1].

@@ -14,8 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Huge texts are scanned in segments so that the time budget is looked at between them even when
-// nothing matches (Hyperscan calls back only on matches). 1 MiB takes about a millisecond.
+// Hyperscan calls back only on matches, so a long text without any would never look at the clock:
+// both stages scan at most this much per call and look at the clock between calls (about a
+// millisecond of work each).
 constexpr size_t kSegment = size_t{1} << 20;
 // Looking at the clock on every match would cost more than the match; every 512th is plenty.
 constexpr unsigned kClockEvery = 512;
@@ -33,53 +34,61 @@ struct ThreadScratch {
   }
 };
 
-std::string compile_error_text(hs_compile_error_t* error, const std::vector<std::string>& names) {
-  std::string text = error->message;
-  if (error->expression >= 0 && static_cast<size_t>(error->expression) < names.size()) {
-    text += " (in " + names[static_cast<size_t>(error->expression)] + ")";
-  }
-  hs_free_compile_error(error);
-  return text;
-}
+struct PatternList {
+  std::vector<std::string> expressions;
+  std::vector<unsigned> flags;
+  std::vector<std::string> names;  // for compile errors
 
-struct Compiled {
-  hs_database_t* db = nullptr;
-  std::string error;
+  void add(std::string expression, unsigned flag, std::string name) {
+    expressions.push_back(std::move(expression));
+    flags.push_back(flag);
+    names.push_back(std::move(name));
+  }
 };
 
-Compiled compile(const std::vector<std::string>& expressions, const std::vector<unsigned>& flags,
-                 const std::vector<std::string>& names) {
-  std::vector<const char*> exprs;
+// Compiles the list (ids = positions) into a block-mode database, or says which pattern failed.
+core::Result<hs_database_t*> compile(const PatternList& list) {
+  std::vector<const char*> expressions;
   std::vector<unsigned> ids;
-  for (size_t i = 0; i < expressions.size(); ++i) {
-    exprs.push_back(expressions[i].c_str());
+  for (size_t i = 0; i < list.expressions.size(); ++i) {
+    expressions.push_back(list.expressions[i].c_str());
     ids.push_back(static_cast<unsigned>(i));
   }
-  Compiled out;
+  hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       nullptr, &out.db, &error) != HS_SUCCESS) {
-    out.error = compile_error_text(error, names);
-    out.db = nullptr;
+  if (hs_compile_multi(expressions.data(), list.flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &error) == HS_SUCCESS) {
+    return db;
   }
-  return out;
+  std::string message = std::string("privacy scanner: ") + error->message;
+  if (error->expression >= 0 && static_cast<size_t>(error->expression) < list.names.size()) {
+    message += " (in " + list.names[static_cast<size_t>(error->expression)] + ")";
+  }
+  hs_free_compile_error(error);
+  return core::Error::internal(std::move(message));
 }
 
-}  // namespace
-
-struct Window {
-  size_t buffer_start;  // where the window's copy starts in ScanState::buffer
-  size_t text_start;    // where the window starts in the text
+// A stretch of text stage 2 must look at; `last` is the latest trigger end inside it.
+struct Range {
+  size_t lo, hi, last;
 };
+
+// A window copied into the stage-2 buffer.
+struct Window {
+  size_t buffer_start;  // where its copy starts in the buffer
+  size_t text_start;    // where it starts in the text
+};
+
+}  // namespace
 
 struct Scanner::ScanState {
   const Scanner& scanner;
   std::string_view text;
-  size_t base = 0;  // stage 1: offset of the segment being scanned
   Clock::time_point deadline;
+  size_t base = 0;  // stage 1: offset of the segment being scanned
   std::vector<Finding> found;
-  std::vector<size_t> triggers;  // ends of trigger matches, stage 2 looks around them
-  std::string buffer;             // stage 2: the windows, one after another
+  std::vector<Range> ranges;  // stage 1 -> stage 2
+  std::string buffer;         // stage 2: windows one after another
   std::vector<Window> windows;
   unsigned calls = 0;
   bool expired = false;
@@ -89,6 +98,19 @@ struct Scanner::ScanState {
     return expired;
   }
   bool tick() { return ++calls % kClockEvery == 0 && out_of_time(); }
+
+  // Triggers mostly arrive in order and in bunches (a long number fires at each digit), so they
+  // are merged as they come: memory stays at one entry per window, not per trigger.
+  void add_trigger(size_t end) {
+    size_t lo = end > kWindowRadius ? end - kWindowRadius : 0;
+    size_t hi = std::min(text.size(), end + kWindowRadius);
+    if (!ranges.empty() && end >= ranges.back().last && lo <= ranges.back().hi) {
+      ranges.back().hi = std::max(ranges.back().hi, hi);
+      ranges.back().last = end;
+    } else {
+      ranges.push_back({lo, hi, end});
+    }
+  }
 };
 
 void Scanner::DatabaseDeleter::operator()(hs_database* db) const { hs_free_database(db); }
@@ -107,42 +129,32 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   scanner->budget_ = options.budget;
   scanner->id_ = g_next_scanner_id.fetch_add(1);
 
-  // Stage 1: ids are [direct..., triggers..., terms...] in that order.
-  std::vector<std::string> expressions, names;
-  std::vector<unsigned> flags;
+  // Stage 1: ids are [direct..., triggers..., terms...] in that order (see on_stage1_match).
+  PatternList stage1;
   for (const auto& p : direct_patterns()) {
-    expressions.emplace_back(p.expression);
-    flags.push_back(p.flags);
-    names.push_back(std::string(to_string(p.kind)) + " pattern " + p.expression);
+    stage1.add(p.expression, p.flags, std::string(to_string(p.kind)) + " pattern " + p.expression);
   }
-  for (const auto& p : trigger_patterns()) {
-    expressions.emplace_back(p.expression);
-    flags.push_back(p.flags);
-    names.push_back(std::string("trigger ") + p.expression);
-  }
+  for (const auto& p : trigger_patterns()) stage1.add(p.expression, p.flags, std::string("trigger ") + p.expression);
   size_t longest_term = 0;
-  for (const auto& term : scanner->terms_) {
-    expressions.push_back(literal_expression(term));
-    flags.push_back(HS_FLAG_CASELESS);  // ASCII letters only: without HS_FLAG_UTF8, case folding is ASCII
-    names.push_back("dictionary term #" + std::to_string(names.size() - direct_patterns().size() -
-                                                         trigger_patterns().size() + 1));
-    longest_term = std::max(longest_term, term.size());
+  for (size_t i = 0; i < scanner->terms_.size(); ++i) {
+    // Without HS_FLAG_UTF8, case folding is ASCII only: exactly "case-insensitive for Latin".
+    stage1.add(literal_expression(scanner->terms_[i]), HS_FLAG_CASELESS, "dictionary term #" + std::to_string(i + 1));
+    longest_term = std::max(longest_term, scanner->terms_[i].size());
   }
-  // Stage 1 matches are short anchors (< 100 bytes) or whole terms.
-  scanner->max_stage1_match_ = std::max<size_t>(256, longest_term + 1);
-  auto stage1 = compile(expressions, flags, names);
-  if (stage1.db == nullptr) return core::Error::internal("privacy scanner: " + stage1.error);
-  scanner->stage1_.reset(stage1.db);
+  scanner->max_stage1_match_ = std::max<size_t>(256, longest_term + 1);  // anchors are < 100 bytes
 
-  expressions.clear(), names.clear(), flags.clear();
+  PatternList stage2;
   for (const auto& p : shape_patterns()) {
-    expressions.emplace_back(p.expression);
-    flags.push_back(p.flags | HS_FLAG_SOM_LEFTMOST);
-    names.push_back(std::string(to_string(p.kind)) + " pattern " + p.expression);
+    stage2.add(p.expression, p.flags | HS_FLAG_SOM_LEFTMOST,
+               std::string(to_string(p.kind)) + " pattern " + p.expression);
   }
-  auto stage2 = compile(expressions, flags, names);
-  if (stage2.db == nullptr) return core::Error::internal("privacy scanner: " + stage2.error);
-  scanner->stage2_.reset(stage2.db);
+
+  auto db1 = compile(stage1);
+  if (!db1) return db1.error();
+  scanner->stage1_.reset(*db1);
+  auto db2 = compile(stage2);
+  if (!db2) return db2.error();
+  scanner->stage2_.reset(*db2);
   return std::shared_ptr<const Scanner>(std::move(scanner));
 }
 
@@ -151,30 +163,31 @@ int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned 
   auto& state = *static_cast<ScanState*>(ctx);
   size_t end = state.base + static_cast<size_t>(to);
   auto direct = direct_patterns();
-  auto triggers = trigger_patterns();
+  size_t n_triggers = trigger_patterns().size();
   if (id < direct.size()) {
-    if (auto span = direct[id].extract(state.text, end)) state.found.push_back({direct[id].kind, span->start, span->end});
-  } else if (id < direct.size() + triggers.size()) {
-    state.triggers.push_back(end);
+    if (auto span = direct[id].extract(state.text, end))
+      state.found.push_back({direct[id].kind, span->start, span->end});
+  } else if (id < direct.size() + n_triggers) {
+    state.add_trigger(end);
   } else {
-    const std::string& term = state.scanner.terms_[id - direct.size() - triggers.size()];
+    const std::string& term = state.scanner.terms_[id - direct.size() - n_triggers];
     if (auto span = dictionary_match(state.text, end, term)) {
       state.found.push_back({Kind::confidential_term, span->start, span->end});
     }
   }
-  return state.tick() ? 1 : 0;
+  return state.tick() ? 1 : 0;  // non-zero stops the scan: HS_SCAN_TERMINATED
 }
 
 int Scanner::on_stage2_match(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
                              void* ctx) {
   auto& state = *static_cast<ScanState*>(ctx);
-  const ShapePattern& p = shape_patterns()[id];
-  // Back from the window buffer to the text: the window holding the match's start.
+  // From the buffer back to the text: the window that holds the match (none spans two).
   auto window = std::upper_bound(state.windows.begin(), state.windows.end(), static_cast<size_t>(from),
                                  [](size_t offset, const Window& w) { return offset < w.buffer_start; });
   --window;
   size_t start = window->text_start + (static_cast<size_t>(from) - window->buffer_start);
   size_t end = start + static_cast<size_t>(to - from);
+  const ShapePattern& p = shape_patterns()[id];
   if (auto span = p.check(state.text, start, end)) state.found.push_back({p.kind, span->start, span->end});
   return state.tick() ? 1 : 0;
 }
@@ -196,42 +209,44 @@ bool Scanner::run_stage1(ScanState& state, hs_scratch* scratch) const {
   for (size_t start = 0; start < text.size(); start += kSegment) {
     size_t len = std::min(text.size() - start, kSegment + max_stage1_match_);
     state.base = start;
-    hs_error_t rc = hs_scan(stage1_.get(), text.data() + start, static_cast<unsigned>(len), 0, scratch,
-                            on_stage1_match, &state);
-    if (rc != HS_SUCCESS) return false;  // HS_SCAN_TERMINATED: the budget ran out in a callback
+    if (hs_scan(stage1_.get(), text.data() + start, static_cast<unsigned>(len), 0, scratch, on_stage1_match, &state) !=
+        HS_SUCCESS) {
+      return false;
+    }
     if (state.out_of_time()) return false;
   }
   return true;
 }
 
 bool Scanner::run_stage2(ScanState& state, hs_scratch* scratch) const {
-  if (state.triggers.empty()) return true;
-  // The windows around triggers, merged where they overlap, copied one after another with a '\n'
-  // between them (no shape contains one, so no match spans two windows) and scanned in one call:
-  // Hyperscan's fixed cost per call is larger than scanning a 100-byte window.
-  const std::string_view text = state.text;
-  std::sort(state.triggers.begin(), state.triggers.end());
+  // The windows, merged where they overlap, are copied one after another with a '\n' between them
+  // (no shape contains one, so no match spans two windows) and scanned a segment at a time:
+  // Hyperscan's fixed cost per call is larger than scanning one 70-byte window.
+  std::sort(state.ranges.begin(), state.ranges.end(), [](const Range& a, const Range& b) { return a.lo < b.lo; });
+  auto flush = [&] {
+    if (state.buffer.empty()) return true;
+    bool ok = hs_scan(stage2_.get(), state.buffer.data(), static_cast<unsigned>(state.buffer.size()), 0, scratch,
+                      on_stage2_match, &state) == HS_SUCCESS;
+    state.buffer.clear();
+    state.windows.clear();
+    return ok && !state.out_of_time();
+  };
   size_t i = 0;
-  while (i < state.triggers.size()) {
-    size_t lo = state.triggers[i] > kWindowRadius ? state.triggers[i] - kWindowRadius : 0;
-    size_t hi = std::min(text.size(), state.triggers[i] + kWindowRadius);
-    while (++i < state.triggers.size() && state.triggers[i] <= hi + kWindowRadius) {
-      hi = std::min(text.size(), state.triggers[i] + kWindowRadius);
-    }
+  while (i < state.ranges.size()) {
+    size_t lo = state.ranges[i].lo, hi = state.ranges[i].hi;
+    while (++i < state.ranges.size() && state.ranges[i].lo <= hi) hi = std::max(hi, state.ranges[i].hi);
     state.windows.push_back({state.buffer.size(), lo});
-    state.buffer.append(text.substr(lo, hi - lo));
+    state.buffer.append(state.text.substr(lo, hi - lo));
     state.buffer.push_back('\n');
+    if (state.buffer.size() >= kSegment && !flush()) return false;
   }
-  hs_error_t rc = hs_scan(stage2_.get(), state.buffer.data(), static_cast<unsigned>(state.buffer.size()), 0, scratch,
-                          on_stage2_match, &state);
-  return rc == HS_SUCCESS && !state.out_of_time();
+  return flush();
 }
 
 ScanResult Scanner::scan(std::string_view text) const {
   ScanResult result;
   if (text.empty()) return result;
-  ScanState state{*this, text};
-  state.deadline = Clock::now() + budget_;
+  ScanState state{*this, text, Clock::now() + budget_};
   hs_scratch* scratch = thread_scratch();
   bool ok = scratch != nullptr && run_stage1(state, scratch) && run_stage2(state, scratch) && !state.out_of_time();
   result.findings = resolve_overlaps(std::move(state.found));

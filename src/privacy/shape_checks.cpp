@@ -8,10 +8,11 @@
 namespace sy::privacy::check {
 namespace {
 
-bool joiner(char c) { return c == '-' || c == '.' || c == '/'; }
+bool joiner(char c) { return c == '-' || c == '.'; }
 
 // A number inside a longer dashed or dotted number ("2024-0912-345-678-9", "1.123-45-6789") is
-// that longer number's part, not a phone or an SSN of its own.
+// that longer number's part, not a phone or an SSN of its own. ('/' is no joiner: two phones are
+// often written "0912-345-678/0987-654-321".)
 bool isolated_number(std::string_view text, size_t start, size_t end) {
   if (!isolated(text, start, end)) return false;
   if (before_is(text, start, joiner) && before_is(text, start - 1, is_digit)) return false;
@@ -46,10 +47,6 @@ std::string upper_id(std::string_view text, size_t start, size_t end) {
   }
   return id;
 }
-
-}  // namespace
-
-namespace {
 
 std::optional<Span> span_if(bool ok, size_t start, size_t end) {
   return ok ? std::optional<Span>(Span{start, end}) : std::nullopt;
@@ -91,7 +88,7 @@ std::optional<Span> credit_card(std::string_view text, size_t start, size_t end)
 
 std::optional<Span> credit_card_run(std::string_view text, size_t start, size_t end) {
   if (before_is(text, start, is_digit)) return std::nullopt;  // the pattern matched inside a longer run
-  end = run_end(text, end, is_digit, 7);                       // 13 matched, a card has up to 19
+  end = run_end(text, end, is_digit, 7);                      // 13 matched, a card has up to 19
   return span_if(card_valid(text, start, end), start, end);
 }
 
@@ -114,8 +111,7 @@ std::optional<Span> tw_national_id(std::string_view text, size_t start, size_t e
 }
 
 std::optional<Span> tw_resident_certificate(std::string_view text, size_t start, size_t end) {
-  return span_if(isolated(text, start, end) && tw_resident_certificate_valid(upper_id(text, start, end)), start,
-                 end);
+  return span_if(isolated(text, start, end) && tw_resident_certificate_valid(upper_id(text, start, end)), start, end);
 }
 
 std::optional<Span> cn_resident_id(std::string_view text, size_t start, size_t end) {

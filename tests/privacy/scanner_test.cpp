@@ -54,14 +54,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Call +886 912 345 678 today", "phone:+886 912 345 678"},
         Case{"Call +14155550183 today", "phone:+14155550183"},
         Case{"Call +1 (415) 555-2671 today", "phone:+1 (415) 555-2671"},
-        Case{"手機0912-345-678，謝謝", "phone:0912-345-678"},
-        Case{"手機 0912345678", "phone:0912345678"},
-        Case{"電話(02)2345-6789分機12", "phone:(02)2345-6789"},
-        Case{"office 02-2345-6789", "phone:02-2345-6789"},
-        Case{"联系电话13812345678。", "phone:13812345678"},
-        Case{"tel 138 1234 5678", "phone:138 1234 5678"},
-        Case{"US office (415) 555-2671", "phone:(415) 555-2671"},
-        Case{"US office 415-555-2671", "phone:415-555-2671"},
+        Case{"手機0912-345-678，謝謝", "phone:0912-345-678"}, Case{"手機 0912345678", "phone:0912345678"},
+        Case{"電話(02)2345-6789分機12", "phone:(02)2345-6789"}, Case{"office 02-2345-6789", "phone:02-2345-6789"},
+        Case{"联系电话13812345678。", "phone:13812345678"}, Case{"tel 138 1234 5678", "phone:138 1234 5678"},
+        Case{"US office (415) 555-2671", "phone:(415) 555-2671"}, Case{"US office 415-555-2671", "phone:415-555-2671"},
         Case{"US office 415.555.2671", "phone:415.555.2671"},
         Case{"card 4111 1111 1111 1111 exp 09/27", "credit_card:4111 1111 1111 1111"},
         Case{"card 4111-1111-1111-1111", "credit_card:4111-1111-1111-1111"},
@@ -73,10 +69,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"居留證A800000014", "tw_resident_certificate:A800000014"},
         Case{"ARC AC01234567 (old)", "tw_resident_certificate:AC01234567"},
         Case{"身份证号11010519491231002X，", "cn_resident_id:11010519491231002X"},
-        Case{"SSN 123-45-6789.", "us_ssn:123-45-6789"},
-        Case{"SSN: 233115454, born 1986", "us_ssn:233115454"},
-        Case{"from 10.237.72.97:8080 again", "ipv4:10.237.72.97"},
-        Case{"host 192.168.1.20.", "ipv4:192.168.1.20"},
+        Case{"SSN 123-45-6789.", "us_ssn:123-45-6789"}, Case{"SSN: 233115454, born 1986", "us_ssn:233115454"},
+        Case{"from 10.237.72.97:8080 again", "ipv4:10.237.72.97"}, Case{"host 192.168.1.20.", "ipv4:192.168.1.20"},
         Case{"bind [2001:db8:9c05:7a18::5847]:8443", "ipv6:2001:db8:9c05:7a18::5847"},
         Case{"addr fe80::1ff:fe23:4567:890a on eth0", "ipv6:fe80::1ff:fe23:4567:890a"},
         Case{"key AKIAIRPXJ7ZERF2MXVHT in us-east-1", "aws_access_key:AKIAIRPXJ7ZERF2MXVHT"},
@@ -110,6 +104,11 @@ TEST(Scanner, HanCharactersAreFineNeighbours) {
   EXPECT_EQ(char_offsets(text, r.findings[0]), (std::pair<size_t, size_t>{5, 15}));
 }
 
+TEST(Scanner, ListsOfValues) {
+  EXPECT_EQ(found("手機0912-345-678/0987-654-321"), (Found{"phone:0912-345-678", "phone:0987-654-321"}));
+  EXPECT_EQ(found("a@b.io,c@d.io;e@f.io"), (Found{"email:a@b.io", "email:c@d.io", "email:e@f.io"}));
+}
+
 TEST(Scanner, GluedToLettersOrDigitsIsNotAValue) {
   EXPECT_EQ(found("XA123456789"), Found{});
   EXPECT_EQ(found("A1234567890"), Found{});
@@ -118,10 +117,10 @@ TEST(Scanner, GluedToLettersOrDigitsIsNotAValue) {
 }
 
 TEST(Scanner, NumbersThatFailTheirChecksumsAreNotSensitive) {
-  for (const char* text : {"Tracking reference 4674 3688 0096 8318 shows in transit",
-                           "batch 4111111111111112 twice", "身分證字號A123456788", "居留證C926654590",
-                           "证件号110101199913401246", "编号310104202302290736", "IBAN GB82WEST12345698765433",
-                           "SSN 666-45-1234", "Part number 123-00-4567", "Is 999.999.999.999 valid?"}) {
+  for (const char* text :
+       {"Tracking reference 4674 3688 0096 8318 shows in transit", "batch 4111111111111112 twice",
+        "身分證字號A123456788", "居留證C926654590", "证件号110101199913401246", "编号310104202302290736",
+        "IBAN GB82WEST12345698765433", "SSN 666-45-1234", "Part number 123-00-4567", "Is 999.999.999.999 valid?"}) {
     ScanResult r = scanner().scan(text);
     EXPECT_FALSE(r.sensitive) << text << " -> " << (r.findings.empty() ? "" : to_string(r.findings[0].kind));
   }
@@ -142,15 +141,26 @@ TEST(Scanner, DatesVersionsOrderNumbersAmountsAndIdsOfThingsAreNotSensitive) {
 }
 
 TEST(Scanner, PlaceholdersAndMentionsAreNotSensitive) {
-  for (const char* text :
-       {"export OPENAI_API_KEY=YOUR_API_KEY", "the key looks like sk-...Qx7f", "Use sk-proj-... for project keys",
-        "password=<your-password>", "PASSWORD=${DB_PASSWORD}", "password: ********", "How do I reset my password?",
-        "Reset your password: go to settings", "忘記密碼怎麼辦？", "aws_access_key_id = AKIA****************",
-        "the docs use AKIAIOSFODNN7EXAMPLE", "Replace ghp_XXXX with your own token",
-        "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "Card number format: xxxx-xxxx-xxxx-xxxx",
-        "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----", "Thanks @mei_lin and @jordan.dev",
-        "npm install @types/node", "JWTs often start with eyJ because", "risk-free desk-booking task-list",
-        "password=[PASSWORD_1] after redaction"}) {
+  for (const char* text : {"export OPENAI_API_KEY=YOUR_API_KEY",
+                           "the key looks like sk-...Qx7f",
+                           "Use sk-proj-... for project keys",
+                           "password=<your-password>",
+                           "PASSWORD=${DB_PASSWORD}",
+                           "password: ********",
+                           "How do I reset my password?",
+                           "Reset your password: go to settings",
+                           "忘記密碼怎麼辦？",
+                           "aws_access_key_id = AKIA****************",
+                           "the docs use AKIAIOSFODNN7EXAMPLE",
+                           "Replace ghp_XXXX with your own token",
+                           "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                           "Card number format: xxxx-xxxx-xxxx-xxxx",
+                           "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+                           "Thanks @mei_lin and @jordan.dev",
+                           "npm install @types/node",
+                           "JWTs often start with eyJ because",
+                           "risk-free desk-booking task-list",
+                           "password=[PASSWORD_1] after redaction"}) {
     ScanResult r = scanner().scan(text);
     EXPECT_FALSE(r.sensitive) << text << " -> " << (r.findings.empty() ? "" : to_string(r.findings[0].kind));
   }
@@ -244,7 +254,20 @@ TEST(CharOffsets, CountCodePointsNotBytes) {
   std::string text = "é😀 a@b.io";
   Finding f{Kind::email, text.find("a@"), text.size()};
   EXPECT_EQ(char_offsets(text, f), (std::pair<size_t, size_t>{3, 9}));
-  EXPECT_EQ(code_point_offset("\xff\xfe" "ab", 4), 4u);  // invalid UTF-8: one per byte
+  EXPECT_EQ(code_point_offset("\xff\xfe"
+                              "ab",
+                              4),
+            4u);  // invalid UTF-8: one per byte
+}
+
+TEST(CharOffsets, AllFindingsInOnePass) {
+  std::string text = "電話0912-345-678，信箱a@b.io，身分證A123456789";
+  ScanResult r = scanner().scan(text);
+  ASSERT_EQ(r.findings.size(), 3u);
+  std::vector<std::pair<size_t, size_t>> expected;
+  for (const Finding& f : r.findings) expected.push_back(char_offsets(text, f));
+  EXPECT_EQ(char_offsets(text, r.findings), expected);
+  EXPECT_EQ(expected[0], (std::pair<size_t, size_t>{2, 14}));
 }
 
 }  // namespace
