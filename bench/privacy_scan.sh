@@ -5,6 +5,8 @@
 #   pcre2        the same expressions and validators, one PCRE2-JIT regex after another (what a
 #                regex-per-pattern scanner does)
 #
+# then the route decision's cost per request (scan of every text field, FAQ match, rules), p50 and
+# p99 over prompts of 200 B, 2 KB and 16 KB,
 # over a generated corpus (default 64 MiB) of English and Chinese prose with the numbers real text
 # is full of (dates, times, amounts, versions, order numbers) and ~1% of sentences carrying a
 # sensitive value. Prints MB/s by the wall clock and by thread CPU time (on a shared machine the
@@ -40,4 +42,4 @@ RUN=()
 if [[ "$PIN" == 1 ]]; then RUN=(taskset -c "$(($(nproc) - 1))"); fi
 
 echo "privacy scan, one core${RUN:+ (${RUN[*]})}: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-"${RUN[@]}" "$BENCH" --mb "$MB" --chunk "$CHUNK" --repeat "$REPEAT" --seed "$SEED"
+"${RUN[@]}" "$BENCH" --mb "$MB" --chunk "$CHUNK" --repeat "$REPEAT" --seed "$SEED" --faq "$ROOT/data/faq/faq.jsonl"

@@ -25,6 +25,9 @@
 #include "privacy/overlaps.h"
 #include "privacy/patterns.h"
 #include "privacy/scanner.h"
+#include "providers/provider.h"
+#include "router/router.h"
+#include "config/config.h"
 
 namespace {
 
@@ -36,6 +39,7 @@ struct Args {
   size_t chunk = 16384;
   int repeat = 3;
   uint64_t seed = 1;
+  std::string faq;  // FAQ file for the route-decision part; empty = skip it
 };
 
 Args parse_args(int argc, char** argv) {
@@ -50,8 +54,10 @@ Args parse_args(int argc, char** argv) {
       a.repeat = std::atoi(argv[i + 1]);
     else if (k == "--seed")
       a.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--faq")
+      a.faq = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: %s [--mb N] [--chunk BYTES] [--repeat N] [--seed N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--mb N] [--chunk BYTES] [--repeat N] [--seed N] [--faq FILE]\n", argv[0]);
       std::exit(2);
     }
   }
@@ -358,6 +364,70 @@ Speed measure(const std::vector<std::string_view>& chunks, size_t bytes, int rep
   return {mb / best_wall, mb / best_cpu};
 }
 
+// A target that is never called: the router only asks whether it is healthy.
+class IdleProvider final : public sy::providers::Provider {
+ public:
+  sy::http::awaitable<sy::core::Result<sy::core::ChatResponse>> complete(const sy::core::ChatRequest&,
+                                                                         sy::providers::CallContext&) override {
+    co_return sy::core::Error::internal("not called");
+  }
+  sy::http::awaitable<sy::core::Status> stream(const sy::core::ChatRequest&, sy::providers::CallContext&,
+                                               sy::providers::ChunkSink&) override {
+    co_return sy::core::Error::internal("not called");
+  }
+  sy::providers::Health health() const override { return {}; }
+};
+
+// The route decision as the request path pays for it (scan of every text field, FAQ match, rules,
+// candidate list) on prompts of a few sizes cut from the corpus: p50 and p99 per request.
+void route_decision_latency(const std::string& corpus, const std::string& faq_file) {
+  auto config = sy::config::load_string(
+      "models:\n"
+      "  - {name: local-a, provider: local, path: /unused.gguf}\n"
+      "  - {name: cloud-a, provider: openai, api_key: k}\n"
+      "routes:\n  - {name: auto, local: [local-a], cloud: [cloud-a]}\n"
+      "faq: {file: \"" + faq_file + "\"}\n",
+      "bench.yaml");
+  if (!config) {
+    std::fprintf(stderr, "route bench config: %s\n", config.error().message.c_str());
+    return;
+  }
+  IdleProvider local, cloud;
+  sy::router::Router::Targets targets;
+  targets.providers = {{"local-a", &local}, {"cloud-a", &cloud}};
+  auto scanner = sy::privacy::Scanner::create({});
+  auto faq = sy::router::FaqMatcher::load(faq_file);
+  if (!scanner || !faq) {
+    std::fprintf(stderr, "route bench: scanner or FAQ failed to load\n");
+    return;
+  }
+  sy::router::Router router(**config, std::move(targets), *scanner, *faq);
+  std::printf("\nroute decision (scan + FAQ match + rules), one thread, per request:\n");
+  std::printf("%-14s %10s %10s %10s\n", "prompt bytes", "p50 us", "p99 us", "requests");
+  for (size_t size : {200, 2000, 16000}) {
+    std::vector<double> micros;
+    const size_t n = size < 10000 ? 20000 : 4000;
+    for (size_t i = 0; i < n; ++i) {
+      sy::core::ChatRequest r;
+      r.model = "auto";
+      sy::core::Message m;
+      m.role = "user";
+      sy::core::ContentPart part;
+      size_t at = (i * 7919 * 64) % (corpus.size() - size - 8);
+      while (at > 0 && (static_cast<unsigned char>(corpus[at]) & 0xC0) == 0x80) --at;  // start on a character
+      part.text = corpus.substr(at, size);
+      m.parts.push_back(std::move(part));
+      r.messages.push_back(std::move(m));
+      auto t0 = Clock::now();
+      auto d = router.decide(r, {});
+      micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+      if (!d) std::abort();
+    }
+    std::sort(micros.begin(), micros.end());
+    std::printf("%-14zu %10.1f %10.1f %10zu\n", size, micros[micros.size() / 2], micros[micros.size() * 99 / 100], n);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -394,5 +464,6 @@ int main(int argc, char** argv) {
               peer_findings);
   std::printf("ratio (wall): %.1fx   ratio (cpu): %.1fx\n", ours.wall_mbps / theirs.wall_mbps,
               ours.cpu_mbps / theirs.cpu_mbps);
+  if (!args.faq.empty()) route_decision_latency(corpus, args.faq);
   return 0;
 }

@@ -13,6 +13,7 @@ namespace {
 
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
+constexpr size_t kMaxQueryBytes = 512;
 
 // Words that say nothing about which FAQ entry is meant.
 const std::unordered_set<std::string> kStopwords = {
@@ -83,21 +84,20 @@ std::shared_ptr<const FaqMatcher> FaqMatcher::from_entries(std::vector<FaqEntry>
   auto m = std::make_shared<FaqMatcher>();
   m->entries_ = std::move(entries);
   double total = 0;
-  for (const auto& e : m->entries_) {
+  for (uint32_t d = 0; d < m->entries_.size(); ++d) {
+    const auto& e = m->entries_[d];
     // The answer's words count too: people ask with the answer's vocabulary ("reimbursement").
-    auto doc = counted(terms(e.question + "\n" + e.answer));
     double len = 0;
-    for (const auto& [t, n] : doc) {
-      ++m->doc_freq_[t];
+    for (const auto& [t, n] : counted(terms(e.question + "\n" + e.answer))) {
+      m->postings_[t].push_back({d, n});
       len += n;
     }
     total += len;
-    m->doc_terms_.push_back(std::move(doc));
     m->doc_len_.push_back(len);
   }
   m->avg_len_ = m->entries_.empty() ? 1 : std::max(1.0, total / static_cast<double>(m->entries_.size()));
   for (size_t d = 0; d < m->entries_.size(); ++d) {
-    m->self_score_.push_back(m->bm25(counted(terms(m->entries_[d].question)), d));
+    m->self_score_.push_back(m->scores(counted(terms(m->entries_[d].question)))[d]);
   }
   return m;
 }
@@ -128,32 +128,37 @@ core::Result<std::shared_ptr<const FaqMatcher>> FaqMatcher::load(const std::stri
   return from_entries(std::move(entries));
 }
 
-double FaqMatcher::bm25(const std::unordered_map<std::string, int>& query_terms, size_t doc) const {
+std::vector<double> FaqMatcher::scores(const std::unordered_map<std::string, int>& query_terms) const {
   const double n_docs = static_cast<double>(entries_.size());
-  double score = 0;
-  const auto& terms_of_doc = doc_terms_[doc];
+  std::vector<double> out(entries_.size(), 0.0);
   for (const auto& [term, qn] : query_terms) {
-    auto it = terms_of_doc.find(term);
-    if (it == terms_of_doc.end()) continue;
-    double df = doc_freq_.at(term);
+    auto it = postings_.find(term);
+    if (it == postings_.end()) continue;
+    double df = static_cast<double>(it->second.size());
     double idf = std::log(1 + (n_docs - df + 0.5) / (df + 0.5));
-    double tf = it->second;
-    score += idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * doc_len_[doc] / avg_len_));
+    for (const auto& [doc, n] : it->second) {
+      double tf = n;
+      out[doc] += idf * tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * doc_len_[doc] / avg_len_));
+    }
   }
-  return score;
+  return out;
 }
 
 FaqMatch FaqMatcher::best(std::string_view query) const {
   FaqMatch m;
+  if (query.size() > kMaxQueryBytes) {
+    query = query.substr(0, kMaxQueryBytes);
+    while (!query.empty() && (static_cast<unsigned char>(query.back()) & 0xC0) == 0x80) query.remove_suffix(1);
+  }
   auto q = counted(terms(query));
   if (q.empty()) return m;
+  auto s = scores(q);
   double best_raw = 0;
   for (size_t d = 0; d < entries_.size(); ++d) {
-    double s = bm25(q, d);
-    if (s > best_raw) {
-      best_raw = s;
+    if (s[d] > best_raw) {
+      best_raw = s[d];
       m.entry = &entries_[d];
-      m.score = self_score_[d] > 0 ? std::min(1.0, s / self_score_[d]) : 0;
+      m.score = self_score_[d] > 0 ? std::min(1.0, s[d] / self_score_[d]) : 0;
     }
   }
   return m;

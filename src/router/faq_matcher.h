@@ -5,7 +5,8 @@
 //
 // Latin text is split into lower-cased words; Han text into overlapping character bigrams, the
 // usual choice for Chinese without a dictionary. The score is normalised to 0..1 by the matched
-// entry's own question, so asking exactly an FAQ question scores 1.
+// entry's own question, so asking exactly an FAQ question scores 1. Only the start of a long
+// query (512 bytes) is looked at: an FAQ question is short, and a 16 KB prompt is not one.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,13 +40,17 @@ class FaqMatcher {
   static std::vector<std::string> terms(std::string_view text);
 
  private:
-  double bm25(const std::unordered_map<std::string, int>& query_terms, size_t doc) const;
+  // Scores of every entry for the query's terms: one index lookup per distinct query term.
+  std::vector<double> scores(const std::unordered_map<std::string, int>& query_terms) const;
 
+  struct Posting {
+    uint32_t doc;
+    int tf;
+  };
   std::vector<FaqEntry> entries_;
-  std::vector<std::unordered_map<std::string, int>> doc_terms_;
+  std::unordered_map<std::string, std::vector<Posting>> postings_;  // term -> entries holding it
   std::vector<double> doc_len_;
   std::vector<double> self_score_;
-  std::unordered_map<std::string, int> doc_freq_;
   double avg_len_ = 1;
 };
 
