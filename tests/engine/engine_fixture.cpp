@@ -1,39 +1,12 @@
 #include "engine_fixture.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include "engine/model_init.h"
+#include "support/tiny_model.h"
 
 namespace sy::engine::testing {
 
-const std::string& tiny_model_path() {
-  static const std::string path = [] {
-    auto dir = std::filesystem::temp_directory_path() / ("switchyard-engine-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    // Removed when the test binary exits.
-    static struct Cleanup {
-      std::filesystem::path dir;
-      ~Cleanup() { std::filesystem::remove_all(dir); }
-    } cleanup{dir};
-    auto opts = default_model_init_options();
-    opts.out = (dir / "tiny.gguf").string();
-    opts.hparams.n_embd = 64;
-    opts.hparams.n_layer = 2;
-    opts.hparams.n_head = 4;
-    opts.hparams.n_head_kv = 4;
-    opts.hparams.n_ff = 128;
-    opts.hparams.n_ctx = 512;
-    opts.seed = 7;
-    // Random weights give near-uniform logits; a wider init makes greedy choices clear-cut, so
-    // tests compare real decisions, not ties broken by rounding.
-    opts.init_std = 0.5f;
-    auto written = init_model(opts);
-    if (!written) ADD_FAILURE() << written.error().message;
-    return opts.out;
-  }();
-  return path;
-}
+const std::string& tiny_model_path() { return sy::testing::tiny_model_path(); }
 
 EventSink Collector::sink() {
   return [this](GenerationEvent ev) {

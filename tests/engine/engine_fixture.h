@@ -2,7 +2,6 @@
 // A tiny llama-architecture model with random weights, written once per test binary, and a
 // synchronous way to run generations on an Engine.
 #include <condition_variable>
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <vector>

@@ -2,13 +2,11 @@
 // disconnects, load and unload at run time, and a model file that will not load.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <regex>
 
 #include <boost/json.hpp>
-#include <unistd.h>
 
-#include "engine/model_init.h"
+#include "support/tiny_model.h"
 #include "harness.h"
 
 namespace sy::testing {
@@ -16,29 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-const std::string& tiny_model() {
-  static const std::string path = [] {
-    auto dir = std::filesystem::temp_directory_path() / ("switchyard-local-it-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    // Removed when the test binary exits.
-    static struct Cleanup {
-      std::filesystem::path dir;
-      ~Cleanup() { std::filesystem::remove_all(dir); }
-    } cleanup{dir};
-    auto opts = engine::default_model_init_options();
-    opts.out = (dir / "tiny.gguf").string();
-    opts.hparams.n_embd = 64;
-    opts.hparams.n_layer = 2;
-    opts.hparams.n_head = 4;
-    opts.hparams.n_head_kv = 4;
-    opts.hparams.n_ff = 128;
-    opts.hparams.n_ctx = 512;
-    opts.init_std = 0.5f;
-    if (auto w = engine::init_model(opts); !w) ADD_FAILURE() << w.error().message;
-    return opts.out;
-  }();
-  return path;
-}
+const std::string& tiny_model() { return tiny_model_path(); }
 
 std::string config() {
   return "log: {access: off}\n"

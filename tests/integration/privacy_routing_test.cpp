@@ -5,12 +5,10 @@
 // may contain a sensitive value.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include <boost/json.hpp>
-#include <unistd.h>
 
-#include "engine/model_init.h"
+#include "support/tiny_model.h"
 #include "harness.h"
 
 namespace sy::testing {
@@ -20,26 +18,7 @@ namespace json = boost::json;
 
 const std::vector<std::string> kSecrets = {"jane.doe@example.com", "A123456789", "4111 1111 1111 1111", "0912-345-678"};
 
-const std::string& tiny_model() {
-  static const std::string path = [] {
-    auto dir = std::filesystem::temp_directory_path() / ("switchyard-privacy-it-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    static struct Cleanup {
-      std::filesystem::path dir;
-      ~Cleanup() { std::filesystem::remove_all(dir); }
-    } cleanup{dir};
-    auto opts = engine::default_model_init_options();
-    opts.out = (dir / "tiny.gguf").string();
-    opts.hparams.n_embd = 64;
-    opts.hparams.n_layer = 2;
-    opts.hparams.n_ff = 128;
-    opts.hparams.n_ctx = 1024;
-    opts.init_std = 0.5f;
-    if (auto w = engine::init_model(opts); !w) ADD_FAILURE() << w.error().message;
-    return opts.out;
-  }();
-  return path;
-}
+const std::string& tiny_model() { return tiny_model_path(); }
 
 std::string last_user_content(const std::string& body) {
   auto o = json::parse(body).as_object();
