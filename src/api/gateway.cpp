@@ -8,6 +8,7 @@
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
 #include "privacy/scanner.h"
+#include "providers/cloud_providers.h"
 #include "providers/faq_provider.h"
 #include "providers/local/local_provider.h"
 #include "providers/openai_compat/openai_compat_provider.h"
@@ -39,10 +40,17 @@ std::unique_ptr<providers::Provider> make_provider(const config::ModelConfig& m,
     }
     case ProviderKind::local:
       return std::make_unique<providers::LocalProvider>(m);
-    default:
-      return std::make_unique<providers::UnavailableProvider>(std::string("provider '") + config::to_string(m.provider) +
-                                                              "' has not landed yet");
+    case ProviderKind::anthropic:
+    case ProviderKind::gemini:
+    case ProviderKind::bedrock: {
+      auto p = m.provider == ProviderKind::anthropic ? providers::make_anthropic_provider(m, limits)
+               : m.provider == ProviderKind::gemini  ? providers::make_gemini_provider(m, limits)
+                                                     : providers::make_bedrock_provider(m, limits);
+      if (p) return std::move(*p);
+      return std::make_unique<providers::UnavailableProvider>(p.error().message);
+    }
   }
+  return std::make_unique<providers::UnavailableProvider>("unknown provider");
 }
 
 // Records the access log line and the metrics for an exchange however it ends, including when
@@ -193,6 +201,10 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
     co_await ex.send_text(200, metrics_->render(open_connections_()) + local_metrics(), "text/plain; version=0.0.4");
   } else if (path == "/v1/models" && only(bhttp::verb::get)) {
     co_await serve_models(ex);
+  } else if (path == "/v1/messages" && only(bhttp::verb::post)) {
+    co_await serve_messages(ex);
+  } else if (path == "/v1/messages/count_tokens" && only(bhttp::verb::post)) {
+    co_await serve_count_tokens(ex);
   } else if (path == "/v1/route/explain" && only(bhttp::verb::post)) {
     co_await serve_route_explain(ex);
   } else if (path == "/v1/embeddings" && only(bhttp::verb::post)) {

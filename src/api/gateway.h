@@ -57,6 +57,9 @@ class Gateway final : public http::Handler {
   void note_decision(Exchange& ex);
   http::awaitable<void> serve_embeddings(Exchange& ex);
   http::awaitable<void> serve_route_explain(Exchange& ex);
+  // Anthropic's Messages API as an ingress (api/anthropic/): any target behind it.
+  http::awaitable<void> serve_messages(Exchange& ex);
+  http::awaitable<void> serve_count_tokens(Exchange& ex);
   http::awaitable<void> serve_admin_model(Exchange& ex);
   std::string local_metrics() const;
 

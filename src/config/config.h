@@ -31,7 +31,11 @@ struct ModelConfig {
   // Remote providers.
   std::string base_url;
   std::string api_key;         // never logged
-  std::string api_version;     // azure
+  std::string api_version;     // azure api-version; anthropic-version for anthropic
+  std::string region;          // bedrock
+  std::string access_key_id;   // bedrock (SigV4); never logged
+  std::string secret_access_key;
+  std::string session_token;
   std::string deployment;      // azure; defaults to upstream_model
   std::string ca_file;         // extra trust anchor for the upstream's certificate
   bool on_premises = false;    // an in-house host (vLLM, llama.cpp server): sensitive data may go there

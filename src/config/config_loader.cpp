@@ -94,13 +94,22 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
       case ProviderKind::openai_compat:
         m.base_url = map.required_string("base_url");
         break;
+      case ProviderKind::anthropic:
+        m.base_url = map.string("base_url", "https://api.anthropic.com");
+        m.api_version = map.string("anthropic_version", "2023-06-01");
+        break;
+      case ProviderKind::gemini:
+        m.base_url = map.string("base_url", "https://generativelanguage.googleapis.com");
+        break;
+      case ProviderKind::bedrock:
+        m.region = map.string("region", "us-east-1");
+        m.base_url = map.string("base_url", "https://bedrock-runtime." + m.region + ".amazonaws.com");
+        m.access_key_id = map.string("access_key_id");
+        m.secret_access_key = map.string("secret_access_key");
+        m.session_token = map.string("session_token");
+        break;
       default:
-        m.base_url = map.string("base_url");
-        for (const char* k : {"region", "access_key_id", "secret_access_key", "session_token", "anthropic_version"}) {
-          map.accept(k);
-        }
-        cfg.not_yet_active.push_back(path + " (" + m.name + "): provider '" + to_string(m.provider) +
-                                     "' has not landed; this target is unhealthy until it does");
+        break;
     }
     if (!m.base_url.empty()) check_url(map, "base_url", m.base_url);
   }

@@ -204,19 +204,21 @@ TEST(ConfigLoad, MinimalConfigUsesDefaults) {
   EXPECT_TRUE(cfg->not_yet_active.empty());
 }
 
-TEST(ConfigLoad, NotYetActiveForAnthropicProvider) {
+TEST(ConfigLoad, CloudProvidersTakeTheirOwnKeys) {
   auto cfg = load_ok(
       "models:\n"
-      "  - name: claude\n"
-      "    provider: anthropic\n"
-      "    api_key: k\n"
-      "    anthropic_version: 2023-06-01\n");
+      "  - {name: claude, provider: anthropic, api_key: k, anthropic_version: 2023-06-01}\n"
+      "  - {name: gem, provider: gemini, api_key: g}\n"
+      "  - {name: nova, provider: bedrock, region: eu-west-1, access_key_id: AK, secret_access_key: SK}\n");
   ASSERT_NE(cfg, nullptr);
-  ASSERT_EQ(cfg->models.size(), 1u);
+  ASSERT_EQ(cfg->models.size(), 3u);
   EXPECT_EQ(cfg->models[0].provider, ProviderKind::anthropic);
-  ASSERT_EQ(cfg->not_yet_active.size(), 1u);
-  EXPECT_EQ(cfg->not_yet_active[0],
-            "models[0] (claude): provider 'anthropic' has not landed; this target is unhealthy until it does");
+  EXPECT_EQ(cfg->models[0].base_url, "https://api.anthropic.com");
+  EXPECT_EQ(cfg->models[0].api_version, "2023-06-01");
+  EXPECT_EQ(cfg->models[1].base_url, "https://generativelanguage.googleapis.com");
+  EXPECT_EQ(cfg->models[2].base_url, "https://bedrock-runtime.eu-west-1.amazonaws.com");
+  EXPECT_EQ(cfg->models[2].access_key_id, "AK");
+  EXPECT_TRUE(cfg->not_yet_active.empty());
 }
 
 TEST(ConfigLoad, BracketedIpv6Listen) {
