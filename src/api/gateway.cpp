@@ -59,6 +59,7 @@ struct Finisher {
   Exchange& ex;
   ops::AccessLog& log;
   ops::Metrics& metrics;
+  const ops::PriceTable* prices;
   ~Finisher() {
     auto& r = ex.record;
     if (r.status == 0 || (ex.writer.client_gone() && !ex.writer.started())) r.status = 499;
@@ -69,6 +70,11 @@ struct Finisher {
     if (ex.usage) {
       r.prompt_tokens = ex.usage->prompt_tokens;
       r.completion_tokens = ex.usage->completion_tokens;
+      // Cloud answers cost what the provider's usage says at the table's price; local cost is a
+      // cost model of the hardware, not a per-token price.
+      if (prices && ex.ctx.target && !ex.ctx.target->keeps_data_local()) {
+        if (const auto* price = prices->find(*ex.ctx.target)) r.cost_usd = ops::PriceTable::cost_usd(*price, *ex.usage);
+      }
     }
     r.key_name = ex.ctx.principal.key_name;
     if (ex.chat) {
@@ -78,6 +84,7 @@ struct Finisher {
       if (r.ttft_ms >= 0) series.ttft.observe(r.ttft_ms / 1000);
       series.prompt_tokens.fetch_add(r.prompt_tokens, std::memory_order_relaxed);
       series.completion_tokens.fetch_add(r.completion_tokens, std::memory_order_relaxed);
+      if (r.cost_usd > 0) series.cost_micro_usd.fetch_add(static_cast<uint64_t>(r.cost_usd * 1e6 + 0.5), std::memory_order_relaxed);
     }
     log.write(r);
   }
@@ -129,6 +136,14 @@ void Gateway::start() {
     }
   }
   faq_provider_ = std::make_unique<providers::FaqProvider>(faq_.get());
+  if (!config_->prices.empty()) {
+    if (auto prices = ops::PriceTable::load(config_->prices)) {
+      prices_ = *prices;
+      spdlog::info("prices: {} models, as of {} ({})", prices_->size(), prices_->as_of(), config_->prices);
+    } else {
+      spdlog::warn("prices: {}; cloud answers are recorded without a cost", prices.error().message);
+    }
+  }
   targets.faq_provider = faq_provider_.get();
   targets.local_load = [this](const std::string& name) -> std::optional<router::LocalLoad> {
     auto it = local_.find(name);
@@ -174,7 +189,7 @@ http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWrit
   auto target = request.target();
   ex.record.path = std::string(target.substr(0, target.find('?')));
   InFlight in_flight(metrics_->in_flight());
-  Finisher finisher{ex, access_log_, *metrics_};
+  Finisher finisher{ex, access_log_, *metrics_, prices_.get()};
   co_await dispatch(ex);
 }
 

@@ -9,6 +9,7 @@
 #include "http/response_writer.h"
 #include "ops/access_log.h"
 #include "ops/metrics.h"
+#include "ops/pricing.h"
 #include "pipeline/auth_stage.h"
 #include "pipeline/chain.h"
 #include "pipeline/redaction.h"
@@ -74,6 +75,7 @@ class Gateway final : public http::Handler {
   std::shared_ptr<const router::FaqMatcher> faq_;
   std::unique_ptr<providers::Provider> faq_provider_;
   std::unique_ptr<router::Router> router_;
+  std::shared_ptr<const ops::PriceTable> prices_;  // cloud prices for the cost of each answer
   std::function<bool()> draining_ = [] { return false; };
   std::function<size_t()> open_connections_ = [] { return size_t{0}; };
 };

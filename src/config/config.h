@@ -125,6 +125,7 @@ struct Config {
   milliseconds drain_timeout{30'000};
   std::string access_log = "stdout";      // stdout | stderr | off | a file path
   std::string store;
+  std::string prices = "data/prices.yaml";  // cloud price table; a missing default file is only warned about
   std::vector<ApiKey> keys;
   std::string admin_key;                  // guards /admin/...; none = the admin API is off
   std::vector<ModelConfig> models;

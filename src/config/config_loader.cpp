@@ -224,6 +224,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     l.max_upstream_body_bytes = map.bytes("max_upstream_body", l.max_upstream_body_bytes);
     map.reject_unknown();
   }
+  cfg->prices = root.string("prices", cfg->prices);
   cfg->store = root.string("store");
   if (!cfg->store.empty()) cfg->not_yet_active.push_back("store: the store has not landed; nothing is persisted yet");
   cfg->keys = parse_list<ApiKey>(root, "keys", file, parse_key);

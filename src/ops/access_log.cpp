@@ -82,6 +82,7 @@ std::string to_json_line(const AccessRecord& r) {
     append_number(line, "prompt_tokens", static_cast<double>(r.prompt_tokens), 0);
     append_number(line, "completion_tokens", static_cast<double>(r.completion_tokens), 0);
   }
+  if (r.cost_usd > 0) append_number(line, "cost_usd", r.cost_usd, 8);
   if (!r.error_type.empty()) append_string(line, "error", r.error_type);
   line += "}\n";
   return line;

@@ -27,6 +27,7 @@ struct AccessRecord {
   double ttft_ms = -1;    // < 0 = not applicable
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  double cost_usd = 0;    // cloud answers, from the provider's usage and the price table
   std::string error_type;
 };
 

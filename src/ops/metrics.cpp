@@ -112,6 +112,14 @@ std::string Metrics::render(size_t open_connections) const {
     sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"prompt\"", s->prompt_tokens);
     sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"completion\"", s->completion_tokens);
   }
+  header(out, "switchyard_cost_usd_total", "counter", "Cost of cloud answers (provider usage x data/prices.yaml), by model.");
+  for (const auto& [name, s] : models_) {
+    auto micros = s->cost_micro_usd.load(std::memory_order_relaxed);
+    if (micros == 0) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6f", static_cast<double>(micros) / 1e6);
+    out += "switchyard_cost_usd_total{model=\"" + name + "\"} " + value + "\n";
+  }
   header(out, "switchyard_requests_in_flight", "gauge", "Requests being answered now.");
   out += "switchyard_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
   header(out, "switchyard_open_connections", "gauge", "Client connections open now.");

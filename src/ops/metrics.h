@@ -36,6 +36,7 @@ struct ModelSeries {
   std::atomic<uint64_t> upstream_errors_transport{0};
   std::atomic<uint64_t> prompt_tokens{0};
   std::atomic<uint64_t> completion_tokens{0};
+  std::atomic<uint64_t> cost_micro_usd{0};
 
   void count_status(int status);
 };
