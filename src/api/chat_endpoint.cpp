@@ -1,11 +1,9 @@
 // POST /v1/chat/completions and /v1/completions: admission, then the target's answer relayed
-// whole or as a stream in OpenAI's format.
+// whole or as a stream in OpenAI's format. The executor after parsing (execute_chat, the relays)
+// is shared with the other ingress dialects (api/anthropic/): they differ only in ex.dialect.
 #include "api/exchange.h"
 #include "api/gateway.h"
 #include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
-#include "api/openai/error_json.h"
-#include "http/sse.h"
 #include "pipeline/redaction.h"
 #include "privacy/restorer.h"
 
@@ -24,12 +22,12 @@ void count_upstream_error(ops::ModelSeries& series, const Error& e) {
   else if (e.status == 502) series.upstream_errors_transport.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Relays chunks to the client as SSE. The response head goes out with the first chunk, so an
-// error before it can still be an ordinary JSON error with the right status.
-class OpenAIStreamSink final : public providers::ChunkSink {
+// Relays chunks to the client as SSE in the client's dialect. The response head goes out with
+// the first chunk, so an error before it can still be an ordinary error response with the right
+// status.
+class ClientStreamSink final : public providers::ChunkSink {
  public:
-  OpenAIStreamSink(Exchange& ex, ChatRequest::Kind kind, bool include_usage)
-      : ex_(ex), kind_(kind), include_usage_(include_usage) {}
+  ClientStreamSink(Exchange& ex, std::unique_ptr<StreamFormat> format) : ex_(ex), format_(std::move(format)) {}
 
   http::awaitable<bool> on_chunk(core::ChatChunk chunk) override {
     // (GCC 12 miscompiles co_await inside && and ?:, so each await is its own statement.)
@@ -43,12 +41,9 @@ class OpenAIStreamSink final : public providers::ChunkSink {
         if (c.has_content || !c.tool_calls.empty()) ex_.first_token = std::chrono::steady_clock::now();
       }
     }
-    if (!include_usage_ && chunk.usage) {
-      if (chunk.choices.empty()) co_return true;  // the usage chunk the client did not ask for
-      chunk.usage.reset();
-    }
-    auto event = http::sse_event(oa::format_chunk(chunk, kind_));
-    co_return co_await ex_.writer.write(event);
+    auto bytes = format_->chunk(chunk);
+    if (bytes.empty()) co_return true;
+    co_return co_await ex_.writer.write(bytes);
   }
 
   http::awaitable<bool> begin() {
@@ -68,8 +63,8 @@ class OpenAIStreamSink final : public providers::ChunkSink {
         co_await ex_.send_error(outcome.error());
         co_return;
       }
-      // Mid-stream: the head already said 200. A clean error event, as OpenAI's SDKs read it.
-      auto event = http::sse_event(oa::format_error(outcome.error()));
+      // Mid-stream: the head already said 200. An error event in the client's format ends it.
+      auto event = format_->error(outcome.error());
       bool written = co_await ex_.writer.write(event);
       if (!written) co_return;
     } else {
@@ -77,7 +72,8 @@ class OpenAIStreamSink final : public providers::ChunkSink {
         bool began = co_await begin();
         if (!began) co_return;
       }
-      bool written = co_await ex_.writer.write("data: [DONE]\n\n");
+      auto end = format_->done();
+      bool written = co_await ex_.writer.write(end);
       if (!written) co_return;
     }
     co_await ex_.writer.end_stream();
@@ -85,8 +81,7 @@ class OpenAIStreamSink final : public providers::ChunkSink {
 
  private:
   Exchange& ex_;
-  ChatRequest::Kind kind_;
-  bool include_usage_;
+  std::unique_ptr<StreamFormat> format_;
 };
 
 // The provider hears of a departed client through the session's hook.
@@ -109,6 +104,13 @@ http::awaitable<void> Gateway::serve_chat(Exchange& ex, ChatRequest::Kind kind) 
     co_return;
   }
   ex.ctx.chat = std::move(*parsed);
+  co_await execute_chat(ex);
+}
+
+// Admission and execution of a parsed chat request, for every ingress dialect: the chain (route,
+// ...) decides, then the candidates are tried in order. Answers and errors go out in ex.dialect.
+http::awaitable<void> Gateway::execute_chat(Exchange& ex) {
+  ex.chat = true;
   ex.record.model = ex.ctx.chat.model;
   ex.record.stream = ex.ctx.chat.stream;
   auto verdict = chain_.run(ex.ctx);
@@ -219,7 +221,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
       metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, candidates[i].model->name);
       ex.first_token = std::chrono::steady_clock::now();
       ex.usage = answer->usage;
-      co_await ex.send_json(200, oa::format_response(*answer, ex.ctx.chat.kind));
+      co_await ex.send_json(200, ex.dialect->format_response(*answer, ex.ctx.chat));
       co_return;
     }
     Error e = answer ? Error::upstream("target '" + candidates[i].model->name + "' gave an empty answer") : answer.error();
@@ -236,7 +238,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
 
 http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
   const auto& candidates = ex.ctx.decision->candidates;
-  OpenAIStreamSink client(ex, ex.ctx.chat.kind, ex.ctx.chat.stream_options.include_usage);
+  ClientStreamSink client(ex, ex.dialect->stream_format(ex.ctx.chat));
   core::Status outcome = Error::unavailable("no target could take this request");
   for (size_t i = 0; i < candidates.size(); ++i) {
     auto attempt = prepare_attempt(ex, candidates[i]);

@@ -1,10 +1,53 @@
 #include "api/exchange.h"
 
+#include "api/openai/chat_response.h"
 #include "api/openai/error_json.h"
+#include "http/sse.h"
 
 namespace sy::api {
 
 namespace bhttp = http::bhttp;
+
+namespace {
+
+class OpenAIStreamFormat final : public StreamFormat {
+ public:
+  OpenAIStreamFormat(core::ChatRequest::Kind kind, bool include_usage) : kind_(kind), include_usage_(include_usage) {}
+  std::string chunk(const core::ChatChunk& c) override {
+    if (!include_usage_ && c.usage) {
+      if (c.choices.empty()) return {};  // the usage chunk the client did not ask for
+      auto copy = c;
+      copy.usage.reset();
+      return http::sse_event(api::openai::format_chunk(copy, kind_));
+    }
+    return http::sse_event(api::openai::format_chunk(c, kind_));
+  }
+  std::string done() override { return "data: [DONE]\n\n"; }
+  // Mid-stream: the head already said 200. A clean error event, as OpenAI's SDKs read it.
+  std::string error(const core::Error& e) override { return http::sse_event(api::openai::format_error(e)); }
+
+ private:
+  core::ChatRequest::Kind kind_;
+  bool include_usage_;
+};
+
+class OpenAIDialect final : public ClientDialect {
+ public:
+  std::string format_response(const core::ChatResponse& r, const core::ChatRequest& request) const override {
+    return api::openai::format_response(r, request.kind);
+  }
+  std::string format_error(const core::Error& e) const override { return api::openai::format_error(e); }
+  std::unique_ptr<StreamFormat> stream_format(const core::ChatRequest& request) const override {
+    return std::make_unique<OpenAIStreamFormat>(request.kind, request.stream_options.include_usage);
+  }
+};
+
+}  // namespace
+
+const ClientDialect& openai_dialect() {
+  static const OpenAIDialect dialect;
+  return dialect;
+}
 
 void Exchange::decorate(http::ResponseHeader& h) const {
   h.set("x-request-id", ctx.request_id);
@@ -31,7 +74,7 @@ http::awaitable<void> Exchange::send_json(int status, std::string body) {
 
 http::awaitable<void> Exchange::send_error(const core::Error& e) {
   record.error_type = e.type;
-  co_await send_text(e.status, api::openai::format_error(e), "application/json", e.retry_after_s);
+  co_await send_text(e.status, dialect->format_error(e), "application/json", e.retry_after_s);
 }
 
 }  // namespace sy::api

@@ -3,6 +3,7 @@
 // metrics need. Answers go out through the helpers here so every response carries the same
 // headers (request id, route, privacy).
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,31 @@
 
 namespace sy::api {
 
+// How one streamed answer is written in the client's API: the bytes for each chunk (maybe none),
+// for the clean end, and for an error after the response head went out. One per stream: it may
+// keep state (Anthropic's content blocks).
+class StreamFormat {
+ public:
+  virtual ~StreamFormat() = default;
+  virtual std::string chunk(const core::ChatChunk& c) = 0;
+  virtual std::string done() = 0;
+  virtual std::string error(const core::Error& e) = 0;
+};
+
+// The client's API (OpenAI's, Anthropic's): how answers and errors are written. The executor
+// (auth, routing, candidates, fallback, streaming) is shared by every ingress and never formats
+// a body itself.
+class ClientDialect {
+ public:
+  virtual ~ClientDialect() = default;
+  virtual std::string format_response(const core::ChatResponse& r, const core::ChatRequest& request) const = 0;
+  virtual std::string format_error(const core::Error& e) const = 0;
+  virtual std::unique_ptr<StreamFormat> stream_format(const core::ChatRequest& request) const = 0;
+};
+
+// OpenAI's chat/completions and completions: what every endpoint speaks unless it says otherwise.
+const ClientDialect& openai_dialect();
+
 struct Exchange {
   http::Request& request;
   http::ResponseWriter& writer;
@@ -21,6 +47,7 @@ struct Exchange {
   std::optional<std::chrono::steady_clock::time_point> first_token;
   std::optional<core::Usage> usage;
   bool chat = false;  // a chat/completions exchange: carries the route and privacy headers
+  const ClientDialect* dialect = &openai_dialect();  // how answers and errors are written
 
   double elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count();

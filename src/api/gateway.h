@@ -45,6 +45,8 @@ class Gateway final : public http::Handler {
  private:
   http::awaitable<void> dispatch(Exchange& ex);
   http::awaitable<void> serve_chat(Exchange& ex, core::ChatRequest::Kind kind);
+  // After an ingress parsed ex.ctx.chat (and set ex.dialect): the chain, then the candidates.
+  http::awaitable<void> execute_chat(Exchange& ex);
   http::awaitable<void> serve_models(Exchange& ex);
   http::awaitable<void> serve_readyz(Exchange& ex);
   http::awaitable<void> relay_stream(Exchange& ex);
