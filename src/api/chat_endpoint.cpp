@@ -1,10 +1,18 @@
 // POST /v1/chat/completions and /v1/completions: admission, then the target's answer relayed
 // whole or as a stream in OpenAI's format. The executor after parsing (execute_chat, the relays)
 // is shared with the other ingress dialects (api/anthropic/): they differ only in ex.dialect.
+#include <random>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "api/exchange.h"
 #include "api/gateway.h"
 #include "api/openai/chat_request.h"
 #include "pipeline/redaction.h"
+#include "providers/retry_policy.h"
 #include "privacy/restorer.h"
 
 namespace sy::api {
@@ -197,6 +205,28 @@ void Gateway::note_decision(Exchange& ex) {
   for (const auto& k : d.kinds) ex.record.findings += (ex.record.findings.empty() ? "" : ",") + k;
 }
 
+namespace {
+
+// How long to wait before trying the same remote target again, if at all: the retry policy,
+// bounded by what is left of the target's total timeout for this request. Local targets are not
+// retried here: a full queue moves on to the next candidate, and an engine error will not heal.
+std::optional<std::chrono::milliseconds> retry_delay_for(const Exchange& ex, const router::Candidate& candidate,
+                                                         const Error& e, int tries) {
+  if (candidate.model->provider == config::ProviderKind::local) return std::nullopt;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - ex.ctx.started);
+  providers::RetryPolicy policy;
+  policy.max_attempts = candidate.model->retries + 1;
+  return providers::retry_delay(policy, e, tries, candidate.model->timeouts.total - elapsed, rng);
+}
+
+http::awaitable<void> pause(std::chrono::milliseconds delay) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
+}  // namespace
+
 http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
   const auto& candidates = ex.ctx.decision->candidates;
   std::optional<Error> last_error;
@@ -209,6 +239,14 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
     const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
     auto call = call_context(ex);
     auto answer = co_await ex.ctx.provider->complete(request, call);
+    for (int tries = 1; !answer && !ex.writer.client_gone(); ++tries) {
+      auto delay = retry_delay_for(ex, candidates[i], answer.error(), tries);
+      if (!delay) break;
+      co_await pause(*delay);
+      ++ex.record.attempts;
+      auto again = call_context(ex);
+      answer = co_await ex.ctx.provider->complete(request, again);
+    }
     if (ex.writer.client_gone()) co_return;
     bool last = i + 1 == candidates.size();
     if (answer && (!empty_answer(*answer) || last)) {
@@ -250,6 +288,15 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
     auto call = call_context(ex);
     ExecutionSink sink(client, attempt->restorer ? &*attempt->restorer : nullptr);
     outcome = co_await ex.ctx.provider->stream(request, call, sink);
+    // The same target again, but only while nothing has reached the client.
+    for (int tries = 1; !outcome && !sink.forwarded() && !ex.writer.client_gone(); ++tries) {
+      auto delay = retry_delay_for(ex, candidates[i], outcome.error(), tries);
+      if (!delay) break;
+      co_await pause(*delay);
+      ++ex.record.attempts;
+      auto again = call_context(ex);
+      outcome = co_await ex.ctx.provider->stream(request, again, sink);
+    }
     if (ex.writer.client_gone()) co_return;
     router_->record(candidates[i].model->name, outcome.ok());
     if (outcome) {

@@ -41,6 +41,7 @@ struct ModelConfig {
   bool on_premises = false;    // an in-house host (vLLM, llama.cpp server): sensitive data may go there
   std::map<std::string, std::string> headers;  // extra upstream headers
   UpstreamTimeouts timeouts;
+  int retries = 2;             // remote targets: extra tries on 429/5xx/connection errors (backoff)
   // Local provider.
   std::string path;            // GGUF file
   int slots = 1;               // concurrent sequences

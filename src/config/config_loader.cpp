@@ -73,6 +73,7 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
     m.chat_template = map.string("chat_template");
   } else {
     m.on_premises = map.boolean("on_premises", false);
+    m.retries = static_cast<int>(map.integer("retries", m.retries, 0, 10));
     m.api_key = map.string("api_key");
     m.ca_file = map.string("ca_file");
     if (auto h = map.node("headers"); h && !h.IsNull()) {

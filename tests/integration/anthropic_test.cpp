@@ -181,7 +181,7 @@ TEST(AnthropicProvider, ErrorBodiesMapToTheRightStatus) {
       default: c.send(401, error_body("authentication_error", "invalid x-api-key")); break;
     }
   });
-  Switchyard sy(anthropic_config(up));
+  Switchyard sy(anthropic_config(up, "    retries: 0\n"));  // one upstream answer per request
   ASSERT_TRUE(sy.ready()) << sy.log();
   const std::string chat = R"({"model":"claude","messages":[{"role":"user","content":"hi"}]})";
   auto overloaded = post_json(sy.port(), "/v1/chat/completions", chat, kAuth);
@@ -228,7 +228,7 @@ TEST(AnthropicProvider, OverloadedFallsBackToTheNextTarget) {
   auto r = post_json(sy.port(), "/v1/chat/completions", R"({"model":"auto","messages":[{"role":"user","content":"hi"}]})", kAuth);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-switchyard-route"), "cloud-b");
-  EXPECT_EQ(claude.requests().size(), 1u);
+  EXPECT_EQ(claude.requests().size(), 3u);  // tried three times (the retry policy), then the next target
 }
 
 // ---- ingress /v1/messages ------------------------------------------------------------------------

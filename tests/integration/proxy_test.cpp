@@ -107,7 +107,7 @@ TEST(Proxy, SlowUpstreamTimesOutWith504) {
     std::this_thread::sleep_for(1500ms);
     c.send(200, completion_json("too late"));
   });
-  Switchyard sy(config_for(up, "    first_byte_timeout: 300ms\n"));
+  Switchyard sy(config_for(up, "    first_byte_timeout: 300ms\n    retries: 0\n"));
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto t0 = std::chrono::steady_clock::now();
   auto r = post_json(sy.port(), "/v1/chat/completions", kChat, kAuth);
