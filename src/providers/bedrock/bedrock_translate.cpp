@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "api/openai/json_fields.h"
+#include "providers/data_url.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers::bedrock {
@@ -18,23 +19,6 @@ using core::Error;
 
 namespace {
 
-struct DataUrl {
-  std::string mime;
-  std::string base64;
-};
-
-std::optional<DataUrl> parse_data_url(std::string_view url) {
-  if (url.substr(0, 5) != "data:") return std::nullopt;
-  auto comma = url.find(',');
-  if (comma == std::string_view::npos) return std::nullopt;
-  auto meta = url.substr(5, comma - 5);
-  if (meta.size() < 7 || meta.substr(meta.size() - 7) != ";base64") return std::nullopt;
-  DataUrl d;
-  d.mime = std::string(meta.substr(0, meta.find(';')));
-  d.base64 = std::string(url.substr(comma + 1));
-  if (d.mime.empty() || d.base64.empty()) return std::nullopt;
-  return d;
-}
 
 // Converse names image formats, not media types.
 std::string image_format(std::string_view mime) {
