@@ -6,6 +6,7 @@
 
 #include "api/openai/json_fields.h"
 #include "providers/data_url.h"
+#include "providers/turns.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers::bedrock {
@@ -76,18 +77,7 @@ class RequestBuilder {
   }
 
  private:
-  void push(const char* role, json::array content) {
-    if (content.empty()) return;
-    if (!messages_.empty()) {
-      auto& last = messages_.back().get_object();
-      if (last["role"].get_string() == role) {
-        auto& existing = last["content"].get_array();
-        for (auto& c : content) existing.push_back(std::move(c));
-        return;
-      }
-    }
-    messages_.push_back(json::object{{"role", role}, {"content", std::move(content)}});
-  }
+  void push(const char* role, json::array content) { append_turn(messages_, role, "content", std::move(content)); }
 
   core::Status message(const core::Message& m, const std::string& param) {
     if (m.role == "system" || m.role == "developer") {

@@ -6,6 +6,7 @@
 
 #include "api/openai/json_fields.h"
 #include "providers/data_url.h"
+#include "providers/turns.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers::gemini {
@@ -135,18 +136,7 @@ class RequestBuilder {
   }
 
  private:
-  void push(const char* role, json::array parts) {
-    if (parts.empty()) return;
-    if (!contents_.empty()) {
-      auto& last = contents_.back().get_object();
-      if (last["role"].get_string() == role) {
-        auto& existing = last["parts"].get_array();
-        for (auto& p : parts) existing.push_back(std::move(p));
-        return;
-      }
-    }
-    contents_.push_back(json::object{{"role", role}, {"parts", std::move(parts)}});
-  }
+  void push(const char* role, json::array parts) { append_turn(contents_, role, "parts", std::move(parts)); }
 
   core::Status message(const core::Message& m, const std::string& param) {
     if (m.role == "system" || m.role == "developer") {
