@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/sse.h"
+#include "providers/remote_call.h"
 #include "providers/anthropic/anthropic_messages.h"
 #include "providers/cloud_providers.h"
 
@@ -45,16 +46,10 @@ http::Request AnthropicProvider::build(const ChatRequest& request, const CallCon
 
 http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> AnthropicProvider::call(const ChatRequest& request,
                                                                                            CallContext& ctx) {
-  auto started = co_await http::UpstreamCall::start(endpoint_, build(request, ctx), deadlines_);
-  if (!started) co_return started.error();
-  auto& up = *started;
-  if (ctx.set_canceller) ctx.set_canceller(up->canceller());
-  if (up->status() / 100 != 2) {
-    auto body = co_await up->read_body(64 * 1024);
-    std::string text = body ? std::move(*body) : std::string();
-    co_return am::error_of(up->status(), text, up->header("retry-after"));
-  }
-  co_return std::move(up);
+  ErrorFromBody to_error = [](int status, std::string_view body, std::string_view retry_after) {
+    return am::error_of(status, body, retry_after);
+  };
+  co_return co_await start_remote_call(endpoint_, build(request, ctx), deadlines_, ctx, to_error);
 }
 
 http::awaitable<core::Result<core::ChatResponse>> AnthropicProvider::complete(const ChatRequest& request,

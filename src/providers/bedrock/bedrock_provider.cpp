@@ -12,6 +12,7 @@
 #include "providers/bedrock/event_stream.h"
 #include "providers/bedrock/sigv4.h"
 #include "providers/cloud_providers.h"
+#include "providers/remote_call.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers {
@@ -133,16 +134,10 @@ class BedrockProvider final : public Provider {
 
   http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> call(const boost::json::object& converse,
                                                                           CallContext& ctx, bool streaming) {
-    auto started = co_await http::UpstreamCall::start(endpoint_, build(converse, streaming), deadlines_);
-    if (!started) co_return started.error();
-    auto& up = *started;
-    if (ctx.set_canceller) ctx.set_canceller(up->canceller());
-    if (up->status() / 100 != 2) {
-      auto err = co_await up->read_body(64 * 1024);
-      auto message = err ? bedrock::error_message(*err) : std::string();
-      co_return map_upstream_status(up->status(), message, up->header("retry-after"));
-    }
-    co_return std::move(up);
+    ErrorFromBody to_error = [](int status, std::string_view body, std::string_view retry_after) {
+      return map_upstream_status(status, bedrock::error_message(body), retry_after);
+    };
+    co_return co_await start_remote_call(endpoint_, build(converse, streaming), deadlines_, ctx, to_error);
   }
 
   config::ModelConfig model_;

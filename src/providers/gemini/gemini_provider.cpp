@@ -9,6 +9,7 @@
 #include "http/sse.h"
 #include "http/upstream.h"
 #include "providers/cloud_providers.h"
+#include "providers/remote_call.h"
 #include "providers/gemini/gemini_translate.h"
 #include "providers/upstream_errors.h"
 
@@ -127,16 +128,10 @@ class GeminiProvider final : public Provider {
     for (const auto& [name, value] : model_.headers) req.set(name, value);
     req.body() = boost::json::serialize(*body);
     req.prepare_payload();
-    auto started = co_await http::UpstreamCall::start(endpoint_, std::move(req), deadlines_);
-    if (!started) co_return started.error();
-    auto& up = *started;
-    if (ctx.set_canceller) ctx.set_canceller(up->canceller());
-    if (up->status() / 100 != 2) {
-      auto err = co_await up->read_body(64 * 1024);
-      auto message = err ? gemini::error_message(*err) : std::string();
-      co_return map_upstream_status(up->status(), message, up->header("retry-after"));
-    }
-    co_return std::move(up);
+    ErrorFromBody to_error = [](int status, std::string_view body, std::string_view retry_after) {
+      return map_upstream_status(status, gemini::error_message(body), retry_after);
+    };
+    co_return co_await start_remote_call(endpoint_, std::move(req), deadlines_, ctx, to_error);
   }
 
   config::ModelConfig model_;

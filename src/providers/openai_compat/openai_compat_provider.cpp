@@ -6,6 +6,7 @@
 #include "api/openai/chat_response.h"
 #include "api/openai/error_json.h"
 #include "http/sse.h"
+#include "providers/remote_call.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers {
@@ -49,16 +50,10 @@ http::Request OpenAICompatProvider::build(const ChatRequest& request, const Call
 
 http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> OpenAICompatProvider::call(
     const ChatRequest& request, CallContext& ctx) {
-  auto started = co_await http::UpstreamCall::start(endpoint_, build(request, ctx), deadlines_);
-  if (!started) co_return started.error();
-  auto& up = *started;
-  if (ctx.set_canceller) ctx.set_canceller(up->canceller());
-  if (up->status() / 100 != 2) {
-    auto body = co_await up->read_body(64 * 1024);
-    auto message = body ? oa::upstream_error_message(*body) : std::string();
-    co_return map_upstream_status(up->status(), message, up->header("retry-after"));
-  }
-  co_return std::move(up);
+  ErrorFromBody to_error = [](int status, std::string_view body, std::string_view retry_after) {
+    return map_upstream_status(status, oa::upstream_error_message(body), retry_after);
+  };
+  co_return co_await start_remote_call(endpoint_, build(request, ctx), deadlines_, ctx, to_error);
 }
 
 http::awaitable<core::Result<core::ChatResponse>> OpenAICompatProvider::complete(const ChatRequest& request,
