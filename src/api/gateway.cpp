@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/exchange.h"
+#include "api/anthropic/messages_response.h"
 #include "api/openai/error_json.h"
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
@@ -171,12 +172,14 @@ std::vector<std::pair<std::string, std::string>> Gateway::unhealthy_targets() co
   return out;
 }
 
-http::Response Gateway::protocol_error(int status, std::string_view message, std::string_view) {
+http::Response Gateway::protocol_error(int status, std::string_view message, std::string_view target) {
   Error e{status, "invalid_request_error", std::string(message), {}, {}, {}};
   if (status == 413) e = Error::too_large(std::string(message));
   http::Response res{static_cast<bhttp::status>(status), 11};
   res.set(bhttp::field::content_type, "application/json");
-  res.body() = api::openai::format_error(e);
+  // The body was never parsed, but the path says which API the client speaks.
+  bool anthropic = target.starts_with("/v1/messages");
+  res.body() = anthropic ? api::anthropic::format_error(e) : api::openai::format_error(e);
   return res;
 }
 

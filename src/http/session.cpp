@@ -97,7 +97,9 @@ awaitable<bool> Session::read_request(Request& request) {
     co_return false;
   }
   if (ec == bhttp::error::body_limit) {
-    co_await reply_error(413, "The request body is larger than this server accepts.");
+    // The head was read: its path tells the handler which API's error shape to answer in.
+    std::string target(parser.get().target());
+    co_await reply_error(413, "The request body is larger than this server accepts.", target);
     co_return false;
   }
   if (ec == bhttp::error::header_limit) {
@@ -112,9 +114,9 @@ awaitable<bool> Session::read_request(Request& request) {
   co_return true;
 }
 
-awaitable<void> Session::reply_error(int status, const char* message) {
+awaitable<void> Session::reply_error(int status, const char* message, std::string_view target) {
   keep_alive_ = false;
-  auto res = worker_.server().handler().protocol_error(status, message, {});
+  auto res = worker_.server().handler().protocol_error(status, message, target);
   res.keep_alive(false);
   co_await send(std::move(res));
 }

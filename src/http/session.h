@@ -31,7 +31,7 @@ class Session final : public ResponseWriter, private Deadline {
  private:
   awaitable<bool> read_request(Request& request);
   awaitable<void> serve(Request& request);
-  awaitable<void> reply_error(int status, const char* message);
+  awaitable<void> reply_error(int status, const char* message, std::string_view target = {});
   template <class Buffers>
   awaitable<bool> write_all(const Buffers& buffers);
   void start_response();

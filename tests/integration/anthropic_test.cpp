@@ -434,3 +434,25 @@ TEST(MessagesIngress, LocalModelAnswersAndCountsWithItsTokenizer) {
 
 }  // namespace
 }  // namespace sy::testing
+
+namespace sy::testing {
+namespace {
+
+TEST(MessagesIngressLimits, ATooLargeBodyIsRefusedInAnthropicsShape) {
+  Switchyard sy("log: {access: off}\nlimits: {max_body: 1KiB}\nmodels:\n"
+                "  - {name: m, provider: openai_compat, base_url: \"http://127.0.0.1:9/v1\"}\n");
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  std::string big = R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":")" + std::string(4096, 'x') + R"("}]})";
+  auto r = post_json(sy.port(), "/v1/messages", big);
+  EXPECT_EQ(r.status, 413);
+  auto o = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(o["type"].as_string(), "error");
+  EXPECT_TRUE(o["error"].as_object().contains("type"));
+  // The OpenAI endpoints keep OpenAI's shape.
+  auto openai = post_json(sy.port(), "/v1/chat/completions", big);
+  EXPECT_EQ(openai.status, 413);
+  EXPECT_FALSE(boost::json::parse(openai.body).as_object().contains("type"));
+}
+
+}  // namespace
+}  // namespace sy::testing
