@@ -34,7 +34,8 @@ TEST(FaqMatcher, AParaphraseMatchesTheRightEntryWithALowerScore) {
 
 TEST(FaqMatcher, ChineseIsMatchedByCharacterBigrams) {
   EXPECT_THAT(FaqMatcher::terms("特休幾天"), ::testing::ElementsAre("特休", "休幾", "幾天"));
-  auto m = sample()->best("我想問特休有幾天");
+  auto faq = sample();  // the match points into it
+  auto m = faq->best("我想問特休有幾天");
   ASSERT_NE(m.entry, nullptr);
   EXPECT_EQ(m.entry->id, "zh-leave");
   EXPECT_GT(m.score, 0.5);
