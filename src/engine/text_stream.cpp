@@ -87,6 +87,8 @@ TextStream::Step TextStream::push(std::string_view piece) {
   std::string valid;
   take_utf8(valid, false);
   size_t ready = valid.size() - std::min(valid.size(), stop_prefix_overlap(valid));
+  // A stop string that starts inside a character (any bytes a client sent) must not cut one.
+  while (ready > 0 && ready < valid.size() && (static_cast<unsigned char>(valid[ready]) & 0xC0) == 0x80) --ready;
   step.text = valid.substr(0, ready);
   held_.insert(0, valid, ready);  // a possible stop's beginning waits for what follows
   started_ = started_ || !step.text.empty();
