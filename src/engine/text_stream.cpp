@@ -68,37 +68,40 @@ size_t TextStream::stop_prefix_overlap(std::string_view s) const {
 
 TextStream::Step TextStream::push(std::string_view piece) {
   held_.append(piece);
-  if (!started_ && strip_leading_space_) {
+  if (!started_ && strip_leading_space_ && text_.empty()) {
     // SentencePiece vocabularies mark word starts with a space; the answer's first word has one
     // no client wants.
     size_t i = held_.find_first_not_of(' ');
     held_.erase(0, i == std::string::npos ? held_.size() : i);
   }
+  // Stops are matched on the text as the client would see it (broken bytes already replaced).
+  take_utf8(text_, false);
+  return release(false);
+}
+
+TextStream::Step TextStream::release(bool at_end) {
   Step step;
   size_t first_stop = std::string::npos;
-  for (const auto& stop : stops_) first_stop = std::min(first_stop, held_.find(stop));
+  for (const auto& stop : stops_) first_stop = std::min(first_stop, text_.find(stop));
   if (first_stop != std::string::npos) {
-    held_.resize(first_stop);
-    take_utf8(step.text, true);
+    step.text = text_.substr(0, first_stop);
     step.stopped = true;
-    started_ = started_ || !step.text.empty();
-    return step;
+    text_.clear();
+    held_.clear();
+  } else {
+    size_t ready = at_end ? text_.size() : text_.size() - std::min(text_.size(), stop_prefix_overlap(text_));
+    // A stop string that starts inside a character must not cut one.
+    while (ready > 0 && ready < text_.size() && (static_cast<unsigned char>(text_[ready]) & 0xC0) == 0x80) --ready;
+    step.text = text_.substr(0, ready);
+    text_.erase(0, ready);  // a possible stop's beginning waits for what follows
   }
-  std::string valid;
-  take_utf8(valid, false);
-  size_t ready = valid.size() - std::min(valid.size(), stop_prefix_overlap(valid));
-  // A stop string that starts inside a character (any bytes a client sent) must not cut one.
-  while (ready > 0 && ready < valid.size() && (static_cast<unsigned char>(valid[ready]) & 0xC0) == 0x80) --ready;
-  step.text = valid.substr(0, ready);
-  held_.insert(0, valid, ready);  // a possible stop's beginning waits for what follows
   started_ = started_ || !step.text.empty();
   return step;
 }
 
 std::string TextStream::flush() {
-  std::string out;
-  take_utf8(out, true);
-  return out;
+  take_utf8(text_, true);
+  return release(true).text;
 }
 
 }  // namespace sy::engine

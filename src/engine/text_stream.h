@@ -29,7 +29,10 @@ class TextStream {
   std::vector<std::string> stops_;
   bool strip_leading_space_;
   bool started_ = false;
-  std::string held_;
+  Step release(bool at_end);
+
+  std::string held_;  // raw bytes of a character not yet complete
+  std::string text_;  // valid UTF-8 held back: it could still grow into a stop sequence
 };
 
 }  // namespace sy::engine
