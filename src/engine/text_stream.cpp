@@ -82,7 +82,12 @@ TextStream::Step TextStream::push(std::string_view piece) {
 TextStream::Step TextStream::release(bool at_end) {
   Step step;
   size_t first_stop = std::string::npos;
-  for (const auto& stop : stops_) first_stop = std::min(first_stop, text_.find(stop));
+  for (const auto& stop : stops_) {
+    // Only a match that starts on a character counts (a stop of odd bytes can match mid-character).
+    size_t at = text_.find(stop);
+    while (at != std::string::npos && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) at = text_.find(stop, at + 1);
+    first_stop = std::min(first_stop, at);
+  }
   if (first_stop != std::string::npos) {
     step.text = text_.substr(0, first_stop);
     step.stopped = true;
