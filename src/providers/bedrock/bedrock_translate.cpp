@@ -6,6 +6,7 @@
 
 #include "api/openai/json_fields.h"
 #include "providers/data_url.h"
+#include "providers/json_values.h"
 #include "providers/turns.h"
 #include "providers/upstream_errors.h"
 
@@ -30,14 +31,6 @@ std::string image_format(std::string_view mime) {
   return {};
 }
 
-std::optional<json::value> parse_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;
-  auto v = json::parse(text, ec, {}, opts);
-  if (ec || api::openai::has_non_finite_number(v)) return std::nullopt;
-  return v;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -118,15 +111,9 @@ class RequestBuilder {
       if (!text.empty()) content.push_back(json::object{{"text", text}});
       for (size_t j = 0; j < m.tool_calls.size(); ++j) {
         const auto& call = m.tool_calls[j];
-        json::value input = json::object{};
-        if (!call.arguments.empty()) {
-          auto parsed = parse_json(call.arguments);
-          if (!parsed || !parsed->is_object()) {
-            auto where = param + ".tool_calls[" + std::to_string(j) + "].function.arguments";
-            return Error::invalid_request("Tool call arguments must be a JSON object for Bedrock.", where);
-          }
-          input = std::move(*parsed);
-        }
+        auto parsed_args = arguments_object(call, param + ".tool_calls[" + std::to_string(j) + "].function.arguments", "Bedrock");
+        if (!parsed_args) return parsed_args.error();
+        json::value input = std::move(*parsed_args);
         history_tools_.insert(call.name);
         content.push_back(json::object{
             {"toolUse", json::object{{"toolUseId", call.id}, {"name", call.name}, {"input", std::move(input)}}}});
@@ -140,7 +127,7 @@ class RequestBuilder {
       }
       auto text = m.text();
       json::object block;
-      auto parsed = parse_json(text);
+      auto parsed = parse_model_json(text);
       if (parsed && parsed->is_object()) block["json"] = std::move(*parsed);
       else block["text"] = text.empty() ? std::string(" ") : text;
       history_has_tool_blocks_ = true;

@@ -6,6 +6,7 @@
 
 #include "api/openai/json_fields.h"
 #include "providers/data_url.h"
+#include "providers/json_values.h"
 #include "providers/turns.h"
 #include "providers/upstream_errors.h"
 
@@ -23,14 +24,6 @@ using core::Error;
 namespace {
 
 
-std::optional<json::value> parse_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;
-  auto v = json::parse(text, ec, {}, opts);
-  if (ec || api::openai::has_non_finite_number(v)) return std::nullopt;
-  return v;
-}
 
 // ---- JSON Schema -> Gemini Schema ----
 
@@ -173,15 +166,9 @@ class RequestBuilder {
       if (!text.empty()) parts.push_back(json::object{{"text", text}});
       for (size_t j = 0; j < m.tool_calls.size(); ++j) {
         const auto& call = m.tool_calls[j];
-        json::value args = json::object{};
-        if (!call.arguments.empty()) {
-          auto parsed = parse_json(call.arguments);
-          if (!parsed || !parsed->is_object()) {
-            auto where = param + ".tool_calls[" + std::to_string(j) + "].function.arguments";
-            return Error::invalid_request("Tool call arguments must be a JSON object for Gemini.", where);
-          }
-          args = std::move(*parsed);
-        }
+        auto parsed_args = arguments_object(call, param + ".tool_calls[" + std::to_string(j) + "].function.arguments", "Gemini");
+        if (!parsed_args) return parsed_args.error();
+        json::value args = std::move(*parsed_args);
         if (!call.id.empty()) call_names_[call.id] = call.name;
         parts.push_back(json::object{{"functionCall", json::object{{"name", call.name}, {"args", std::move(args)}}}});
       }
@@ -198,7 +185,7 @@ class RequestBuilder {
       }
       auto text = m.text();
       json::value response;
-      auto parsed = parse_json(text);
+      auto parsed = parse_model_json(text);
       if (parsed && parsed->is_object()) response = std::move(*parsed);
       else if (parsed) response = json::object{{"content", std::move(*parsed)}};
       else response = json::object{{"content", text}};
