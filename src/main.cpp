@@ -8,6 +8,8 @@
 
 #include "engine/model_init.h"
 #include "engine/train/train_command.h"
+#include "ops/audit_command.h"
+#include "ops/models_command.h"
 #include "privacy/pii_command.h"
 #include "serve.h"
 
@@ -57,8 +59,14 @@ int main(int argc, char** argv) {
   pii->require_subcommand(1);
   auto* pii_scan = sy::privacy::add_pii_scan_command(*pii, pii_opts);
 
+  sy::ops::ModelsCommand models_cmd;
+  sy::ops::add_models_command(app, models_cmd);
+
+  sy::ops::AuditCommandOptions audit_opts;
+  auto audit = sy::ops::add_audit_command(app, audit_opts);
+
   std::vector<CLI::App*> later;
-  for (const char* name : {"models", "eval", "cost", "audit", "keys"}) {
+  for (const char* name : {"eval", "cost", "keys"}) {
     later.push_back(app.add_subcommand(name, "(not yet available)")->allow_extras());
   }
 
@@ -79,6 +87,9 @@ int main(int argc, char** argv) {
   }
   if (train->parsed()) return sy::engine::train::run_train_command(train_opts);
   if (pii_scan->parsed()) return sy::privacy::run_pii_scan(pii_opts);
+  if (audit.verify->parsed()) return sy::ops::run_audit_verify(audit_opts);
+  if (audit.exporter->parsed()) return sy::ops::run_audit_export(audit_opts);
+  if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
   for (auto* cmd : later) {
     if (cmd->parsed()) {
       std::fprintf(stderr, "switchyard %s: this command has not landed yet\n", cmd->get_name().c_str());

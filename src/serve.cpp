@@ -66,7 +66,10 @@ int run_serve(const ServeOptions& options) {
 
   ops::AccessLog access_log(cfg->access_log);
   api::Gateway gateway(cfg, access_log);
-  gateway.start();
+  if (auto s = gateway.start(); !s) {
+    spdlog::error("{}", s.error().message);
+    return 1;
+  }
   http::Server server(server_options(*cfg), gateway);
   gateway.attach_server_state([&server] { return server.draining(); }, [&server] { return server.open_connections(); });
   if (auto s = server.listen(); !s) {
@@ -101,6 +104,7 @@ int run_serve(const ServeOptions& options) {
   }
   main_ioc.run();
   server.join();
+  gateway.flush_audit();
   access_log.flush();
   spdlog::info("drained; bye");
   return 0;

@@ -119,6 +119,11 @@ http::awaitable<void> Gateway::serve_chat(Exchange& ex, ChatRequest::Kind kind) 
 // ...) decides, then the candidates are tried in order. Answers and errors go out in ex.dialect.
 http::awaitable<void> Gateway::execute_chat(Exchange& ex) {
   ex.chat = true;
+  // model@VERSION (or @ALIAS) pins a registry version: for evaluation, and for staging checks.
+  if (auto at = ex.ctx.chat.model.find('@'); at != std::string::npos) {
+    ex.pinned = ex.ctx.chat.model.substr(at + 1);
+    ex.ctx.chat.model.resize(at);
+  }
   ex.record.model = ex.ctx.chat.model;
   ex.record.stream = ex.ctx.chat.stream;
   auto verdict = chain_.run(ex.ctx);
@@ -148,10 +153,12 @@ bool empty_answer(const core::ChatResponse& answer) {
 }
 
 // Sits between a provider and the client's sink: notes whether anything reached the client (after
-// that, no fallback), and in redact mode puts the original values back into the text.
+// that, no fallback), in redact mode puts the original values back into the text, and keeps the
+// answer's text when the audit asks for it.
 class ExecutionSink final : public providers::ChunkSink {
  public:
-  ExecutionSink(providers::ChunkSink& out, privacy::Restorer* restorer) : out_(out), restorer_(restorer) {}
+  ExecutionSink(providers::ChunkSink& out, privacy::Restorer* restorer, std::string* answer)
+      : out_(out), restorer_(restorer), answer_(answer) {}
   http::awaitable<bool> on_chunk(core::ChatChunk chunk) override {
     if (restorer_) {
       for (auto& c : chunk.choices) {
@@ -162,6 +169,9 @@ class ExecutionSink final : public providers::ChunkSink {
         }
       }
     }
+    if (answer_) {
+      for (const auto& c : chunk.choices) *answer_ += c.content;
+    }
     forwarded_ = true;
     co_return co_await out_.on_chunk(std::move(chunk));
   }
@@ -170,6 +180,7 @@ class ExecutionSink final : public providers::ChunkSink {
  private:
   providers::ChunkSink& out_;
   privacy::Restorer* restorer_;
+  std::string* answer_;
   bool forwarded_ = false;
 };
 
@@ -178,6 +189,18 @@ class ExecutionSink final : public providers::ChunkSink {
 // One candidate's request: the client's own, or for a cloud target in redact mode a redacted
 // copy. A cloud target never gets a request whose class is local_only (the router already left
 // such targets out; this is the second lock on the same door).
+namespace {
+
+// Who the canary split sticks to: the end user the client names (OpenAI's `user`), else the key.
+std::string caller_of(const Exchange& ex) {
+  if (const auto* user = ex.ctx.chat.extensions.if_contains("user"); user && user->is_string() && !user->as_string().empty()) {
+    return "user:" + std::string(user->as_string());
+  }
+  return "key:" + ex.ctx.principal.key_name;
+}
+
+}  // namespace
+
 core::Result<Gateway::Attempt> Gateway::prepare_attempt(Exchange& ex, const router::Candidate& candidate) {
   Attempt a;
   const auto& d = *ex.ctx.decision;
@@ -193,6 +216,21 @@ core::Result<Gateway::Attempt> Gateway::prepare_attempt(Exchange& ex, const rout
   }
   ex.ctx.target = candidate.model;
   ex.ctx.provider = candidate.provider;
+  ex.ctx.version.clear();
+  ex.deployment.reset();
+  // A registry model answers with the version serving this caller: production, or the canary
+  // for the caller's sticky share, or the version the request pinned.
+  std::string_view pinned = candidate.model->name == ex.ctx.chat.model ? std::string_view(ex.pinned) : "";
+  if (auto resolved = registry_->resolve(candidate.model->name, caller_of(ex), pinned)) {
+    ex.deployment = resolved->deployment;
+    ex.role = ops::to_string(resolved->role);
+    ex.ctx.target = &ex.deployment->config;
+    ex.ctx.provider = ex.deployment->provider.get();
+    ex.ctx.version = ex.deployment->version;
+  } else if (!pinned.empty()) {
+    return Error::not_found("Model '" + candidate.model->name + "' has no deployed version or alias '" +
+                            std::string(pinned) + "' (only versions an alias names are deployed).");
+  }
   ex.record.route = candidate.model->name;
   ++ex.record.attempts;
   return a;
@@ -259,7 +297,20 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
       metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, candidates[i].model->name);
       ex.first_token = std::chrono::steady_clock::now();
       ex.usage = answer->usage;
+      if (config_->audit.include_text) {
+        ex.answer_text.clear();
+        for (const auto& c : answer->choices) ex.answer_text += c.message.text();
+      }
+      // Acknowledged only once audited (durable mode: on disk); an answer whose record cannot
+      // be kept is withheld.
+      ex.record.status = 200;
+      auto audited = co_await conclude(ex);
+      if (!audited) {
+        co_await ex.send_error(audited.error());
+        co_return;
+      }
       co_await ex.send_json(200, ex.dialect->format_response(*answer, ex.ctx.chat));
+      start_shadow(ex);
       co_return;
     }
     Error e = answer ? Error::upstream("target '" + candidates[i].model->name + "' gave an empty answer") : answer.error();
@@ -286,7 +337,9 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
     }
     const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
     auto call = call_context(ex);
-    ExecutionSink sink(client, attempt->restorer ? &*attempt->restorer : nullptr);
+    ex.answer_text.clear();
+    ExecutionSink sink(client, attempt->restorer ? &*attempt->restorer : nullptr,
+                       config_->audit.include_text ? &ex.answer_text : nullptr);
     outcome = co_await ex.ctx.provider->stream(request, call, sink);
     // The same target again, but only while nothing has reached the client.
     for (int tries = 1; !outcome && !sink.forwarded() && !ex.writer.client_gone(); ++tries) {
@@ -310,8 +363,15 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
   if (!outcome) {
     metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, "none");
     if (!ex.writer.started()) ex.ctx.target = nullptr;
+  } else {
+    // The stream's clean end goes out only once its audit record is kept (durable mode: on
+    // disk); if it cannot be, the stream ends with an error event instead.
+    ex.record.status = 200;
+    auto audited = co_await conclude(ex);
+    if (!audited) outcome = audited.error();
   }
   co_await client.finish(outcome);
+  if (outcome) start_shadow(ex);
 }
 
 }  // namespace sy::api

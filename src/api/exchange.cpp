@@ -53,6 +53,7 @@ void Exchange::decorate(http::ResponseHeader& h) const {
   h.set("x-request-id", ctx.request_id);
   if (chat) {
     if (ctx.target) h.set("x-switchyard-route", ctx.target->name);
+    if (ctx.target && !ctx.version.empty()) h.set("x-switchyard-version", ctx.version);
     h.set("x-switchyard-privacy", ctx.privacy);
   }
 }

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "http/response_writer.h"
 #include "ops/access_log.h"
+#include "ops/registry.h"
 #include "pipeline/request_context.h"
 
 namespace sy::api {
@@ -48,6 +49,14 @@ struct Exchange {
   std::optional<core::Usage> usage;
   bool chat = false;  // a chat/completions exchange: carries the route and privacy headers
   const ClientDialect* dialect = &openai_dialect();  // how answers and errors are written
+  int64_t arrived_ms = 0;                            // wall clock, for the audit record
+  http::awaitable<void>::executor_type executor;     // the request's I/O thread
+  std::string pinned;                                // model@VERSION: the version or alias asked for
+  std::shared_ptr<ops::Deployment> deployment;       // the version answering; held until the exchange ends
+  std::string role;                                  // production | canary | pinned
+  std::string answer_text;                           // kept only when the audit asks for text
+  bool settled = false;                              // metrics, cost and budget done
+  bool audited = false;                              // audit record handed to the audit log
 
   double elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count();

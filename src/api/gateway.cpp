@@ -1,5 +1,6 @@
 #include "api/gateway.h"
 
+#include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -9,11 +10,9 @@
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
 #include "privacy/scanner.h"
-#include "providers/cloud_providers.h"
+#include "pipeline/quota_stage.h"
 #include "providers/faq_provider.h"
 #include "providers/local/local_provider.h"
-#include "providers/openai_compat/openai_compat_provider.h"
-#include "providers/unavailable_provider.h"
 
 namespace sy::api {
 
@@ -29,65 +28,17 @@ std::vector<std::string> client_visible_names(const config::Config& c) {
   return names;
 }
 
-std::unique_ptr<providers::Provider> make_provider(const config::ModelConfig& m, const config::Limits& limits) {
-  using config::ProviderKind;
-  switch (m.provider) {
-    case ProviderKind::openai_compat:
-    case ProviderKind::openai:
-    case ProviderKind::azure: {
-      auto p = providers::OpenAICompatProvider::create(m, limits);
-      if (p) return std::move(*p);
-      return std::make_unique<providers::UnavailableProvider>(p.error().message);
-    }
-    case ProviderKind::local:
-      return std::make_unique<providers::LocalProvider>(m);
-    case ProviderKind::anthropic:
-    case ProviderKind::gemini:
-    case ProviderKind::bedrock: {
-      auto p = m.provider == ProviderKind::anthropic ? providers::make_anthropic_provider(m, limits)
-               : m.provider == ProviderKind::gemini  ? providers::make_gemini_provider(m, limits)
-                                                     : providers::make_bedrock_provider(m, limits);
-      if (p) return std::move(*p);
-      return std::make_unique<providers::UnavailableProvider>(p.error().message);
-    }
-  }
-  return std::make_unique<providers::UnavailableProvider>("unknown provider");
-}
-
-// Records the access log line and the metrics for an exchange however it ends, including when
-// the handler is unwound because the client went away.
+// Settles, audits and logs an exchange however it ends, including when the handler is unwound
+// because the client went away. Successful answers were audited (and waited for) before they
+// were sent; everything else is audited here without waiting.
 struct Finisher {
   Exchange& ex;
+  Gateway& gateway;
   ops::AccessLog& log;
-  ops::Metrics& metrics;
-  const ops::PriceTable* prices;
   ~Finisher() {
-    auto& r = ex.record;
-    if (r.status == 0 || (ex.writer.client_gone() && !ex.writer.started())) r.status = 499;
-    r.duration_ms = ex.elapsed_ms();
-    if (ex.first_token) {
-      r.ttft_ms = std::chrono::duration<double, std::milli>(*ex.first_token - ex.ctx.started).count();
-    }
-    if (ex.usage) {
-      r.prompt_tokens = ex.usage->prompt_tokens;
-      r.completion_tokens = ex.usage->completion_tokens;
-      // Cloud answers cost what the provider's usage says at the table's price; local cost is a
-      // cost model of the hardware, not a per-token price.
-      if (prices && ex.ctx.target && !ex.ctx.target->keeps_data_local()) {
-        if (const auto* price = prices->find(*ex.ctx.target)) r.cost_usd = ops::PriceTable::cost_usd(*price, *ex.usage);
-      }
-    }
-    r.key_name = ex.ctx.principal.key_name;
-    if (ex.chat) {
-      auto& series = metrics.model(r.model);
-      series.count_status(r.status);
-      series.latency.observe(r.duration_ms / 1000);
-      if (r.ttft_ms >= 0) series.ttft.observe(r.ttft_ms / 1000);
-      series.prompt_tokens.fetch_add(r.prompt_tokens, std::memory_order_relaxed);
-      series.completion_tokens.fetch_add(r.completion_tokens, std::memory_order_relaxed);
-      if (r.cost_usd > 0) series.cost_micro_usd.fetch_add(static_cast<uint64_t>(r.cost_usd * 1e6 + 0.5), std::memory_order_relaxed);
-    }
-    log.write(r);
+    gateway.settle(ex);
+    gateway.audit_detached(ex);
+    log.write(ex.record);
   }
 };
 
@@ -107,19 +58,31 @@ Gateway::Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& a
 
 Gateway::~Gateway() = default;
 
-void Gateway::start() {
-  router::Router::Targets targets;
-  for (const auto& m : config_->models) {
-    auto p = make_provider(m, config_->limits);
-    targets.providers[m.name] = p.get();
-    if (m.provider == config::ProviderKind::local) {
-      auto* local = static_cast<providers::LocalProvider*>(p.get());
-      local_[m.name] = local;
-      // A model that fails to load leaves the server up, with this target unhealthy.
-      if (auto s = local->load(); !s) spdlog::error("model '{}': {}", m.name, s.error().message);
-    }
-    providers_[m.name] = std::move(p);
+core::Status Gateway::start() {
+  const auto url = config_->store_url();
+  auto store = store::Store::open(url, store::DbOptions{.durable = config_->audit.durable});
+  if (!store) return Error::unavailable("store: " + store.error().message);
+  store_ = std::move(*store);
+  if (config_->store.empty()) {
+    spdlog::warn("no store configured: the registry, the audit trail and usage are kept in memory and lost at exit");
   }
+  // Every serving version gets its provider here; local models load (a failure leaves the
+  // server up with that target unhealthy).
+  registry_ = std::make_unique<ops::Registry>(config_, store_, *metrics_);
+  if (auto s = registry_->start(); !s) return Error::unavailable("registry: " + s.error().message);
+  if (config_->audit.enabled) {
+    ops::AuditOptions options;
+    options.durable = config_->audit.durable;
+    options.window = config_->audit.window;
+    auto audit = ops::AuditLog::open(url, options);
+    if (!audit) return Error::unavailable("audit: " + audit.error().message);
+    audit_ = std::move(*audit);
+  }
+  budgets_ = std::make_unique<ops::Budgets>(*config_);
+  if (auto s = budgets_->load_spend(*store_); !s) return Error::unavailable("budgets: " + s.error().message);
+
+  router::Router::Targets targets;
+  for (const auto& m : config_->models) targets.providers[m.name] = registry_->front(m.name);
   privacy::ScannerOptions scan_options;
   scan_options.dictionary_files = config_->dictionaries;
   if (auto scanner = privacy::Scanner::create(scan_options)) {
@@ -147,15 +110,34 @@ void Gateway::start() {
   }
   targets.faq_provider = faq_provider_.get();
   targets.local_load = [this](const std::string& name) -> std::optional<router::LocalLoad> {
-    auto it = local_.find(name);
-    if (it == local_.end()) return std::nullopt;
-    auto engine = it->second->engine();
+    auto* local = local_provider(name);
+    if (!local) return std::nullopt;
+    auto engine = local->engine();
     if (!engine) return std::nullopt;
     const auto& c = engine->counters();
     return router::LocalLoad{c.queued.load(), engine->options().slots - c.busy_slots.load(), engine->context_per_slot()};
   };
   router_ = std::make_unique<router::Router>(*config_, std::move(targets), scanner_, faq_);
   chain_.add(std::make_unique<pipeline::RouteStage>(*router_));
+  chain_.add(std::make_unique<pipeline::QuotaStage>(
+      *budgets_, [this](const pipeline::RequestContext& ctx, int64_t prompt, int64_t completion) -> int64_t {
+        if (ctx.decision->candidates.empty()) return 0;
+        const auto& target = *ctx.decision->candidates.front().model;
+        core::Usage usage;
+        usage.prompt_tokens = prompt;
+        usage.completion_tokens = completion;
+        return static_cast<int64_t>(cost_usd(target, usage) * 1e6 + 0.5);
+      }));
+  return core::Ok{};
+}
+
+void Gateway::flush_audit() {
+  if (audit_) audit_->flush();
+}
+
+providers::LocalProvider* Gateway::local_provider(const std::string& model) const {
+  auto d = registry_ ? registry_->production(model) : nullptr;
+  return d ? d->local : nullptr;
 }
 
 void Gateway::attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections) {
@@ -166,7 +148,7 @@ void Gateway::attach_server_state(std::function<bool()> draining, std::function<
 std::vector<std::pair<std::string, std::string>> Gateway::unhealthy_targets() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& m : config_->models) {
-    auto h = providers_.at(m.name)->health();
+    auto h = registry_->front(m.name)->health();
     if (!h.healthy) out.emplace_back(m.name, h.reason);
   }
   return out;
@@ -191,8 +173,11 @@ http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWrit
   ex.record.method = std::string(request.method_string());
   auto target = request.target();
   ex.record.path = std::string(target.substr(0, target.find('?')));
+  ex.arrived_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  ex.executor = co_await boost::asio::this_coro::executor;
   InFlight in_flight(metrics_->in_flight());
-  Finisher finisher{ex, access_log_, *metrics_, prices_.get()};
+  Finisher finisher{ex, *this, access_log_};
   co_await dispatch(ex);
 }
 
@@ -227,8 +212,13 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
     co_await serve_route_explain(ex);
   } else if (path == "/v1/embeddings" && only(bhttp::verb::post)) {
     co_await serve_embeddings(ex);
-  } else if (path.starts_with("/admin/models/") && only(bhttp::verb::post)) {
+  } else if (path.starts_with("/admin/models/") && only(bhttp::verb::post) &&
+             (path.ends_with("/load") || path.ends_with("/unload"))) {
     co_await serve_admin_model(ex);
+  } else if (path == "/admin/models" || path.starts_with("/admin/models/")) {
+    co_await serve_admin_registry(ex);
+  } else if (path == "/admin/usage") {
+    co_await serve_admin_usage(ex);
   } else if (path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v1/models") {
     auto e = Error::method_not_allowed(path, "GET");
     co_await ex.send_error(e);  // a named Error: see above
@@ -241,7 +231,7 @@ http::awaitable<void> Gateway::serve_readyz(Exchange& ex) {
   boost::json::object targets;
   bool any_healthy = false;
   for (const auto& m : config_->models) {
-    auto h = providers_.at(m.name)->health();
+    auto h = registry_->front(m.name)->health();
     any_healthy = any_healthy || h.healthy;
     targets[m.name] = h.healthy ? boost::json::value("healthy") : boost::json::value("unhealthy: " + h.reason);
   }

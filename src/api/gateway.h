@@ -8,8 +8,11 @@
 #include "config/config.h"
 #include "http/response_writer.h"
 #include "ops/access_log.h"
+#include "ops/audit_log.h"
+#include "ops/budgets.h"
 #include "ops/metrics.h"
 #include "ops/pricing.h"
+#include "ops/registry.h"
 #include "pipeline/auth_stage.h"
 #include "pipeline/chain.h"
 #include "pipeline/redaction.h"
@@ -30,8 +33,10 @@ class Gateway final : public http::Handler {
   Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& access_log);
   ~Gateway() override;
 
-  // Creates the providers. A target that cannot start is kept, unhealthy, with its reason.
-  void start();
+  // Opens the store, follows the registry (making a provider for each serving version), starts
+  // the audit writer. A target that cannot start is kept, unhealthy, with its reason; a store
+  // that cannot be opened is an error: nothing may be served without its audit trail.
+  core::Status start();
   // Lets /readyz and the metrics see the server's state.
   void attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections);
 
@@ -41,6 +46,12 @@ class Gateway final : public http::Handler {
   // For the start-up log: name -> reason, for each target that is not healthy.
   std::vector<std::pair<std::string, std::string>> unhealthy_targets() const;
   ops::Metrics& metrics() { return *metrics_; }
+  // Commits what the audit log holds (at shutdown).
+  void flush_audit();
+  // The end of every exchange (api/accounting.cpp): settle its numbers, metrics and budget (once),
+  // then, unless a success already did, hand its audit record to the writer without waiting.
+  void settle(Exchange& ex);
+  void audit_detached(Exchange& ex);
 
  private:
   http::awaitable<void> dispatch(Exchange& ex);
@@ -64,15 +75,33 @@ class Gateway final : public http::Handler {
   http::awaitable<void> serve_messages(Exchange& ex);
   http::awaitable<void> serve_count_tokens(Exchange& ex);
   http::awaitable<void> serve_admin_model(Exchange& ex);
+  http::awaitable<void> serve_admin_registry(Exchange& ex);
+  http::awaitable<void> serve_admin_usage(Exchange& ex);
   std::string local_metrics() const;
+  providers::LocalProvider* local_provider(const std::string& model) const;  // its serving version's
+
+  // Accounting (api/accounting.cpp). conclude: settle and write the audit record, waiting for it
+  // in durable mode; a success is sent only after it returns ok.
+  ops::AuditRecord audit_record(const Exchange& ex) const;
+  http::awaitable<core::Status> conclude(Exchange& ex);
+  // What an answer cost: cloud from the price table, local (and on-premises) from the local cost model.
+  double cost_usd(const config::ModelConfig& target, const core::Usage& usage) const;
+  // A copy of the answered request to the model's shadow version, if it has one and the request
+  // falls in its share: recorded, never shown, never sent to a cloud target when sensitive.
+  void start_shadow(Exchange& ex);
+  http::awaitable<void> run_shadow(std::shared_ptr<core::ChatRequest> request, ops::Resolved shadow,
+                                   std::string request_id, core::Principal principal);
 
   std::shared_ptr<const config::Config> config_;
   ops::AccessLog& access_log_;
   std::unique_ptr<ops::Metrics> metrics_;
   std::unique_ptr<pipeline::AuthStage> auth_;
   pipeline::Chain chain_;
-  std::unordered_map<std::string, std::unique_ptr<providers::Provider>> providers_;
-  std::unordered_map<std::string, providers::LocalProvider*> local_;  // the local ones among them
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<ops::Registry> registry_;
+  std::unique_ptr<ops::AuditLog> audit_;
+  std::unique_ptr<ops::Budgets> budgets_;
+  std::atomic<int> shadows_in_flight_{0};
   std::shared_ptr<const privacy::Scanner> scanner_;
   std::shared_ptr<const router::FaqMatcher> faq_;
   std::unique_ptr<providers::Provider> faq_provider_;

@@ -9,7 +9,7 @@
 
 #include "api/exchange.h"
 #include "api/gateway.h"
-#include "providers/local/event_queue.h"
+#include "api/off_thread.h"
 #include "providers/local/local_provider.h"
 
 namespace sy::api {
@@ -91,8 +91,8 @@ http::awaitable<void> Gateway::serve_embeddings(Exchange& ex) {
     co_await ex.send_error(e);
     co_return;
   }
-  auto it = local_.find(req->model);
-  if (it == local_.end()) {
+  auto* local = local_provider(req->model);
+  if (!local) {
     auto e = config_->find_model(req->model)
                  ? Error::invalid_request("Model '" + req->model + "' does not serve embeddings here; local models do.", "model")
                  : Error::model_not_found(req->model);
@@ -100,7 +100,7 @@ http::awaitable<void> Gateway::serve_embeddings(Exchange& ex) {
     co_return;
   }
   ex.record.route = req->model;
-  auto result = co_await it->second->embed(req->inputs);
+  auto result = co_await local->embed(req->inputs);
   if (!result) {
     co_await ex.send_error(result.error());
     co_return;
@@ -138,22 +138,19 @@ http::awaitable<void> Gateway::serve_admin_model(Exchange& ex) {
   auto slash = rest.rfind('/');
   std::string name(rest.substr(0, slash == std::string_view::npos ? 0 : slash));
   std::string action(slash == std::string_view::npos ? rest : rest.substr(slash + 1));
-  auto it = local_.find(name);
-  if (it == local_.end() || (action != "load" && action != "unload")) {
+  auto* provider = local_provider(name);
+  if (!provider || (action != "load" && action != "unload")) {
     auto e = Error::not_found("Unknown admin action: POST " + ex.record.path + " (local models take /load and /unload)");
     co_await ex.send_error(e);
     co_return;
   }
-  auto* provider = it->second;
   core::Status outcome = core::Ok{};
   if (action == "unload") {
     outcome = provider->unload();
   } else {
     // Loading reads the whole file: off the I/O thread, which goes on serving meanwhile.
-    auto done = std::make_shared<providers::local::EventQueue<core::Status>>(co_await boost::asio::this_coro::executor);
-    std::thread([provider, done] { done->push(provider->load()); }).detach();
-    auto results = co_await done->pop_all();
-    outcome = results.front();
+    auto load = [provider] { return provider->load(); };
+    outcome = co_await off_thread(std::move(load));
   }
   if (!outcome) {
     co_await ex.send_error(outcome.error());
@@ -167,14 +164,20 @@ http::awaitable<void> Gateway::serve_admin_model(Exchange& ex) {
 
 std::string Gateway::local_metrics() const {
   std::string out;
+  // Every serving version of every local model (a canary and production are both loaded).
+  std::vector<std::shared_ptr<ops::Deployment>> locals;
+  for (auto& d : registry_->deployments()) {
+    if (d->local) locals.push_back(std::move(d));
+  }
   auto family = [&](const char* name, const char* type, const char* help, auto value_of) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-    for (const auto& [model, provider] : local_) {
-      auto engine = provider->engine();
-      out += std::string(name) + "{model=\"" + model + "\"} " + std::to_string(engine ? value_of(*engine) : 0.0) + "\n";
+    for (const auto& d : locals) {
+      auto engine = d->local->engine();
+      out += std::string(name) + "{model=\"" + d->model + "\",version=\"" + d->version + "\"} " +
+             std::to_string(engine ? value_of(*engine) : 0.0) + "\n";
     }
   };
-  if (local_.empty()) return out;
+  if (locals.empty()) return out;
   using E = const engine::Engine&;
   family("switchyard_local_loaded", "gauge", "Whether the model is loaded", [](E) { return 1.0; });
   family("switchyard_local_slots", "gauge", "Slots (concurrent sequences)", [](E e) { return double(e.options().slots); });

@@ -56,11 +56,45 @@ struct ModelConfig {
   bool keeps_data_local() const { return provider == ProviderKind::local || on_premises; }
 };
 
+// Rate limits and a monthly budget, for a key or a team. 0 = no limit.
+struct UsageLimits {
+  int64_t requests_per_minute = 0;
+  int64_t tokens_per_minute = 0;   // prompt + completion
+  double usd_per_month = 0;        // calendar month, UTC
+  bool any() const { return requests_per_minute > 0 || tokens_per_minute > 0 || usd_per_month > 0; }
+};
+
 struct ApiKey {
   std::string name;
   std::string key;             // never logged
   std::string team;
   std::vector<std::string> models{"*"};  // globs: "*" or a trailing '*' prefix
+  UsageLimits limits;
+};
+
+struct TeamConfig {
+  std::string name;
+  UsageLimits limits;          // shared by every key of the team
+};
+
+// What a local model costs to run, as a TCO table puts it: the hardware written off over its
+// life, the power it draws, and a share of the staff who run it, spread over the tokens it serves.
+struct LocalCostModel {
+  double hardware_usd = 0;
+  double amortization_months = 36;
+  double power_watts = 0;
+  double usd_per_kwh = 0;
+  double staff_usd_per_month = 0;
+  double tokens_per_month = 0;     // expected tokens served a month; 0 = local answers cost nothing
+  double monthly_usd() const;
+  double usd_per_token() const;
+};
+
+struct AuditConfig {
+  bool enabled = true;
+  bool durable = true;                    // acknowledge a request only once its record is on disk
+  std::chrono::milliseconds window{100};  // not durable: the longest a record waits for its commit
+  bool include_text = false;              // prompt and answer text, with sensitive values redacted
 };
 
 // "< 300", ">= 0.8": a comparison a rule makes against a number it measures.
@@ -125,21 +159,26 @@ struct Config {
   int threads = 0;                        // 0 = min(hardware threads, 4)
   milliseconds drain_timeout{30'000};
   std::string access_log = "stdout";      // stdout | stderr | off | a file path
-  std::string store;
+  std::string store;                      // sqlite:PATH or postgres://...; empty = in memory (lost at exit)
   std::string prices = "data/prices.yaml";  // cloud price table; a missing default file is only warned about
   std::vector<ApiKey> keys;
+  std::vector<TeamConfig> teams;
   std::string admin_key;                  // guards /admin/...; none = the admin API is off
   std::vector<ModelConfig> models;
   std::vector<RouteConfig> routes;
   std::string on_sensitive = "local_only";
   std::vector<std::string> dictionaries;  // confidential terms, one per line
   FaqConfig faq;
-  bool audit_durable = true;
+  AuditConfig audit;
+  LocalCostModel local_cost;
   Limits limits;
   // Keys accepted but whose feature has not landed: said at start so nobody is surprised.
   std::vector<std::string> not_yet_active;
 
   const ModelConfig* find_model(std::string_view name) const;
+  const TeamConfig* find_team(std::string_view name) const;
+  // The store URL to open: `store`, or a process-private in-memory SQLite when none is set.
+  std::string store_url() const { return store.empty() ? "sqlite::memory:" : store; }
 };
 
 // Parses and validates. Errors name the file, line and key.

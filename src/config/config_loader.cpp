@@ -27,6 +27,23 @@ const char* to_string(ProviderKind kind) {
 
 bool is_cloud(ProviderKind kind) { return kind != ProviderKind::local; }
 
+const TeamConfig* Config::find_team(std::string_view name) const {
+  for (const auto& t : teams) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+double LocalCostModel::monthly_usd() const {
+  constexpr double kHoursPerMonth = 730;  // 8,760 h / 12
+  double hardware = amortization_months > 0 ? hardware_usd / amortization_months : 0;
+  return hardware + power_watts / 1000 * kHoursPerMonth * usd_per_kwh + staff_usd_per_month;
+}
+
+double LocalCostModel::usd_per_token() const {
+  return tokens_per_month > 0 ? monthly_usd() / tokens_per_month : 0;
+}
+
 const ModelConfig* Config::find_model(std::string_view name) const {
   for (const auto& m : models) {
     if (m.name == name) return &m;
@@ -118,6 +135,19 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
   return m;
 }
 
+// `limits: {requests_per_minute, tokens_per_minute, usd_per_month}` on a key or a team.
+UsageLimits parse_limits(YamlMap& owner, const std::string& path, const std::string& file) {
+  UsageLimits l;
+  auto node = owner.node("limits");
+  if (!node || node.IsNull()) return l;
+  YamlMap map(node, path + ".limits", file);
+  l.requests_per_minute = map.integer("requests_per_minute", 0, 0, int64_t{1} << 40);
+  l.tokens_per_minute = map.integer("tokens_per_minute", 0, 0, int64_t{1} << 50);
+  l.usd_per_month = map.number("usd_per_month", 0, 0, 1e12);
+  map.reject_unknown();
+  return l;
+}
+
 ApiKey parse_key(const YAML::Node& node, const std::string& path, const std::string& file) {
   YamlMap map(node, path, file);
   ApiKey k;
@@ -125,9 +155,42 @@ ApiKey parse_key(const YAML::Node& node, const std::string& path, const std::str
   k.key = map.required_string("key");
   k.team = map.string("team");
   k.models = map.string_list("models", {"*"});
-  for (const char* feature : {"rpm", "tpm", "budget"}) map.accept(feature);
+  k.limits = parse_limits(map, path, file);
   map.reject_unknown();
   return k;
+}
+
+TeamConfig parse_team(const YAML::Node& node, const std::string& path, const std::string& file) {
+  YamlMap map(node, path, file);
+  TeamConfig t;
+  t.name = map.required_string("name");
+  t.limits = parse_limits(map, path, file);
+  map.reject_unknown();
+  return t;
+}
+
+LocalCostModel parse_local_cost(const YAML::Node& node, const std::string& file) {
+  YamlMap map(node, "local_cost", file);
+  LocalCostModel c;
+  c.hardware_usd = map.number("hardware_usd", 0, 0, 1e12);
+  c.amortization_months = map.number("amortization_months", c.amortization_months, 1, 1200);
+  c.power_watts = map.number("power_watts", 0, 0, 1e9);
+  c.usd_per_kwh = map.number("usd_per_kwh", 0, 0, 1e3);
+  c.staff_usd_per_month = map.number("staff_usd_per_month", 0, 0, 1e12);
+  c.tokens_per_month = map.number("tokens_per_month", 0, 0, 1e18);
+  map.reject_unknown();
+  return c;
+}
+
+// sqlite:PATH or postgres://...; a bare path is taken as an SQLite file.
+std::string parse_store(YamlMap& map) {
+  auto store = map.string("store");
+  if (store.empty() || store.starts_with("sqlite:") || store.starts_with("postgres://") ||
+      store.starts_with("postgresql://")) {
+    return store;
+  }
+  if (store.find("://") != std::string::npos) map.fail("store", "must be sqlite:PATH or postgres://..., got '" + store + "'");
+  return "sqlite:" + store;
 }
 
 void parse_listen(YamlMap& map, Config& cfg) {
@@ -193,6 +256,10 @@ void validate(Config& cfg, const std::string& file) {
       }
     }
   }
+  std::set<std::string> teams;
+  for (const auto& t : cfg.teams) {
+    if (!teams.insert(t.name).second) throw ConfigError(file + ": team '" + t.name + "' is declared twice");
+  }
   std::set<std::string> keys;
   for (const auto& k : cfg.keys) {
     if (!keys.insert(k.key).second) throw ConfigError(file + ": key '" + k.name + "' reuses another key's secret");
@@ -226,9 +293,10 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     map.reject_unknown();
   }
   cfg->prices = root.string("prices", cfg->prices);
-  cfg->store = root.string("store");
-  if (!cfg->store.empty()) cfg->not_yet_active.push_back("store: the store has not landed; nothing is persisted yet");
+  cfg->store = parse_store(root);
   cfg->keys = parse_list<ApiKey>(root, "keys", file, parse_key);
+  cfg->teams = parse_list<TeamConfig>(root, "teams", file, parse_team);
+  if (auto cost = root.node("local_cost"); cost && !cost.IsNull()) cfg->local_cost = parse_local_cost(cost, file);
   cfg->models = parse_list<ModelConfig>(root, "models", file, [&](const YAML::Node& n, const std::string& p,
                                                                     const std::string& f) {
     return parse_model(n, p, f, *cfg);
@@ -252,10 +320,12 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
   }
   if (auto audit = root.node("audit"); audit && !audit.IsNull()) {
     YamlMap map(audit, "audit", file);
-    cfg->audit_durable = map.boolean("durable", cfg->audit_durable);
-    map.accept("log_text");
+    auto& a = cfg->audit;
+    a.enabled = map.boolean("enabled", a.enabled);
+    a.durable = map.boolean("durable", a.durable);
+    a.window = map.duration("window", a.window);
+    a.include_text = map.boolean("include_text", a.include_text);
     map.reject_unknown();
-    cfg->not_yet_active.push_back("audit: the audit trail has not landed; no record is written yet");
   }
   root.reject_unknown();
   validate(*cfg, file);

@@ -70,6 +70,7 @@ std::string to_json_line(const AccessRecord& r) {
   append_number(line, "status", r.status, 0);
   if (!r.model.empty()) append_string(line, "model", r.model);
   if (!r.route.empty()) append_string(line, "route", r.route);
+  if (!r.version.empty()) append_string(line, "version", r.version);
   if (!r.rule.empty()) append_string(line, "rule", r.rule);
   if (!r.privacy.empty()) append_string(line, "privacy", r.privacy);
   if (!r.findings.empty()) append_string(line, "findings", r.findings);

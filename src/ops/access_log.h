@@ -17,6 +17,7 @@ struct AccessRecord {
   int status = 0;
   std::string model;
   std::string route;      // the target that answered
+  std::string version;    // its registry version
   std::string rule;       // the routing rule that chose it
   std::string privacy;    // any | local_only | redact
   std::string findings;   // privacy kinds found, comma-separated (never the values)

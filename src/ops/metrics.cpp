@@ -76,6 +76,59 @@ void Metrics::count_route(const std::string& route, const std::string& rule, con
   ++route_counts_[labels];
 }
 
+namespace {
+
+using Labelled = std::vector<std::pair<std::string, const ModelSeries*>>;
+
+// One family of request series (requests, latency, TTFT, upstream errors, tokens, cost) under a
+// name prefix, each series with its own label set: by model, or by model and version.
+void render_family(std::string& out, const std::string& prefix, const char* by, const Labelled& series) {
+  auto name = [&](const char* suffix) { return prefix + suffix; };
+  header(out, name("requests_total").c_str(), "counter", (std::string("Requests answered, by ") + by + " and HTTP status.").c_str());
+  for (const auto& [labels, s] : series) {
+    for (size_t i = 0; i < ModelSeries::kStatuses.size(); ++i) {
+      auto v = s->requests[i].load(std::memory_order_relaxed);
+      if (v == 0) continue;
+      auto code = ModelSeries::kStatuses[i] == 0 ? std::string("other") : std::to_string(ModelSeries::kStatuses[i]);
+      sample(out, name("requests_total").c_str(), labels + ",status=\"" + code + "\"", v);
+    }
+  }
+  header(out, name("request_duration_seconds").c_str(), "histogram", "Time from request to the end of the answer.");
+  for (const auto& [labels, s] : series) s->latency.render(out, name("request_duration_seconds"), labels);
+  header(out, name("time_to_first_token_seconds").c_str(), "histogram",
+         "Time from request to the first streamed token (whole answer when not streaming).");
+  for (const auto& [labels, s] : series) s->ttft.render(out, name("time_to_first_token_seconds"), labels);
+  header(out, name("upstream_errors_total").c_str(), "counter", "Failed upstream calls, by kind.");
+  for (const auto& [labels, s] : series) {
+    sample(out, name("upstream_errors_total").c_str(), labels + ",kind=\"timeout\"", s->upstream_errors_timeout);
+    sample(out, name("upstream_errors_total").c_str(), labels + ",kind=\"status\"", s->upstream_errors_status);
+    sample(out, name("upstream_errors_total").c_str(), labels + ",kind=\"transport\"", s->upstream_errors_transport);
+  }
+  header(out, name("tokens_total").c_str(), "counter", "Tokens reported by targets, by direction.");
+  for (const auto& [labels, s] : series) {
+    sample(out, name("tokens_total").c_str(), labels + ",direction=\"prompt\"", s->prompt_tokens);
+    sample(out, name("tokens_total").c_str(), labels + ",direction=\"completion\"", s->completion_tokens);
+  }
+  header(out, name("cost_usd_total").c_str(), "counter",
+         "Cost of answers: cloud from provider usage x data/prices.yaml, local from the local_cost model.");
+  for (const auto& [labels, s] : series) {
+    auto micros = s->cost_micro_usd.load(std::memory_order_relaxed);
+    if (micros == 0) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6f", static_cast<double>(micros) / 1e6);
+    out += name("cost_usd_total") + "{" + labels + "} " + value + "\n";
+  }
+}
+
+}  // namespace
+
+ModelSeries& Metrics::version(const std::string& model, const std::string& version) {
+  std::lock_guard lock(versions_mu_);
+  auto& slot = versions_[{model, version}];
+  if (!slot) slot = std::make_unique<ModelSeries>();
+  return *slot;
+}
+
 std::string Metrics::render(size_t open_connections) const {
   std::string out;
   out.reserve(16384);
@@ -84,42 +137,17 @@ std::string Metrics::render(size_t open_connections) const {
     std::lock_guard lock(routes_mu_);
     for (const auto& [labels, n] : route_counts_) sample(out, "switchyard_route_decisions_total", labels, n);
   }
-  header(out, "switchyard_requests_total", "counter", "Requests answered, by model and HTTP status.");
-  for (const auto& [name, s] : models_) {
-    for (size_t i = 0; i < ModelSeries::kStatuses.size(); ++i) {
-      auto v = s->requests[i].load(std::memory_order_relaxed);
-      if (v == 0) continue;
-      auto code = ModelSeries::kStatuses[i] == 0 ? std::string("other") : std::to_string(ModelSeries::kStatuses[i]);
-      sample(out, "switchyard_requests_total", "model=\"" + name + "\",status=\"" + code + "\"", v);
+  Labelled by_model;
+  for (const auto& [name, s] : models_) by_model.emplace_back("model=\"" + name + "\"", s.get());
+  render_family(out, "switchyard_", "the model asked for", by_model);
+  Labelled by_version;
+  {
+    std::lock_guard lock(versions_mu_);
+    for (const auto& [key, s] : versions_) {
+      by_version.emplace_back("model=\"" + key.first + "\",version=\"" + key.second + "\"", s.get());
     }
   }
-  header(out, "switchyard_request_duration_seconds", "histogram", "Time from request to the end of the answer.");
-  for (const auto& [name, s] : models_) s->latency.render(out, "switchyard_request_duration_seconds", "model=\"" + name + "\"");
-  header(out, "switchyard_time_to_first_token_seconds", "histogram",
-         "Time from request to the first streamed token (whole answer when not streaming).");
-  for (const auto& [name, s] : models_) {
-    s->ttft.render(out, "switchyard_time_to_first_token_seconds", "model=\"" + name + "\"");
-  }
-  header(out, "switchyard_upstream_errors_total", "counter", "Failed upstream calls, by model and kind.");
-  for (const auto& [name, s] : models_) {
-    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"timeout\"", s->upstream_errors_timeout);
-    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"status\"", s->upstream_errors_status);
-    sample(out, "switchyard_upstream_errors_total", "model=\"" + name + "\",kind=\"transport\"",
-           s->upstream_errors_transport);
-  }
-  header(out, "switchyard_tokens_total", "counter", "Tokens reported by targets, by model and direction.");
-  for (const auto& [name, s] : models_) {
-    sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"prompt\"", s->prompt_tokens);
-    sample(out, "switchyard_tokens_total", "model=\"" + name + "\",direction=\"completion\"", s->completion_tokens);
-  }
-  header(out, "switchyard_cost_usd_total", "counter", "Cost of cloud answers (provider usage x data/prices.yaml), by model.");
-  for (const auto& [name, s] : models_) {
-    auto micros = s->cost_micro_usd.load(std::memory_order_relaxed);
-    if (micros == 0) continue;
-    char value[32];
-    std::snprintf(value, sizeof value, "%.6f", static_cast<double>(micros) / 1e6);
-    out += "switchyard_cost_usd_total{model=\"" + name + "\"} " + value + "\n";
-  }
+  render_family(out, "switchyard_version_", "the model and version that answered", by_version);
   header(out, "switchyard_requests_in_flight", "gauge", "Requests being answered now.");
   out += "switchyard_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
   header(out, "switchyard_open_connections", "gauge", "Client connections open now.");

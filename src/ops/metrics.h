@@ -47,6 +47,8 @@ class Metrics {
   explicit Metrics(const std::vector<std::string>& models);
 
   ModelSeries& model(const std::string& name);
+  // The series of one registry version of a model (made on first use; the reference stays valid).
+  ModelSeries& version(const std::string& model, const std::string& version);
   // Routing decisions by route, rule and the target that answered (or "none").
   void count_route(const std::string& route, const std::string& rule, const std::string& target);
   std::atomic<int64_t>& in_flight() { return in_flight_; }
@@ -57,6 +59,8 @@ class Metrics {
   std::atomic<int64_t> in_flight_{0};
   mutable std::mutex routes_mu_;
   std::map<std::string, uint64_t> route_counts_;  // rendered label set -> count
+  mutable std::mutex versions_mu_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<ModelSeries>> versions_;
 };
 
 }  // namespace sy::ops

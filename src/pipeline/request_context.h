@@ -8,6 +8,7 @@
 #include "core/chat.h"
 #include "core/principal.h"
 #include "http/types.h"
+#include "ops/budgets.h"
 #include "router/decision.h"
 
 namespace sy::providers { class Provider; }
@@ -24,6 +25,8 @@ struct RequestContext {
   const config::ModelConfig* target = nullptr;
   providers::Provider* provider = nullptr;
   std::string privacy = "any";   // any | local_only | redact, as x-switchyard-privacy says
+  std::string version;           // the registry version of the target, as x-switchyard-version says
+  ops::Reservation reservation;  // budgets held at admission, settled when the request ends
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -45,6 +45,7 @@ struct RouteDecision {
   bool scan_failed = false;
   double faq_score = 0;
   std::string faq_id;
+  int64_t prompt_tokens = 0;          // estimated, for budgets reserved at admission
   std::vector<Candidate> candidates;  // in the order they are tried
   // Set when no candidate may take the request (privacy policy, nothing healthy): the error the
   // client gets. /v1/route/explain shows it with the rest of the decision.

@@ -73,6 +73,7 @@ Features Router::measure(const core::ChatRequest& request, RouteDecision& d) con
   Features f;
   auto text = pipeline::request_text(request);
   count_text(text, f.chars, f.tokens);
+  d.prompt_tokens = f.tokens;
   if (scanner_) {
     auto scan = scanner_->scan(text);
     f.sensitive = scan.sensitive;

@@ -36,7 +36,7 @@ const std::string kFullConfig =
     "    key: sk-alice\n"                    // 17
     "    team: research\n"                   // 18
     "    models: [gpt-*, local-llama]\n"     // 19
-    "    rpm: 60\n"                          // 20
+    "    limits: {requests_per_minute: 60}\n"  // 20
     "  - name: bob\n"                        // 21
     "    key: sk-bob\n"                      // 22
     "models:\n"                              // 23
@@ -71,7 +71,7 @@ const std::string kFullConfig =
     "  dictionaries: []\n"                   // 52
     "audit:\n"                               // 53
     "  durable: false\n"                     // 54
-    "  log_text: true\n";                    // 55
+    "  include_text: true\n";                // 55
 
 std::shared_ptr<const Config> load_ok(const std::string& yaml) {
   auto r = load_string(yaml, "test.yaml");
@@ -98,9 +98,10 @@ TEST(ConfigLoad, FullConfigTopLevel) {
   EXPECT_EQ(cfg->threads, 2);
   EXPECT_EQ(cfg->drain_timeout, milliseconds(15'000));
   EXPECT_EQ(cfg->access_log, "off");
-  EXPECT_EQ(cfg->store, "/var/lib/switchyard.db");
+  EXPECT_EQ(cfg->store, "sqlite:/var/lib/switchyard.db");  // a bare path is an SQLite file
   EXPECT_EQ(cfg->on_sensitive, "redact");
-  EXPECT_FALSE(cfg->audit_durable);
+  EXPECT_FALSE(cfg->audit.durable);
+  EXPECT_TRUE(cfg->audit.include_text);
 }
 
 TEST(ConfigLoad, FullConfigLimits) {
@@ -122,6 +123,7 @@ TEST(ConfigLoad, FullConfigKeys) {
   EXPECT_EQ(cfg->keys[0].key, "sk-alice");
   EXPECT_EQ(cfg->keys[0].team, "research");
   EXPECT_THAT(cfg->keys[0].models, ElementsAre("gpt-*", "local-llama"));
+  EXPECT_EQ(cfg->keys[0].limits.requests_per_minute, 60);
   EXPECT_EQ(cfg->keys[1].name, "bob");
   EXPECT_EQ(cfg->keys[1].team, "");
   EXPECT_THAT(cfg->keys[1].models, ElementsAre("*"));
@@ -182,12 +184,34 @@ TEST(ConfigLoad, FullConfigRoutes) {
   EXPECT_EQ(cfg->routes[0].line, 47);
 }
 
-TEST(ConfigLoad, FullConfigNotYetActiveNotes) {
+TEST(ConfigLoad, StoreAndAuditAreActive) {
   auto cfg = load_ok(kFullConfig);
   ASSERT_NE(cfg, nullptr);
-  ASSERT_EQ(cfg->not_yet_active.size(), 2u);
-  EXPECT_THAT(cfg->not_yet_active[0], StartsWith("store:"));
-  EXPECT_THAT(cfg->not_yet_active[1], StartsWith("audit:"));
+  EXPECT_TRUE(cfg->not_yet_active.empty());
+  EXPECT_EQ(load_ok("store: postgres://sy@127.0.0.1:5432/sy\n")->store_url(), "postgres://sy@127.0.0.1:5432/sy");
+  EXPECT_EQ(load_ok("audit: {durable: true}\n")->store_url(), "sqlite::memory:");
+  EXPECT_THAT(load_error("store: mysql://x\n"), HasSubstr("store"));
+}
+
+TEST(ConfigLoad, LimitsForKeysAndTeams) {
+  auto cfg = load_ok(
+      "keys:\n"
+      "  - {name: a, key: k1, team: t, limits: {requests_per_minute: 60, tokens_per_minute: 1000, usd_per_month: 5.5}}\n"
+      "teams:\n"
+      "  - {name: t, limits: {usd_per_month: 100}}\n"
+      "local_cost: {hardware_usd: 36000, amortization_months: 36, power_watts: 1000, usd_per_kwh: 0.2,\n"
+      "             staff_usd_per_month: 854, tokens_per_month: 1000000}\n");
+  ASSERT_NE(cfg, nullptr);
+  EXPECT_EQ(cfg->keys[0].limits.requests_per_minute, 60);
+  EXPECT_EQ(cfg->keys[0].limits.tokens_per_minute, 1000);
+  EXPECT_DOUBLE_EQ(cfg->keys[0].limits.usd_per_month, 5.5);
+  ASSERT_NE(cfg->find_team("t"), nullptr);
+  EXPECT_DOUBLE_EQ(cfg->find_team("t")->limits.usd_per_month, 100);
+  // 36000/36 + 1 kW * 730 h * 0.2 + 854 = 1000 + 146 + 854 = 2000 USD a month, over 1M tokens.
+  EXPECT_DOUBLE_EQ(cfg->local_cost.monthly_usd(), 2000);
+  EXPECT_DOUBLE_EQ(cfg->local_cost.usd_per_token(), 0.002);
+  EXPECT_THAT(load_error("keys:\n  - {name: a, key: k, limits: {rpm: 5}}\n"), HasSubstr("rpm"));
+  EXPECT_THAT(load_error("teams:\n  - {name: t}\n  - {name: t}\n"), HasSubstr("twice"));
 }
 
 TEST(ConfigLoad, MinimalConfigUsesDefaults) {
@@ -198,7 +222,7 @@ TEST(ConfigLoad, MinimalConfigUsesDefaults) {
   EXPECT_EQ(cfg->threads, 0);
   EXPECT_EQ(cfg->access_log, "stdout");
   EXPECT_EQ(cfg->on_sensitive, "local_only");
-  EXPECT_TRUE(cfg->audit_durable);
+  EXPECT_TRUE(cfg->audit.durable);
   EXPECT_EQ(cfg->limits.max_body_bytes, 16ull << 20);
   EXPECT_TRUE(cfg->keys.empty());
   EXPECT_TRUE(cfg->not_yet_active.empty());

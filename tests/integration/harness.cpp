@@ -298,6 +298,44 @@ void Switchyard::terminate() {
   if (pid_ > 0 && !exited_) kill(pid_, SIGTERM);
 }
 
+void Switchyard::kill_hard() {
+  terminated_ = true;
+  if (pid_ <= 0 || exited_) return;
+  kill(pid_, SIGKILL);
+  wait_exit(10s);
+}
+
+CommandResult run_switchyard(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  char tmpl[] = "/tmp/switchyard-cmd-XXXXXX";
+  int fd = mkstemp(tmpl);
+  std::string out_file = tmpl;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv{const_cast<char*>(SWITCHYARD_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(SWITCHYARD_BINARY, argv.data());
+    _exit(127);
+  }
+  ::close(fd);
+  CommandResult result;
+  int status = 0;
+  bool done = eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }, timeout);
+  if (!done) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  result.exit_code = done ? (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) : -1;
+  std::ifstream in(out_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  result.output = ss.str();
+  ::unlink(out_file.c_str());
+  return result;
+}
+
 int Switchyard::wait_exit(std::chrono::milliseconds timeout) {
   if (exited_) return exit_code_;
   eventually([&] {

@@ -151,9 +151,12 @@ class Switchyard {
   bool ready() const { return port_ != 0; }
   uint16_t port() const { return port_; }
   void terminate();                                  // SIGTERM
+  void kill_hard();                                  // SIGKILL, and waits for it to be gone
   int wait_exit(std::chrono::milliseconds timeout);  // exit code, -1 on timeout
   std::string log() const;                           // its stderr and stdout so far
   pid_t pid() const { return pid_; }
+  const std::string& dir() const { return dir_; }    // its temporary directory (config.yaml, log)
+  std::string config_file() const { return dir_ + "/config.yaml"; }
 
  private:
   std::string dir_;
@@ -188,6 +191,14 @@ HttpResult stream_request(uint16_t port, const std::string& target, const std::s
 // A chat.completion body and an SSE chunk as OpenAI sends them.
 std::string completion_json(const std::string& content, const std::string& model = "gpt-test");
 std::string chunk_event(const std::string& content, const std::string& finish_reason = {});
+
+// Runs the switchyard binary with `args` (no shell) and returns its exit code and its output
+// (stdout and stderr together). Bounded by `timeout`: a command still running then is killed.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_switchyard(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 60s);
 
 // Polls until pred() holds or the timeout passes.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);

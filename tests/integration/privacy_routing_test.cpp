@@ -139,7 +139,7 @@ TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
   }
   ASSERT_TRUE(eventually([&] {
     auto m = http_request(sy.port(), "GET", "/metrics").body;
-    return m.find("switchyard_local_queue_depth{model=\"tiny\"} 1") != std::string::npos;
+    return m.find("switchyard_local_queue_depth{model=\"tiny\",version=\"v1\"} 1") != std::string::npos;
   }, 10s));
   auto sensitive = post_json(sy.port(), "/v1/chat/completions", chat("auto", "call me at 0912-345-678"));
   auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?"));

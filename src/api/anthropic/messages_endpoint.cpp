@@ -70,9 +70,8 @@ http::awaitable<void> Gateway::serve_count_tokens(Exchange& ex) {
   // The first target's own tokenizer when it is a loaded local model; an estimate otherwise.
   std::optional<int64_t> tokens;
   if (!decision->candidates.empty()) {
-    auto it = local_.find(decision->candidates.front().model->name);
-    if (it != local_.end()) {
-      if (auto engine = it->second->engine()) {
+    if (auto* local = local_provider(decision->candidates.front().model->name)) {
+      if (auto engine = local->engine()) {
         if (auto prompt = engine->chat_prompt(*parsed)) tokens = static_cast<int64_t>(prompt->size());
       }
     }

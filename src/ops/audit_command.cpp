@@ -1,0 +1,170 @@
+#include "ops/audit_command.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "ops/audit_verify.h"
+
+namespace sy::ops {
+namespace {
+
+namespace chr = std::chrono;
+
+// A sqlite URL naming a file that does not exist would open a fresh, empty store, and verifying
+// that says "ok: 0 records": a typo must not read as a clean audit.
+core::Status check_sqlite_file(const std::string& url) {
+  constexpr std::string_view kScheme = "sqlite:";
+  if (url.rfind(kScheme, 0) != 0) return core::Ok{};
+  std::string path = url.substr(kScheme.size());
+  if (path == ":memory:" || std::filesystem::exists(path)) return core::Ok{};
+  return core::Error::not_found("no store at '" + path + "'");
+}
+
+core::Result<std::unique_ptr<store::Store>> open_store(const AuditCommandOptions& opts) {
+  auto url = opts.store.url();
+  if (!url) return url.error();
+  if (auto exists = check_sqlite_file(*url); !exists) return exists.error();
+  return store::Store::open(*url);
+}
+
+int fail(const char* command, const std::string& message) {
+  std::fprintf(stderr, "switchyard audit %s: %s\n", command, message.c_str());
+  return 2;
+}
+
+int64_t now_ms() {
+  return chr::duration_cast<chr::milliseconds>(chr::system_clock::now().time_since_epoch()).count();
+}
+
+// The stored content with the chain fields appended. The content's own bytes are kept as they are
+// (not re-serialized), since they are what the hash covers.
+core::Result<std::string> export_line(const store::AuditRow& row) {
+  if (row.content.size() < 2 || row.content.front() != '{' || row.content.back() != '}') {
+    return core::Error::internal("record " + std::to_string(row.seq) +
+                                 ": stored content is not a JSON object (run audit verify)");
+  }
+  std::string line;
+  line.reserve(row.content.size() + 160);
+  line.append(row.content, 0, row.content.size() - 1);
+  line += ",\"prev_hash\":\"";
+  line += row.prev_hash;
+  line += "\",\"hash\":\"";
+  line += row.hash;
+  line += "\"}\n";
+  return line;
+}
+
+}  // namespace
+
+core::Result<int64_t> parse_audit_time(const std::string& text) {
+  int64_t ms = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec == std::errc() && end == text.data() + text.size()) return ms;
+
+  static const std::regex iso(
+      R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|\+00:?00)?)?)");
+  std::smatch m;
+  if (!std::regex_match(text, m, iso)) {
+    return core::Error::invalid_request("'" + text + "' is neither ISO-8601 UTC (2026-11-22T08:00:00Z) nor Unix ms");
+  }
+  // A time without a zone would be read as local time by someone and as UTC by us: refuse it.
+  if (m[4].matched && !m[8].matched) {
+    return core::Error::invalid_request("'" + text + "' has no zone: times are UTC, write them with Z");
+  }
+  auto num = [&](int i) { return m[i].matched ? std::stoi(m[i].str()) : 0; };
+  chr::year_month_day ymd{chr::year(num(1)), chr::month(static_cast<unsigned>(num(2))),
+                          chr::day(static_cast<unsigned>(num(3)))};
+  if (!ymd.ok() || num(4) > 23 || num(5) > 59 || num(6) > 59) {
+    return core::Error::invalid_request("'" + text + "' is not a valid date and time");
+  }
+  std::string fraction = (m[7].str() + "000").substr(0, 3);
+  auto t = chr::sys_days(ymd) + chr::hours(num(4)) + chr::minutes(num(5)) + chr::seconds(num(6)) +
+           chr::milliseconds(std::stoi(fraction));
+  return static_cast<int64_t>(chr::duration_cast<chr::milliseconds>(t.time_since_epoch()).count());
+}
+
+core::Result<int64_t> export_audit(store::Store& store, int64_t since_ms, int64_t until_ms, std::ostream& out) {
+  int64_t written = 0;
+  std::optional<core::Error> failed;
+  auto scanned = store.scan_audit_time(since_ms, until_ms, [&](const store::AuditRow& row) {
+    auto line = export_line(row);
+    if (!line) {
+      failed = line.error();
+      return false;
+    }
+    out << *line;
+    ++written;
+    return out.good();
+  });
+  if (!scanned) return scanned.error();
+  if (failed) return *failed;
+  if (!out.good()) return core::Error::internal("cannot write the export");
+  return written;
+}
+
+AuditCommands add_audit_command(CLI::App& app, AuditCommandOptions& opts) {
+  auto* audit = app.add_subcommand("audit", "Verify and export the audit trail");
+  audit->require_subcommand(1);
+  AuditCommands commands;
+  commands.verify = audit->add_subcommand("verify", "Check the hash chain; name the first changed, removed or "
+                                                    "reordered record");
+  opts.store.add_to(*commands.verify);
+  commands.exporter = audit->add_subcommand("export", "Write records as JSON lines, with their chain hashes");
+  opts.store.add_to(*commands.exporter);
+  commands.exporter->add_option("--since", opts.since, "From this time on (ISO-8601 UTC or Unix ms)");
+  commands.exporter->add_option("--until", opts.until, "Before this time (ISO-8601 UTC or Unix ms); default now");
+  commands.exporter->add_option("--out", opts.out, "Output file, or - for standard output")->capture_default_str();
+  return commands;
+}
+
+int run_audit_verify(const AuditCommandOptions& opts) {
+  auto store = open_store(opts);
+  if (!store) return fail("verify", store.error().message);
+  auto report = verify_audit(**store);
+  if (!report) return fail("verify", report.error().message);
+  if (const auto& p = report->first_problem) {
+    std::string who = p->request_id.empty() ? "" : " (request " + p->request_id + ")";
+    std::printf("audit verify: record %lld%s was %s: %s\n", static_cast<long long>(p->seq), who.c_str(),
+                p->kind.c_str(), p->detail.c_str());
+    return 1;
+  }
+  std::printf("ok: %lld records, chain head %s\n", static_cast<long long>(report->records), report->head_hash.c_str());
+  return 0;
+}
+
+int run_audit_export(const AuditCommandOptions& opts) {
+  int64_t since = 0;
+  int64_t until = now_ms() + 1;
+  if (!opts.since.empty()) {
+    auto t = parse_audit_time(opts.since);
+    if (!t) return fail("export", "--since: " + t.error().message);
+    since = *t;
+  }
+  if (!opts.until.empty()) {
+    auto t = parse_audit_time(opts.until);
+    if (!t) return fail("export", "--until: " + t.error().message);
+    until = *t;
+  }
+  auto store = open_store(opts);
+  if (!store) return fail("export", store.error().message);
+  std::ofstream file;
+  if (opts.out != "-") {
+    file.open(opts.out, std::ios::binary | std::ios::trunc);
+    if (!file) return fail("export", "cannot write '" + opts.out + "'");
+  }
+  std::ostream& out = opts.out == "-" ? std::cout : file;
+  auto written = export_audit(**store, since, until, out);
+  out.flush();
+  if (!written) return fail("export", written.error().message);
+  if (!out.good()) return fail("export", "cannot write '" + opts.out + "'");
+  std::fprintf(stderr, "switchyard audit export: %lld records\n", static_cast<long long>(*written));
+  return 0;
+}
+
+}  // namespace sy::ops

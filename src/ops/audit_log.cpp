@@ -1,0 +1,279 @@
+#include "ops/audit_log.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace sy::ops {
+namespace {
+
+namespace chr = std::chrono;
+
+// The body is the hashed content of the chain, so its bytes must not depend on anything but the
+// record: fields in one fixed order, numbers printed one way (fixed decimals, no locale, no
+// exponent), strings escaped by one serializer. It is built by hand for that reason; a JSON tree
+// would also do, but its float format ("1.25E1") is hostile to the auditors who read it.
+class BodyWriter {
+ public:
+  BodyWriter() { out_.reserve(512); out_ += '{'; }
+
+  void string(std::string_view key, std::string_view value) {
+    name(key);
+    out_ += boost::json::serialize(boost::json::string_view(value.data(), value.size()));
+  }
+  void integer(std::string_view key, int64_t value) {
+    name(key);
+    out_ += std::to_string(value);
+  }
+  void boolean(std::string_view key, bool value) {
+    name(key);
+    out_ += value ? "true" : "false";
+  }
+  // Non-finite numbers are not JSON; they can only come from a bug upstream, and null says so.
+  void decimal(std::string_view key, double value, int digits) {
+    name(key);
+    if (!std::isfinite(value)) {
+      out_ += "null";
+      return;
+    }
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
+    out_.append(buf, ec == std::errc() ? end : buf);
+    if (ec != std::errc()) out_ += "null";
+  }
+  // An exact decimal from an integer count of millionths: "-1.000250" for -1000250.
+  void millionths(std::string_view key, int64_t value) {
+    name(key);
+    uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%s%llu.%06llu", value < 0 ? "-" : "",
+                  static_cast<unsigned long long>(magnitude / 1'000'000),
+                  static_cast<unsigned long long>(magnitude % 1'000'000));
+    out_ += buf;
+  }
+  void null(std::string_view key) {
+    name(key);
+    out_ += "null";
+  }
+  void strings(std::string_view key, const std::vector<std::string>& values) {
+    name(key);
+    out_ += '[';
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_ += ',';
+      out_ += boost::json::serialize(boost::json::string_view(values[i].data(), values[i].size()));
+    }
+    out_ += ']';
+  }
+  std::string finish() && {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  void name(std::string_view key) {
+    if (out_.size() > 1) out_ += ',';
+    out_ += '"';
+    out_ += key;  // our own field names: nothing to escape
+    out_ += "\":";
+  }
+  std::string out_;
+};
+
+// "2026-11-22T03:20:29.904Z" for a Unix millisecond timestamp (also before 1970).
+std::string iso_utc(int64_t ts_ms) {
+  chr::sys_time<chr::milliseconds> t{chr::milliseconds(ts_ms)};
+  auto day = chr::floor<chr::days>(t);
+  chr::year_month_day ymd{day};
+  chr::hh_mm_ss hms{t - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
+  return buf;
+}
+
+int64_t cost_micro_usd(double cost_usd) { return std::isfinite(cost_usd) ? std::llround(cost_usd * 1e6) : 0; }
+
+}  // namespace
+
+std::string audit_body(const AuditRecord& r) {
+  BodyWriter w;
+  w.integer("ts", r.ts_ms);
+  w.string("time", iso_utc(r.ts_ms));
+  w.string("request_id", r.request_id);
+  w.string("key", r.key_name);
+  w.string("team", r.team);
+  w.string("method", r.method);
+  w.string("path", r.path);
+  w.string("model", r.model);
+  w.string("rule", r.rule);
+  w.strings("reasons", r.reasons);
+  w.string("privacy", r.privacy);
+  w.strings("kinds", r.kinds);
+  w.string("target", r.target);
+  w.string("version", r.version);
+  w.string("role", r.role);
+  w.integer("status", r.status);
+  w.string("error_type", r.error_type);
+  w.integer("attempts", r.attempts);
+  w.boolean("stream", r.stream);
+  w.integer("prompt_tokens", r.prompt_tokens);
+  w.integer("completion_tokens", r.completion_tokens);
+  // Written from the same micro-dollars as the indexed column, so the two always agree (printing
+  // the double itself could round the other way at a half micro-dollar).
+  w.millionths("cost_usd", cost_micro_usd(r.cost_usd));
+  w.decimal("latency_ms", r.latency_ms, 3);
+  if (r.ttft_ms < 0) w.null("ttft_ms");
+  else w.decimal("ttft_ms", r.ttft_ms, 3);
+  if (r.prompt_text) w.string("prompt_text", *r.prompt_text);
+  if (r.answer_text) w.string("answer_text", *r.answer_text);
+  return std::move(w).finish();
+}
+
+store::AuditEntry audit_entry(const AuditRecord& r) {
+  store::AuditEntry e;
+  e.ts_ms = r.ts_ms;
+  e.request_id = r.request_id;
+  e.key_name = r.key_name;
+  e.team = r.team;
+  e.model = r.model;
+  e.target = r.target;
+  e.version = r.version;
+  e.status = r.status;
+  e.prompt_tokens = r.prompt_tokens;
+  e.completion_tokens = r.completion_tokens;
+  e.cost_micro_usd = cost_micro_usd(r.cost_usd);
+  e.body = audit_body(r);
+  return e;
+}
+
+core::Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& store_url, const AuditOptions& options) {
+  auto store = store::Store::open(store_url, store::DbOptions{.durable = options.durable});
+  if (!store) return store.error();
+  return std::make_unique<AuditLog>(std::move(*store), options);
+}
+
+AuditLog::AuditLog(std::unique_ptr<store::Store> store, const AuditOptions& options)
+    : store_(std::move(store)), options_(options) {
+  options_.max_batch = std::max<size_t>(options_.max_batch, 1);
+  thread_ = std::thread([this] { run(); });
+}
+
+AuditLog::~AuditLog() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void AuditLog::append(AuditRecord record, Done done) {
+  Pending pending{audit_entry(record), std::move(done)};  // serialized here, on the caller's thread
+  std::unique_lock lk(mu_);
+  if (queue_.size() >= options_.max_pending) {
+    lk.unlock();
+    if (pending.done) {
+      pending.done(core::Error::unavailable("audit trail: " + std::to_string(options_.max_pending) +
+                                            " records are waiting for the store; refusing more"));
+    }
+    return;
+  }
+  // The writer sleeps only on an empty queue or, in a non-durable window, until a batch is full:
+  // only those two moments need a wake-up, not every record.
+  bool wake = queue_.empty() || queue_.size() + 1 == options_.max_batch;
+  if (queue_.empty()) oldest_ = std::chrono::steady_clock::now();
+  queue_.push_back(std::move(pending));
+  ++enqueued_;
+  lk.unlock();
+  if (wake) wake_.notify_one();
+}
+
+void AuditLog::flush() {
+  std::unique_lock lk(mu_);
+  uint64_t target = enqueued_;
+  if (finished_ >= target) return;
+  flush_target_ = std::max(flush_target_, target);  // cuts a non-durable window short
+  wake_.notify_one();
+  committed_.wait(lk, [&] { return finished_ >= target; });
+}
+
+AuditStats AuditLog::stats() const {
+  AuditStats s;
+  s.records = records_.load();
+  s.batches = batches_.load();
+  s.failures = failures_.load();
+  std::lock_guard lk(mu_);
+  s.pending = queue_.size();
+  return s;
+}
+
+bool AuditLog::next_batch(std::vector<store::AuditEntry>& entries, std::vector<Done>& dones) {
+  std::unique_lock lk(mu_);
+  wake_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+  if (queue_.empty()) return false;
+  // Durable: no deliberate delay; group commit comes from the records that pile up while the
+  // previous transaction syncs. Non-durable: nothing waits on the disk, so gather a window's
+  // worth into one transaction instead of committing a handful at a time.
+  if (!options_.durable) {
+    wake_.wait_until(lk, oldest_ + options_.window, [&] {
+      return stop_ || queue_.size() >= options_.max_batch || flush_target_ > finished_;
+    });
+  }
+  size_t n = std::min(queue_.size(), options_.max_batch);
+  entries.clear();
+  dones.clear();
+  for (size_t i = 0; i < n; ++i) {
+    entries.push_back(std::move(queue_.front().entry));
+    dones.push_back(std::move(queue_.front().done));
+    queue_.pop_front();
+  }
+  // What is left arrived after oldest_, so keeping it makes the rest go out without a new wait.
+  return true;
+}
+
+bool AuditLog::commit(const std::vector<store::AuditEntry>& entries, std::vector<Done>& dones) {
+  auto head = store_->append_audit(entries);
+  core::Status status = core::Ok{};
+  if (head) {
+    records_ += entries.size();
+    ++batches_;
+  } else {
+    failures_ += entries.size();
+    status = core::Error::unavailable("audit trail: the record was not written: " + head.error().message);
+  }
+  for (auto& done : dones) {
+    if (done) done(status);
+  }
+  {
+    std::lock_guard lk(mu_);
+    finished_ += entries.size();
+  }
+  committed_.notify_all();
+  return head.ok();
+}
+
+void AuditLog::run() {
+  using namespace std::chrono_literals;
+  constexpr auto kMaxBackoff = 1000ms;
+  std::vector<store::AuditEntry> entries;
+  std::vector<Done> dones;
+  auto backoff = 0ms;
+  while (next_batch(entries, dones)) {
+    if (commit(entries, dones)) {
+      backoff = 0ms;
+      continue;
+    }
+    // A failed batch is not retried (its callers already have the error); the next one starts
+    // fresh. A store that is down would otherwise be hammered in a tight loop, so wait a little,
+    // longer each time, unless we are draining for shutdown.
+    backoff = std::min(kMaxBackoff, backoff == 0ms ? 10ms : backoff * 2);
+    std::unique_lock lk(mu_);
+    wake_.wait_for(lk, backoff, [&] { return stop_; });
+  }
+}
+
+}  // namespace sy::ops

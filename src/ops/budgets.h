@@ -1,0 +1,73 @@
+#pragma once
+// Rate limits and monthly budgets per key and per team (config `limits`). A request reserves its
+// estimated tokens and cost at admission, so concurrent requests cannot overrun a limit together;
+// when it ends the reservation is settled with what it really used. Over a limit: 429 in the
+// client's format, saying which limit and when to retry.
+//
+// Counters live in this process; spend since the start of the month is read back from the audit
+// rows at start, so a restart does not reset a budget. (Across replicas each counts its own
+// share: shared counters in Redis are not built yet.)
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "core/principal.h"
+#include "core/result.h"
+
+namespace sy::store {
+class Store;
+}
+
+namespace sy::ops {
+
+struct Reservation {
+  std::string key;    // key name; "" = no key limits apply
+  std::string team;   // "" = no team limits apply
+  int64_t tokens = 0;
+  int64_t micro_usd = 0;
+  int64_t second = 0;  // when it was taken (the rate window bucket to correct)
+  int month = 0;
+  bool active = false;
+};
+
+class Budgets {
+ public:
+  using Clock = std::chrono::system_clock;
+  explicit Budgets(const config::Config& config);
+
+  bool any() const { return !limits_.empty(); }
+  core::Status load_spend(store::Store& store);
+  core::Result<Reservation> reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd,
+                                    Clock::time_point now = Clock::now());
+  void settle(Reservation& r, int64_t tokens, int64_t micro_usd);
+  // Spend this month (micro-USD, settled) of a key ("key:NAME") or team ("team:NAME").
+  int64_t spent(const std::string& subject) const;
+
+ private:
+  struct Window {  // the last 60 seconds, one bucket per second
+    std::array<int64_t, 60> requests{};
+    std::array<int64_t, 60> tokens{};
+    std::array<int64_t, 60> second{};  // which second each bucket holds now
+    int64_t sum(const std::array<int64_t, 60>& v, int64_t now) const;
+    void add(int64_t now, int64_t requests, int64_t tokens);
+    int retry_after(int64_t now) const;
+  };
+  struct Counter {
+    config::UsageLimits limits;
+    Window window;
+    int month = 0;
+    int64_t spent = 0;     // settled, this month
+    int64_t reserved = 0;  // held by requests in flight
+  };
+  core::Status check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
+                     int month) const;
+
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Counter> limits_;  // "key:NAME" / "team:NAME"
+};
+
+}  // namespace sy::ops

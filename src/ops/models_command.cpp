@@ -1,0 +1,169 @@
+#include "ops/models_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include "ops/audit_log.h"
+#include "ops/registry_actions.h"
+
+namespace sy::ops {
+
+namespace json = boost::json;
+
+void add_models_command(CLI::App& app, ModelsCommand& cmd) {
+  auto* models = app.add_subcommand("models", "The model registry: versions, aliases, canary, shadow, rollback, retire");
+  models->require_subcommand(1);
+  cmd.app = models;
+  auto sub = [&](const char* name, const char* help) {
+    auto* c = models->add_subcommand(name, help);
+    cmd.store.add_to(*c);
+    c->add_option("--author", cmd.author, "Who makes the change (default $SWITCHYARD_AUTHOR, else $USER)");
+    c->callback([&cmd, name] { cmd.action = name; });
+    return c;
+  };
+  auto* list = sub("list", "Every model with its versions and aliases");
+  list->add_flag("--json", cmd.json, "One JSON object instead of a table");
+  sub("show", "One model, whole, as JSON")->add_option("model", cmd.model)->required();
+
+  auto* add = sub("add", "Register a new version of a model");
+  add->add_option("model", cmd.model)->required();
+  add->add_option("version", cmd.version)->required();
+  add->add_option("--path", cmd.path, "GGUF file (local models); its sha256 is recorded and checked before serving");
+  add->add_option("--upstream-model", cmd.upstream_model, "Provider's model name (remote models)");
+  add->add_option("--sha256", cmd.sha256, "Expected sha256 of --path (refused if the file differs)");
+  add->add_option("--quantization", cmd.quantization);
+  add->add_option("--notes", cmd.notes);
+  add->add_option("--parameters", cmd.parameters, "JSON object");
+  add->add_option("--eval", cmd.eval, "JSON object of evaluation results");
+  add->add_option("--alias", cmd.alias, "Point this alias (e.g. staging) at the new version");
+
+  auto* promote = sub("promote", "Point production (or --alias) at a version; without one, promote the canary");
+  promote->add_option("model", cmd.model)->required();
+  promote->add_option("version", cmd.version);
+  promote->add_option("--alias", cmd.alias, "Alias to move (default production)");
+
+  sub("rollback", "Production back to the version before; any canary ends")->add_option("model", cmd.model)->required();
+
+  for (const char* traffic : {"canary", "shadow"}) {
+    auto* c = sub(traffic, traffic == std::string("canary")
+                              ? "Send a sticky share of callers to a version (--percent 0 ends it)"
+                              : "Copy a share of requests to a version; its answers are recorded, never shown (--percent 0 ends it)");
+    c->add_option("model", cmd.model)->required();
+    c->add_option("version", cmd.version);
+    c->add_option("--percent", cmd.percent, "0..100")->required();
+  }
+  auto* retire = sub("retire", "Stop a version: in-flight requests finish, then a local model is unloaded");
+  retire->add_option("model", cmd.model)->required();
+  retire->add_option("version", cmd.version)->required();
+}
+
+bool models_command_parsed(const ModelsCommand& cmd) { return cmd.app && cmd.app->parsed(); }
+
+namespace {
+
+std::string default_author() {
+  for (const char* var : {"SWITCHYARD_AUTHOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(var); v && *v) return v;
+  }
+  return "cli";
+}
+
+void print_table(const json::object& described) {
+  std::printf("%-20s %-16s %-8s %-28s %s\n", "MODEL", "VERSION", "STATE", "ALIASES", "ARTIFACT");
+  for (const auto& [model, m] : described.at("models").as_object()) {
+    const auto& aliases = m.as_object().at("aliases").as_object();
+    for (const auto& v : m.as_object().at("versions").as_array()) {
+      const auto& o = v.as_object();
+      std::string names;
+      for (const auto& [alias, a] : aliases) {
+        if (a.as_object().at("version").as_string() != o.at("version").as_string()) continue;
+        names += (names.empty() ? "" : ",") + std::string(alias);
+        if (const auto* p = a.as_object().if_contains("percent")) names += "(" + json::serialize(*p) + "%)";
+      }
+      const auto* artifact = o.if_contains("path") ? o.if_contains("path") : o.if_contains("upstream_model");
+      std::printf("%-20s %-16s %-8s %-28s %s\n", std::string(model).c_str(), std::string(o.at("version").as_string()).c_str(),
+                  std::string(o.at("state").as_string()).c_str(), names.empty() ? "-" : names.c_str(),
+                  artifact ? std::string(artifact->as_string()).c_str() : "");
+    }
+  }
+}
+
+// Registry changes made outside the server go into the same audit chain as its requests.
+void audit_change(const std::string& url, const ModelsCommand& cmd, int status) {
+  auto log = AuditLog::open(url, AuditOptions{});
+  if (!log) {
+    std::fprintf(stderr, "switchyard models: the change is made, but its audit record could not be written: %s\n",
+                 log.error().message.c_str());
+    return;
+  }
+  AuditRecord r;
+  r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  r.request_id = "cli-" + std::to_string(r.ts_ms);
+  r.key_name = "cli:" + cmd.author;
+  r.method = "CLI";
+  r.path = "models " + cmd.action;
+  r.model = cmd.model;
+  r.version = cmd.version;
+  r.status = status;
+  (*log)->append(std::move(r));
+  (*log)->flush();
+}
+
+core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
+  if (cmd.action == "list") return describe_models(store);
+  if (cmd.action == "show") return describe_models(store, cmd.model);
+  if (cmd.action == "add") {
+    AddVersion a;
+    a.version.model = cmd.model;
+    a.version.version = cmd.version;
+    a.version.path = cmd.path;
+    a.version.upstream_model = cmd.upstream_model;
+    a.version.sha256 = cmd.sha256;
+    a.version.quantization = cmd.quantization;
+    a.version.notes = cmd.notes;
+    a.version.parameters = cmd.parameters;
+    a.version.eval = cmd.eval;
+    a.version.author = cmd.author;
+    a.alias = cmd.alias;
+    return add_version(store, std::move(a));
+  }
+  if (cmd.action == "promote") return promote(store, cmd.model, cmd.version, cmd.alias.empty() ? "production" : cmd.alias, cmd.author);
+  if (cmd.action == "rollback") return rollback(store, cmd.model, cmd.author);
+  if (cmd.action == "canary" || cmd.action == "shadow") {
+    return set_traffic_alias(store, cmd.model, cmd.action, cmd.version, cmd.percent, cmd.author);
+  }
+  if (cmd.action == "retire") return retire(store, cmd.model, cmd.version, cmd.author);
+  return core::Error::invalid_request("unknown action");
+}
+
+}  // namespace
+
+int run_models_command(ModelsCommand& cmd) {
+  if (cmd.author.empty()) cmd.author = default_author();
+  auto url = cmd.store.url();
+  if (!url) {
+    std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), url.error().message.c_str());
+    return 2;
+  }
+  auto store = store::Store::open(*url);
+  if (!store) {
+    std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), store.error().message.c_str());
+    return 2;
+  }
+  auto result = act(**store, cmd);
+  bool changes = cmd.action != "list" && cmd.action != "show";
+  if (changes) audit_change(*url, cmd, result ? 200 : result.error().status);
+  if (!result) {
+    std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), result.error().message.c_str());
+    return 1;
+  }
+  if (cmd.action == "list" && !cmd.json) print_table(*result);
+  else std::printf("%s\n", json::serialize(*result).c_str());
+  return 0;
+}
+
+}  // namespace sy::ops

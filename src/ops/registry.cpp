@@ -1,0 +1,311 @@
+#include "ops/registry.h"
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "ops/file_digest.h"
+#include "ops/traffic_share.h"
+#include "providers/factory.h"
+#include "providers/local/local_provider.h"
+#include "providers/unavailable_provider.h"
+
+namespace sy::ops {
+
+const char* to_string(Role r) {
+  switch (r) {
+    case Role::production: return "production";
+    case Role::canary: return "canary";
+    case Role::shadow: return "shadow";
+    case Role::pinned: return "pinned";
+  }
+  return "?";
+}
+
+Deployment::~Deployment() = default;
+
+// What the router sees of a registry model: the health of the version serving it now.
+class Registry::Front final : public providers::Provider {
+ public:
+  Front(const Registry& registry, std::string model) : registry_(registry), model_(std::move(model)) {}
+  http::awaitable<core::Result<core::ChatResponse>> complete(const core::ChatRequest& request,
+                                                            providers::CallContext& ctx) override {
+    auto d = registry_.production(model_);
+    if (!d) co_return core::Error::unavailable("model '" + model_ + "' has no serving version");
+    co_return co_await d->provider->complete(request, ctx);
+  }
+  http::awaitable<core::Status> stream(const core::ChatRequest& request, providers::CallContext& ctx,
+                                       providers::ChunkSink& sink) override {
+    auto d = registry_.production(model_);
+    if (!d) co_return core::Error::unavailable("model '" + model_ + "' has no serving version");
+    co_return co_await d->provider->stream(request, ctx, sink);
+  }
+  providers::Health health() const override {
+    auto d = registry_.production(model_);
+    if (!d) return {false, "no serving version"};
+    return d->provider->health();
+  }
+
+ private:
+  const Registry& registry_;
+  std::string model_;
+};
+
+Registry::Registry(std::shared_ptr<const config::Config> config, std::shared_ptr<store::Store> store, Metrics& metrics,
+                   RegistryOptions options)
+    : config_(std::move(config)), store_(std::move(store)), metrics_(metrics), options_(options) {
+  for (const auto& m : config_->models) fronts_[m.name] = std::make_unique<Front>(*this, m.name);
+  snapshot_ = std::make_shared<Snapshot>();
+}
+
+Registry::~Registry() {
+  {
+    std::lock_guard lock(wake_mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (follower_.joinable()) follower_.join();
+}
+
+core::Status Registry::start() {
+  if (auto s = seed(); !s) return s;
+  if (auto s = refresh(); !s) return s;
+  follower_ = std::thread([this] { follow(); });
+  return core::Ok{};
+}
+
+core::Status Registry::seed() {
+  auto state = store_->load_registry();
+  if (!state) return state.error();
+  std::set<std::string> known, with_production;
+  for (const auto& v : state->versions) known.insert(v.model);
+  for (const auto& a : state->aliases) {
+    if (a.alias == "production") with_production.insert(a.model);
+  }
+  for (const auto& m : config_->models) {
+    if (known.contains(m.name)) continue;
+    store::ModelVersion v;
+    v.model = m.name;
+    v.version = "v1";
+    v.author = "config";
+    v.notes = "registered from " + config_->file + " at first start";
+    if (m.provider == config::ProviderKind::local) {
+      v.path = m.path;
+      if (auto digest = sha256_file(m.path)) v.sha256 = *digest;
+    } else {
+      v.upstream_model = m.upstream_model;
+    }
+    // Another replica starting at the same moment may have done it first: that is fine.
+    if (auto s = store_->add_version(v); !s && s.error().status != 409) return s;
+    if (!with_production.contains(m.name)) {
+      if (auto s = store_->set_alias(m.name, "production", "v1", 100, "config"); !s && s.error().status != 409) return s;
+    }
+    spdlog::info("registry: model '{}' registered as version v1 (production)", m.name);
+  }
+  return core::Ok{};
+}
+
+core::Status Registry::refresh() {
+  auto generation = store_->generation();
+  if (!generation) return generation.error();
+  if (*generation == applied_generation()) return core::Ok{};
+  auto state = store_->load_registry();
+  if (!state) return state.error();
+  apply(*state);
+  return core::Ok{};
+}
+
+std::shared_ptr<Deployment> Registry::deployment_for(
+    const config::ModelConfig& base, const store::ModelVersion* version,
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<Deployment>>& made) {
+  std::pair<std::string, std::string> key{base.name, version ? version->version : ""};
+  if (auto it = made.find(key); it != made.end()) return it->second;
+  if (auto it = live_.find(key); it != live_.end()) return made[key] = it->second;
+
+  auto d = std::make_shared<Deployment>();
+  d->model = base.name;
+  d->version = key.second;
+  d->config = base;
+  if (version) {
+    if (base.provider == config::ProviderKind::local) {
+      if (!version->path.empty()) d->config.path = version->path;
+    } else if (!version->upstream_model.empty()) {
+      if (base.deployment == base.upstream_model) d->config.deployment = version->upstream_model;
+      d->config.upstream_model = version->upstream_model;
+    }
+  }
+  d->series = &metrics_.version(d->model, d->version.empty() ? "config" : d->version);
+  std::string refused;
+  if (version && !version->sha256.empty() && base.provider == config::ProviderKind::local) {
+    // A registered file that changed since is not what was evaluated and approved: it does not serve.
+    auto digest = sha256_file(d->config.path);
+    if (!digest) refused = digest.error().message;
+    else if (*digest != version->sha256) refused = "'" + d->config.path + "' changed since it was registered (sha256 differs)";
+  }
+  if (!refused.empty()) {
+    d->provider = std::make_unique<providers::UnavailableProvider>(refused);
+  } else {
+    d->provider = providers::make_provider(d->config, config_->limits);
+    if (base.provider == config::ProviderKind::local) {
+      d->local = static_cast<providers::LocalProvider*>(d->provider.get());
+      if (auto s = d->local->load(); !s) refused = s.error().message;
+    }
+  }
+  if (!refused.empty()) spdlog::error("model '{}' version '{}': {}", d->model, d->version, refused);
+  return made[key] = d;
+}
+
+void Registry::apply(const store::RegistryState& state) {
+  std::map<std::pair<std::string, std::string>, const store::ModelVersion*> versions;
+  for (const auto& v : state.versions) {
+    if (v.state == "active") versions[{v.model, v.version}] = &v;
+  }
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<Deployment>> made;
+  auto next = std::make_shared<Snapshot>();
+  auto old = snapshot();
+  for (const auto& m : config_->models) {
+    ModelRoutes r;
+    auto version_of = [&](const store::Alias& a) -> const store::ModelVersion* {
+      auto it = versions.find({a.model, a.version});
+      return it == versions.end() ? nullptr : it->second;
+    };
+    for (const auto& a : state.aliases) {
+      if (a.model != m.name || a.alias != "production") continue;
+      if (const auto* v = version_of(a)) r.production = deployment_for(m, v, made);
+    }
+    if (!r.production) r.production = deployment_for(m, nullptr, made);
+    r.by_name["production"] = r.production;
+    if (!r.production->version.empty()) r.by_name[r.production->version] = r.production;
+    for (const auto& a : state.aliases) {
+      if (a.model != m.name || a.alias == "production") continue;
+      const auto* v = version_of(a);
+      if (!v) continue;
+      auto d = deployment_for(m, v, made);
+      r.by_name[a.alias] = d;
+      r.by_name[a.version] = d;
+      if (a.alias == "canary") {
+        r.canary = d;
+        r.canary_percent = a.percent;
+      } else if (a.alias == "shadow") {
+        r.shadow = d;
+        r.shadow_percent = a.percent;
+      }
+    }
+    auto before = old->find(m.name);
+    auto describe = [](const ModelRoutes& x) {
+      std::string s = "production " + (x.production->version.empty() ? std::string("(config)") : x.production->version);
+      if (x.canary) s += ", canary " + x.canary->version + " " + std::to_string(static_cast<int>(x.canary_percent)) + "%";
+      if (x.shadow) s += ", shadow " + x.shadow->version + " " + std::to_string(static_cast<int>(x.shadow_percent)) + "%";
+      return s;
+    };
+    if (before == old->end() || describe(before->second) != describe(r)) {
+      spdlog::info("registry: model '{}': {}", m.name, describe(r));
+    }
+    (*next)[m.name] = std::move(r);
+  }
+  for (auto& [key, d] : live_) {
+    if (!made.contains(key)) retiring_.push_back(d);
+  }
+  live_ = std::move(made);
+  std::lock_guard lock(mu_);
+  snapshot_ = std::move(next);
+  applied_ = state.generation;
+}
+
+void Registry::reap() {
+  std::erase_if(retiring_, [](const std::shared_ptr<Deployment>& d) {
+    // Only this list holds it: the snapshot let go, and every request that had it has ended.
+    if (d.use_count() > 1) return false;
+    spdlog::info("registry: model '{}' version '{}' has no requests left; {}", d->model, d->version,
+                 d->local ? "unloading it" : "closing it");
+    if (d->local) (void)d->local->unload();
+    return true;
+  });
+}
+
+void Registry::follow() {
+  auto last_error = std::chrono::steady_clock::time_point{};
+  while (true) {
+    {
+      std::unique_lock lock(wake_mu_);
+      wake_.wait_for(lock, options_.poll, [this] { return poked_ || stop_; });
+      if (stop_) break;
+      poked_ = false;
+    }
+    if (auto s = refresh(); !s) {
+      // Serving goes on with the last snapshot; say so, but not five times a second.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error > std::chrono::seconds(30)) {
+        spdlog::error("registry: cannot read the store: {}", s.error().message);
+        last_error = now;
+      }
+    }
+    reap();
+  }
+  retiring_.clear();
+}
+
+void Registry::poke() {
+  {
+    std::lock_guard lock(wake_mu_);
+    poked_ = true;
+  }
+  wake_.notify_all();
+}
+
+int64_t Registry::applied_generation() const {
+  std::lock_guard lock(mu_);
+  return applied_;
+}
+
+std::shared_ptr<const Registry::Snapshot> Registry::snapshot() const {
+  std::lock_guard lock(mu_);
+  return snapshot_;
+}
+
+std::optional<Resolved> Registry::resolve(const std::string& model, std::string_view caller, std::string_view pinned) const {
+  auto snap = snapshot();
+  auto it = snap->find(model);
+  if (it == snap->end()) return std::nullopt;
+  const auto& r = it->second;
+  if (!pinned.empty()) {
+    auto p = r.by_name.find(std::string(pinned));
+    if (p == r.by_name.end()) return std::nullopt;
+    return Resolved{p->second, Role::pinned};
+  }
+  if (r.canary && in_share(model, caller, r.canary_percent)) return Resolved{r.canary, Role::canary};
+  return Resolved{r.production, Role::production};
+}
+
+std::optional<Resolved> Registry::shadow_for(const std::string& model, std::string_view request_id) const {
+  auto snap = snapshot();
+  auto it = snap->find(model);
+  if (it == snap->end() || !it->second.shadow) return std::nullopt;
+  if (!in_share("shadow:" + model, request_id, it->second.shadow_percent)) return std::nullopt;
+  return Resolved{it->second.shadow, Role::shadow};
+}
+
+std::shared_ptr<Deployment> Registry::production(const std::string& model) const {
+  auto snap = snapshot();
+  auto it = snap->find(model);
+  return it == snap->end() ? nullptr : it->second.production;
+}
+
+providers::Provider* Registry::front(const std::string& model) {
+  auto it = fronts_.find(model);
+  return it == fronts_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::shared_ptr<Deployment>> Registry::deployments() const {
+  auto snap = snapshot();
+  std::vector<std::shared_ptr<Deployment>> out;
+  std::set<Deployment*> seen;
+  for (const auto& [name, r] : *snap) {
+    for (const auto& [alias, d] : r.by_name) {
+      if (seen.insert(d.get()).second) out.push_back(d);
+    }
+  }
+  return out;
+}
+
+}  // namespace sy::ops

@@ -1,0 +1,38 @@
+#include "providers/factory.h"
+
+#include "providers/cloud_providers.h"
+#include "providers/local/local_provider.h"
+#include "providers/openai_compat/openai_compat_provider.h"
+#include "providers/unavailable_provider.h"
+
+namespace sy::providers {
+
+namespace {
+
+std::unique_ptr<Provider> or_unavailable(core::Result<std::unique_ptr<Provider>> made) {
+  if (made) return std::move(*made);
+  return std::make_unique<UnavailableProvider>(made.error().message);
+}
+
+}  // namespace
+
+std::unique_ptr<Provider> make_provider(const config::ModelConfig& m, const config::Limits& limits) {
+  using config::ProviderKind;
+  switch (m.provider) {
+    case ProviderKind::openai_compat:
+    case ProviderKind::openai:
+    case ProviderKind::azure:
+      return or_unavailable(OpenAICompatProvider::create(m, limits));
+    case ProviderKind::local:
+      return std::make_unique<LocalProvider>(m);
+    case ProviderKind::anthropic:
+      return or_unavailable(make_anthropic_provider(m, limits));
+    case ProviderKind::gemini:
+      return or_unavailable(make_gemini_provider(m, limits));
+    case ProviderKind::bedrock:
+      return or_unavailable(make_bedrock_provider(m, limits));
+  }
+  return std::make_unique<UnavailableProvider>("unknown provider");
+}
+
+}  // namespace sy::providers
