@@ -27,6 +27,12 @@ core::Result<std::optional<store::Alias>> alias_of(store::Store& store, const st
   return std::optional<store::Alias>();
 }
 
+// Whole numbers as integers: Boost.JSON would write a percent of 50 as 5E1.
+json::value number(double d) {
+  if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+  return d;
+}
+
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 128) return false;
   for (unsigned char c : s) {
@@ -144,7 +150,7 @@ core::Result<json::object> set_traffic_alias(store::Store& store, const std::str
   }
   if (version.empty()) return Error::invalid_request("name the version that takes the " + alias + " traffic", "version");
   if (auto s = store.set_alias(model, alias, version, percent, author); !s) return s.error();
-  return json::object{{"model", model}, {alias, version}, {"percent", percent}};
+  return json::object{{"model", model}, {alias, version}, {"percent", number(percent)}};
 }
 
 core::Result<json::object> retire(store::Store& store, const std::string& model, const std::string& version,
@@ -167,7 +173,7 @@ core::Result<json::object> describe_models(store::Store& store, const std::strin
     auto it = models.find(a.model);
     if (it == models.end()) continue;
     json::object alias{{"version", a.version}, {"author", a.author}, {"updated_ms", a.updated_ms}};
-    if (a.alias == "canary" || a.alias == "shadow") alias["percent"] = a.percent;
+    if (a.alias == "canary" || a.alias == "shadow") alias["percent"] = number(a.percent);
     it->value().as_object()["aliases"].as_object()[a.alias] = std::move(alias);
   }
   if (!only_model.empty() && models.empty()) return Error::not_found("model '" + only_model + "' is not in the registry");
