@@ -42,11 +42,12 @@ using sy::ops::AuditLog;
 using sy::ops::AuditOptions;
 using sy::ops::AuditRecord;
 
-// Fire pattern: records a producer may have outstanding. Enough to keep a group-commit writer's
-// batches full; the per-record writer takes one at a time, so a few keep it busy (and draining
-// its queue at the end does not take minutes).
-constexpr int kInFlightGroup = 4096;
-constexpr int kInFlightPerRecord = 8;
+// Fire pattern: records outstanding at most, all producers together. Enough to keep a group-commit
+// writer's batches full (and well under its max_pending, past which it refuses); the per-record
+// writer takes one at a time, so a few keep it busy (and draining its queue at the end does not
+// take minutes).
+constexpr int kInFlightGroup = 32768;
+constexpr int kInFlightPerRecord = 64;
 
 struct Args {
   double duration_s = 3;
@@ -180,9 +181,10 @@ Cell group_acked(AuditLog& log, int producers, double duration_s) {
   return cell;
 }
 
-// Fire and forget through the writer: queue until the deadline, at most `in_flight` outstanding
-// per producer. Counts what was committed by the deadline, then lets the writer drain.
-Cell fire(AuditLog& log, int producers, double duration_s, int in_flight) {
+// Fire and forget through the writer: queue until the deadline, at most `in_flight_total`
+// outstanding in all. Counts what was committed by the deadline, then lets the writer drain.
+Cell fire(AuditLog& log, int producers, double duration_s, int in_flight_total) {
+  const int in_flight = std::max(1, in_flight_total / producers);
   std::atomic<uint64_t> errors{0};
   auto start = Clock::now();
   auto deadline = deadline_after(duration_s);
@@ -190,7 +192,9 @@ Cell fire(AuditLog& log, int producers, double duration_s, int in_flight) {
     auto outstanding = std::make_shared<std::atomic<int>>(0);
     for (uint64_t n = 0; Clock::now() < end; ++n) {
       // Sleep, not spin: the writer needs the cores more than a producer with nothing to do.
-      while (outstanding->load() >= in_flight && Clock::now() < end) std::this_thread::sleep_for(std::chrono::microseconds(50));
+      while (outstanding->load() >= in_flight && Clock::now() < end) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
       ++*outstanding;
       log.append(make_record(p, n), [outstanding, &errors](sy::core::Status s) {
         if (!s) ++errors;

@@ -11,6 +11,48 @@ namespace {
 
 namespace chr = std::chrono;
 
+// Length of the valid UTF-8 character at s[i], or 0 if the bytes there are not one (overlong,
+// surrogate, past U+10FFFF, cut short). NUL counts as invalid: PostgreSQL text cannot hold it.
+size_t utf8_char_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c >= 0x01 && c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xF0 && c < 0xF5 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char c1 = byte(i + 1);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) {
+    return 0;
+  }
+  return n;
+}
+
+// Client-supplied text (a request id header, a model name) can hold any bytes. One bad byte must
+// not fail a whole batch (PostgreSQL refuses invalid UTF-8 in text columns) nor make a record
+// unreadable to the verifier, so each invalid byte becomes U+FFFD, in the body and the indexed
+// columns alike.
+std::string valid_text(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_char_length(s, i);
+    if (n > 0 && out.empty()) {  // nothing replaced so far: keep scanning without copying
+      i += n;
+      continue;
+    }
+    if (out.empty()) out.assign(s.substr(0, i));
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out.empty() ? std::string(s) : out;
+}
+
 // The body is the hashed content of the chain, so its bytes must not depend on anything but the
 // record: fields in one fixed order, numbers printed one way (fixed decimals, no locale, no
 // exponent), strings escaped by one serializer. It is built by hand for that reason; a JSON tree
@@ -21,7 +63,7 @@ class BodyWriter {
 
   void string(std::string_view key, std::string_view value) {
     name(key);
-    out_ += boost::json::serialize(boost::json::string_view(value.data(), value.size()));
+    append_quoted(value);
   }
   void integer(std::string_view key, int64_t value) {
     name(key);
@@ -62,7 +104,7 @@ class BodyWriter {
     out_ += '[';
     for (size_t i = 0; i < values.size(); ++i) {
       if (i > 0) out_ += ',';
-      out_ += boost::json::serialize(boost::json::string_view(values[i].data(), values[i].size()));
+      append_quoted(values[i]);
     }
     out_ += ']';
   }
@@ -72,6 +114,10 @@ class BodyWriter {
   }
 
  private:
+  void append_quoted(std::string_view value) {
+    std::string text = valid_text(value);
+    out_ += boost::json::serialize(boost::json::string_view(text.data(), text.size()));
+  }
   void name(std::string_view key) {
     if (out_.size() > 1) out_ += ',';
     out_ += '"';
@@ -136,12 +182,12 @@ std::string audit_body(const AuditRecord& r) {
 store::AuditEntry audit_entry(const AuditRecord& r) {
   store::AuditEntry e;
   e.ts_ms = r.ts_ms;
-  e.request_id = r.request_id;
-  e.key_name = r.key_name;
-  e.team = r.team;
-  e.model = r.model;
-  e.target = r.target;
-  e.version = r.version;
+  e.request_id = valid_text(r.request_id);
+  e.key_name = valid_text(r.key_name);
+  e.team = valid_text(r.team);
+  e.model = valid_text(r.model);
+  e.target = valid_text(r.target);
+  e.version = valid_text(r.version);
   e.status = r.status;
   e.prompt_tokens = r.prompt_tokens;
   e.completion_tokens = r.completion_tokens;

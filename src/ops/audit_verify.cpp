@@ -79,8 +79,8 @@ class ChainWalk {
   void finish(const store::AuditHead& before, const store::AuditHead& after) {
     if (problem_) return;
     if (last_seq_ < before.seq) {
-      std::string detail = range_text(last_seq_ + 1, before.seq) + " missing from the end of the chain (the head says " +
-                           std::to_string(before.seq) + " were written)";
+      std::string detail = range_text(last_seq_ + 1, before.seq) + " missing from the end of the chain (the head " +
+                           "says " + std::to_string(before.seq) + " were written)";
       problem_ = AuditProblem{last_seq_ + 1, "", "removed", std::move(detail)};
     } else if (last_seq_ > after.seq) {
       problem_ = AuditProblem{after.seq + 1, "", "changed",

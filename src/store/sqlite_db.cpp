@@ -70,9 +70,9 @@ core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& target
   return db;
 }
 
-core::Result<sqlite3_stmt*> SqliteDb::prepare(std::string_view sql) {
+core::Result<SqliteDb::Prepared*> SqliteDb::prepare(std::string_view sql) {
   std::string key(sql);
-  if (auto it = statements_.find(key); it != statements_.end()) return it->second.get();
+  if (auto it = statements_.find(key); it != statements_.end()) return &it->second;
   if (statements_.size() >= max_cached_statements) statements_.clear();
 
   sqlite3_stmt* raw = nullptr;
@@ -83,13 +83,21 @@ core::Result<sqlite3_stmt*> SqliteDb::prepare(std::string_view sql) {
   if (rc != SQLITE_OK) return error("prepare");
   if (!stmt) return core::Error::internal("sqlite prepare: empty statement");
   if (tail && !only_space(tail)) return core::Error::internal("sqlite prepare: one statement per query (use exec_script)");
-  return statements_.emplace(std::move(key), std::move(stmt)).first->second.get();
+  Prepared prepared{std::move(stmt), {}};
+  int count = sqlite3_bind_parameter_count(prepared.stmt.get());
+  prepared.index.resize(count);
+  for (int i = 0; i < count; ++i) {
+    std::string name = "$" + std::to_string(i + 1);
+    prepared.index[i] = sqlite3_bind_parameter_index(prepared.stmt.get(), name.c_str());
+  }
+  return &statements_.emplace(std::move(key), std::move(prepared)).first->second;
 }
 
 core::Result<std::vector<Row>> SqliteDb::query(std::string_view sql, std::span<const Value> params) {
   auto prepared = prepare(sql);
   if (!prepared) return prepared.error();
-  sqlite3_stmt* stmt = *prepared;
+  sqlite3_stmt* stmt = (*prepared)->stmt.get();
+  const std::vector<int>& indexes = (*prepared)->index;
   // Leave the statement reusable (and its locks released) however this returns.
   struct Reset {
     sqlite3_stmt* s;
@@ -100,13 +108,12 @@ core::Result<std::vector<Row>> SqliteDb::query(std::string_view sql, std::span<c
   } reset{stmt};
 
   // $1..$n in both dialects: bound by name, so "$2 ... $1 ... $2" works as in PostgreSQL.
-  if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size()))
-    return core::Error::internal("sqlite: statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
-                                 " parameters, " + std::to_string(params.size()) + " given");
+  if (indexes.size() != params.size())
+    return core::Error::internal("sqlite: statement takes " + std::to_string(indexes.size()) + " parameters, " +
+                                 std::to_string(params.size()) + " given");
   for (size_t i = 0; i < params.size(); ++i) {
-    std::string name = "$" + std::to_string(i + 1);
-    int index = sqlite3_bind_parameter_index(stmt, name.c_str());
-    if (index == 0) return core::Error::internal("sqlite: statement has no parameter " + name);
+    int index = indexes[i];
+    if (index == 0) return core::Error::internal("sqlite: statement has no parameter $" + std::to_string(i + 1));
     const Value& v = params[i];
     int rc = SQLITE_OK;
     if (auto p = std::get_if<int64_t>(&v)) {
@@ -119,7 +126,7 @@ core::Result<std::vector<Row>> SqliteDb::query(std::string_view sql, std::span<c
     } else {
       rc = sqlite3_bind_null(stmt, index);
     }
-    if (rc != SQLITE_OK) return error("bind " + name);
+    if (rc != SQLITE_OK) return error("bind $" + std::to_string(i + 1));
   }
 
   std::vector<Row> rows;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "store/db.h"
 
@@ -40,14 +41,22 @@ class SqliteDb final : public Db {
     void operator()(sqlite3_stmt* stmt) const;
   };
 
+  // A prepared statement and where each of $1..$n binds. Looked up once at prepare:
+  // sqlite3_bind_parameter_index is a linear search, and the audit writer's 64-row INSERT has 960
+  // parameters.
+  struct Prepared {
+    std::unique_ptr<sqlite3_stmt, Finalize> stmt;
+    std::vector<int> index;  // index[i] = the bind index of $(i+1); 0 = not in the statement
+  };
+
   explicit SqliteDb(sqlite3* db);
-  core::Result<sqlite3_stmt*> prepare(std::string_view sql);
+  core::Result<Prepared*> prepare(std::string_view sql);
   core::Status run(const char* sql, const char* what);
   core::Error error(const std::string& what) const;
 
   std::unique_ptr<sqlite3, Close> db_;
   // Declared after db_ so that every statement is finalized before the connection closes.
-  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>> statements_;
+  std::unordered_map<std::string, Prepared> statements_;
 };
 
 }  // namespace sy::store

@@ -54,6 +54,25 @@ TEST(AuditBody, EscapesStringsSoTheyComeBackExactly) {
   EXPECT_EQ(o["prompt_text"].as_string(), *r.prompt_text);
 }
 
+// Client-supplied text may hold any bytes; the record must still be valid UTF-8 JSON (PostgreSQL
+// refuses anything else) and its columns must say the same as its body.
+TEST(AuditBody, ReplacesBytesThatAreNotUtf8) {
+  AuditRecord r = sample_record(2);
+  r.request_id = "id-\xff\xfe-ok-\xe4\xb8\xad-cut-\xe4\xb8";
+  r.key_name = std::string("nul\0byte", 8);
+  r.kinds = {"\xc0\xaf", "\xed\xa0\x80"};  // overlong '/', a surrogate
+  store::AuditEntry e = audit_entry(r);
+  auto o = json::parse(e.body).as_object();
+  EXPECT_EQ(o["request_id"].as_string(), "id-\uFFFD\uFFFD-ok-\u4E2D-cut-\uFFFD\uFFFD");
+  EXPECT_EQ(o["key"].as_string(), "nul\uFFFDbyte");
+  EXPECT_EQ(o["kinds"].as_array()[0].as_string(), "\uFFFD\uFFFD");
+  EXPECT_EQ(o["kinds"].as_array()[1].as_string(), "\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(e.request_id, std::string(o["request_id"].as_string()));
+  EXPECT_EQ(e.key_name, std::string(o["key"].as_string()));
+  r.request_id = "plain ascii and 中文";
+  EXPECT_EQ(audit_entry(r).request_id, r.request_id);
+}
+
 TEST(AuditBody, WritesTimesNumbersAndOptionalFields) {
   AuditRecord r = sample_record(3);  // ttft set
   r.ts_ms = 1'795'305'601'234;

@@ -172,6 +172,23 @@ TYPED_TEST_P(AuditVerify, TheLastRowRewrittenWithANewHashDisagreesWithTheHead) {
   EXPECT_NE(p.detail.find("head"), std::string::npos) << p.detail;
 }
 
+// Bytes that are not UTF-8 (a client's request id header) are stored and verify like any other.
+TYPED_TEST_P(AuditVerify, ARecordWithBytesThatAreNotUtf8IsStoredAndVerifies) {
+  auto log = ops::AuditLog::open(this->url_, ops::AuditOptions{});
+  ASSERT_TRUE(log) << log.error().message;
+  ops::AuditRecord r = sample_record(51);
+  r.request_id = std::string("bad-\xff\0-id", 9);
+  std::optional<core::Status> done;
+  (*log)->append(r, [&](core::Status s) { done = std::move(s); });
+  (*log)->flush();
+  ASSERT_TRUE(done.has_value());
+  ASSERT_TRUE(*done) << done->error().message;
+  auto report = ops::verify_audit(*this->store_);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_FALSE(report->first_problem) << report->first_problem->detail;
+  EXPECT_EQ(report->records, this->kRecords + 1);
+}
+
 TYPED_TEST_P(AuditVerify, AnEmptyStoreIsOk) {
   auto url = TypeParam::fresh_url();
   auto store = store::Store::open(url);
@@ -188,6 +205,7 @@ REGISTER_TYPED_TEST_SUITE_P(AuditVerify, AnIntactChainIsOk, EditedContentIsChang
                             ADeletedRowIsRemoved, TheFirstRowDeletedIsRemoved, RowsDeletedAtTheEndAreRemoved,
                             EveryRowDeletedIsRemoved, TwoRowsSwappedAreReordered,
                             AnEditHiddenByANewHashShowsInTheNextLink,
-                            TheLastRowRewrittenWithANewHashDisagreesWithTheHead, AnEmptyStoreIsOk);
+                            TheLastRowRewrittenWithANewHashDisagreesWithTheHead,
+                            ARecordWithBytesThatAreNotUtf8IsStoredAndVerifies, AnEmptyStoreIsOk);
 
 }  // namespace sy::testing
