@@ -121,7 +121,8 @@ core::Result<std::unique_ptr<Db>> open_db(const std::string& url, const DbOption
   }
   // Only the scheme is echoed: the rest may hold a password.
   size_t colon = url.find(':');
-  std::string got = colon == std::string::npos || colon > 20 ? "no scheme" : "'" + url.substr(0, colon + 1) + "...'";
+  std::string got = "no scheme";
+  if (colon != std::string::npos && colon <= 20) got.assign("'").append(url, 0, colon + 1).append("...'");
   return core::Error::invalid_request("store URL must start with sqlite:, postgres:// or postgresql:// (got " + got +
                                       ")");
 }

@@ -87,7 +87,7 @@ core::Result<SqliteDb::Prepared*> SqliteDb::prepare(std::string_view sql) {
   int count = sqlite3_bind_parameter_count(prepared.stmt.get());
   prepared.index.resize(count);
   for (int i = 0; i < count; ++i) {
-    std::string name = "$" + std::to_string(i + 1);
+    std::string name = std::string("$").append(std::to_string(i + 1));
     prepared.index[i] = sqlite3_bind_parameter_index(prepared.stmt.get(), name.c_str());
   }
   return &statements_.emplace(std::move(key), std::move(prepared)).first->second;

@@ -274,7 +274,7 @@ core::Status Store::set_version_state(const std::string& model, const std::strin
       if (!aliases) return aliases.error();
       if (!aliases->empty()) {
         std::vector<std::string> names;
-        for (const auto& r : *aliases) names.push_back("'" + r.text(0) + "'");
+        for (const auto& r : *aliases) names.push_back(std::string("'").append(r.text(0)).append("'"));
         std::sort(names.begin(), names.end());
         std::string list = names.front();
         for (size_t i = 1; i < names.size(); ++i) list += ", " + names[i];

@@ -24,6 +24,13 @@ AuditEntry entry(int64_t ts_ms, const std::string& request_id, const std::string
   return e;
 }
 
+// "t<thread>-<append>-<index>": which thread appended a record, in which call, where in its batch.
+std::string batch_id(int thread, int append, int index) {
+  std::string id("t");
+  id.append(std::to_string(thread)).append("-").append(std::to_string(append)).append("-");
+  return id.append(std::to_string(index));
+}
+
 std::vector<AuditRow> scan_all(Store& store, int64_t from_seq = 1) {
   std::vector<AuditRow> rows;
   auto s = store.scan_audit(from_seq, [&](const AuditRow& r) {
@@ -150,7 +157,7 @@ TEST_P(StoreTest, TwoConnectionsAppendingConcurrentlyKeepOneChain) {
       for (int n = 0; n < appends; ++n) {
         std::vector<AuditEntry> batch;
         for (int i = 0; i <= (n + t) % 5; ++i)
-          batch.push_back(entry(n, "t" + std::to_string(t) + "-" + std::to_string(n) + "-" + std::to_string(i)));
+          batch.push_back(entry(n, batch_id(t, n, i)));
         auto head = store.append_audit(batch);
         if (!head) {
           errors[t] = head.error().message;
@@ -174,10 +181,9 @@ TEST_P(StoreTest, TwoConnectionsAppendingConcurrentlyKeepOneChain) {
   for (int t = 0; t < threads; ++t) {
     int64_t last = 0;
     for (int n = 0; n < appends; ++n) {
-      std::string prefix = "t" + std::to_string(t) + "-" + std::to_string(n) + "-";
-      int64_t first = seen[prefix + "0"];
+      int64_t first = seen[batch_id(t, n, 0)];
       EXPECT_GT(first, last);
-      for (int i = 1; i <= (n + t) % 5; ++i) EXPECT_EQ(seen[prefix + std::to_string(i)], first + i);
+      for (int i = 1; i <= (n + t) % 5; ++i) EXPECT_EQ(seen[batch_id(t, n, i)], first + i);
       last = first;
     }
   }

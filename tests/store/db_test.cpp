@@ -155,6 +155,35 @@ TEST(PostgresServerTest, WrongPasswordIsRefusedWithoutEchoingIt) {
   EXPECT_EQ(store.error().message.find("wrong-pw-4711"), npos) << store.error().message;
 }
 
+TEST(PostgresServerTest, ADroppedConnectionIsReopenedForTheNextCall) {
+  auto& pg = shared_postgres();
+  if (!pg.ok()) {
+    if (pg.missing()) GTEST_SKIP() << pg.error();
+    FAIL() << pg.error();
+  }
+  std::string error;
+  std::string url = pg.create_database("reconnect", &error);
+  ASSERT_FALSE(url.empty()) << error;
+  auto store = Store::open(url);
+  ASSERT_TRUE(store) << store.error().message;
+  auto pid = (*store)->db().query("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid);
+  // What a server restart or an idle-connection reaper does to a replica's connection.
+  auto admin = open_or_fail(url);
+  ASSERT_TRUE(admin);
+  const Value target[] = {pid->front().integer(0)};
+  ASSERT_TRUE(admin->exec("SELECT pg_terminate_backend($1)", target));
+
+  auto first = (*store)->generation();  // may fail: the connection was found broken here
+  if (!first) {
+    EXPECT_EQ(first.error().status, 503);
+    EXPECT_EQ(first.error().message.find(pg.password()), npos) << first.error().message;
+  }
+  auto second = (*store)->generation();
+  EXPECT_TRUE(second) << second.error().message;
+  EXPECT_TRUE((*store)->append_audit({AuditEntry{}}));
+}
+
 // --- both backends ---
 
 TEST_P(StoreTest, ValuesRoundTrip) {
