@@ -67,7 +67,7 @@ Streamed parse_sse(const std::string& body) {
 int64_t metric(uint16_t port, const std::string& name) {
   auto r = http_request(port, "GET", "/metrics");
   std::smatch m;
-  std::regex re(name + R"(\{model="tiny"\} ([0-9.]+))");
+  std::regex re(name + R"(\{model="tiny",version="[^"]*"\} ([0-9.]+))");
   if (!std::regex_search(r.body, m, re)) return -1;
   return static_cast<int64_t>(std::stod(m[1]));
 }

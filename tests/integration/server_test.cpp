@@ -173,7 +173,8 @@ TEST(ServerStart, OpenModeAndInactiveFeaturesAreAnnounced) {
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto log = sy.log();
   EXPECT_NE(log.find("no API keys configured"), std::string::npos) << log;
-  EXPECT_NE(log.find("not yet active: audit"), std::string::npos) << log;
+  EXPECT_NE(log.find("no store configured: the registry, the audit trail and usage are kept in memory"), std::string::npos)
+      << log;
   auto r = post_json(sy.port(), "/v1/chat/completions", R"({"model":"faq-local","messages":[{"role":"user","content":"x"}]})");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.header("x-switchyard-route"), "") << "nothing answered, so no route is claimed";
