@@ -70,3 +70,43 @@ TEST(AuditDurable, KillNineLosesNoAcknowledgedRequest) {
 
 }  // namespace
 }  // namespace sy::testing
+
+namespace sy::testing {
+namespace {
+
+// Prompt and answer text reach the audit trail only when the config asks, and then with every
+// sensitive value replaced by its placeholder.
+TEST(AuditText, KeptOnlyWhenAskedAndThenRedacted) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json("Write to [EMAIL_1] today", "gpt-a")); });
+  for (bool include_text : {true, false}) {
+    auto dir = std::filesystem::temp_directory_path() / ("sy-audit-text-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    Switchyard sy("store: \"sqlite:" + (dir / "store.db").string() + "\"\nlog: {access: off}\n"
+                  "privacy: {on_sensitive: redact}\n"
+                  "audit: {durable: true, include_text: " + std::string(include_text ? "true" : "false") + "}\n"
+                  "models:\n  - {name: chat, provider: openai_compat, model: gpt-a, base_url: \"" + up.base_url() + "\"}\n");
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    auto r = post_json(sy.port(), "/v1/chat/completions",
+                       R"({"model":"chat","messages":[{"role":"user","content":"Please mail alice@example.com the card 4111 1111 1111 1111"}]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find("Write to alice@example.com today"), std::string::npos) << r.body;  // restored for the client
+    auto exported = run_switchyard({"audit", "export", "--config", sy.config_file()});
+    ASSERT_EQ(exported.exit_code, 0) << exported.output;
+    EXPECT_EQ(exported.output.find("alice@example.com"), std::string::npos) << exported.output;
+    EXPECT_EQ(exported.output.find("4111 1111 1111 1111"), std::string::npos) << exported.output;
+    EXPECT_NE(exported.output.find("\"kinds\":[\"credit_card\",\"email\"]"), std::string::npos) << exported.output;
+    if (include_text) {
+      EXPECT_NE(exported.output.find("\"prompt_text\":\"Please mail [EMAIL_1] the card [CREDIT_CARD_1]\""), std::string::npos)
+          << exported.output;
+      EXPECT_NE(exported.output.find("\"answer_text\":\"Write to [EMAIL_1] today\""), std::string::npos) << exported.output;
+    } else {
+      EXPECT_EQ(exported.output.find("prompt_text"), std::string::npos) << exported.output;
+      EXPECT_EQ(exported.output.find("answer_text"), std::string::npos) << exported.output;
+    }
+    std::filesystem::remove_all(dir);
+  }
+}
+
+}  // namespace
+}  // namespace sy::testing
