@@ -14,6 +14,7 @@
 #        DURATION=2 WARMUP=1 bench/gateway_overhead.sh   (a quick check)
 # Env:   DURATION (s, default 10), WARMUP (s per target before measuring, default 2),
 #        CONNECTIONS (default "1 16 64"), ROUNDS (default 1; >1 reports the median per cell),
+#        AUDIT_DURABLE (default true: each answer waits for its audit record on disk, SQLite file),
 #        THREADS2 (1 = also measure switchyard with threads: 2), PIN (1 = pin processes to cores,
 #        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs).
 # Needs: nginx, wrk, node + `npm ci` in bench/ (for Portkey), curl, taskset (optional).
@@ -102,6 +103,8 @@ listen: 127.0.0.1:0
 threads: $threads
 drain_timeout: 5s
 log: {access: $TMP/$name-access.log}
+store: sqlite:$TMP/$name.db
+audit: {durable: ${AUDIT_DURABLE:-true}, enabled: ${AUDIT_ENABLED:-true}}
 keys:
   - {name: bench, key: $BENCH_KEY, models: ["*"]}
 models:

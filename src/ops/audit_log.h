@@ -102,6 +102,7 @@ class AuditLog {
   std::condition_variable wake_;      // the writer: records queued, or stop
   std::condition_variable committed_; // flush(): a batch finished
   std::deque<Pending> queue_;
+  std::deque<Pending> taken_;         // the writer's: taken from queue_, not yet committed
   uint64_t enqueued_ = 0;             // records ever queued
   uint64_t finished_ = 0;             // records ever committed or failed
   bool stop_ = false;
