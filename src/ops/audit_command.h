@@ -46,9 +46,6 @@ AuditCommands add_audit_command(CLI::App& app, AuditCommandOptions& opts);
 int run_audit_verify(const AuditCommandOptions& opts);
 int run_audit_export(const AuditCommandOptions& opts);
 
-// A --since/--until value as Unix milliseconds.
-core::Result<int64_t> parse_audit_time(const std::string& text);
-
 // Writes the export lines for since_ms <= ts < until_ms; returns the number of records written.
 core::Result<int64_t> export_audit(store::Store& store, int64_t since_ms, int64_t until_ms, std::ostream& out);
 

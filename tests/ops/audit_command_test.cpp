@@ -1,4 +1,5 @@
 #include "ops/audit_command.h"
+#include "ops/utc_time.h"
 
 #include <gtest/gtest.h>
 
@@ -11,20 +12,20 @@ namespace {
 
 TEST(AuditTime, ReadsIsoUtcAndUnixMilliseconds) {
   const int64_t day = 1'795'305'600'000;  // 2026-11-22T00:00:00Z
-  EXPECT_EQ(parse_audit_time("2026-11-22").value(), day);
-  EXPECT_EQ(parse_audit_time("2026-11-22T08:00:00Z").value(), day + 8 * 3'600'000);
-  EXPECT_EQ(parse_audit_time("2026-11-22T08:00Z").value(), day + 8 * 3'600'000);
-  EXPECT_EQ(parse_audit_time("2026-11-22T08:00:01.25Z").value(), day + 8 * 3'600'000 + 1250);
-  EXPECT_EQ(parse_audit_time("2026-11-22T08:00:01.123456+00:00").value(), day + 8 * 3'600'000 + 1123);
-  EXPECT_EQ(parse_audit_time("1969-12-31T23:59:59.999Z").value(), -1);
-  EXPECT_EQ(parse_audit_time(std::to_string(day)).value(), day);
-  EXPECT_EQ(parse_audit_time("0").value(), 0);
+  EXPECT_EQ(parse_utc_time("2026-11-22").value(), day);
+  EXPECT_EQ(parse_utc_time("2026-11-22T08:00:00Z").value(), day + 8 * 3'600'000);
+  EXPECT_EQ(parse_utc_time("2026-11-22T08:00Z").value(), day + 8 * 3'600'000);
+  EXPECT_EQ(parse_utc_time("2026-11-22T08:00:01.25Z").value(), day + 8 * 3'600'000 + 1250);
+  EXPECT_EQ(parse_utc_time("2026-11-22T08:00:01.123456+00:00").value(), day + 8 * 3'600'000 + 1123);
+  EXPECT_EQ(parse_utc_time("1969-12-31T23:59:59.999Z").value(), -1);
+  EXPECT_EQ(parse_utc_time(std::to_string(day)).value(), day);
+  EXPECT_EQ(parse_utc_time("0").value(), 0);
 }
 
 TEST(AuditTime, RefusesWhatItCannotReadExactly) {
   for (const char* bad : {"", "yesterday", "2026-11-22T08:00:00", "2026-11-22T08:00:00+01:00", "2026-02-30",
                           "2026-13-01", "2026-11-22T24:00:00Z", "2026-11-22 08:00:00Z", "12abc"}) {
-    EXPECT_FALSE(parse_audit_time(bad)) << bad;
+    EXPECT_FALSE(parse_utc_time(bad)) << bad;
   }
 }
 
