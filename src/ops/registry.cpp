@@ -74,33 +74,73 @@ core::Status Registry::start() {
   return core::Ok{};
 }
 
+namespace {
+
+// The config's artifact for a model, as a version: a GGUF path and its digest, or an upstream name.
+store::ModelVersion config_version(const config::ModelConfig& m, const std::string& config_file, std::string name) {
+  store::ModelVersion v;
+  v.model = m.name;
+  v.version = std::move(name);
+  v.author = "config";
+  v.notes = "registered from " + config_file;
+  if (m.provider == config::ProviderKind::local) {
+    v.path = m.path;
+    if (auto digest = sha256_file(m.path)) v.sha256 = *digest;
+  } else {
+    v.upstream_model = m.upstream_model;
+  }
+  return v;
+}
+
+// The first "vN" no version of the model has taken.
+std::string next_version_name(const store::RegistryState& state, const std::string& model) {
+  std::set<std::string> taken;
+  for (const auto& v : state.versions) {
+    if (v.model == model) taken.insert(v.version);
+  }
+  int n = 1;
+  while (taken.contains("v" + std::to_string(n))) ++n;
+  return "v" + std::to_string(n);
+}
+
+}  // namespace
+
+// The config drives a model until someone uses the registry for it: a model the store has never
+// seen becomes v1; and while production is still a version the config made, a changed artifact
+// in the config (a new file at the path, another upstream model) becomes the next version and
+// production, recorded like any other change. Once a person promoted a version, the config's
+// artifact no longer moves production.
 core::Status Registry::seed() {
   auto state = store_->load_registry();
   if (!state) return state.error();
-  std::set<std::string> known, with_production;
-  for (const auto& v : state->versions) known.insert(v.model);
-  for (const auto& a : state->aliases) {
-    if (a.alias == "production") with_production.insert(a.model);
-  }
   for (const auto& m : config_->models) {
-    if (known.contains(m.name)) continue;
-    store::ModelVersion v;
-    v.model = m.name;
-    v.version = "v1";
-    v.author = "config";
-    v.notes = "registered from " + config_->file + " at first start";
-    if (m.provider == config::ProviderKind::local) {
-      v.path = m.path;
-      if (auto digest = sha256_file(m.path)) v.sha256 = *digest;
+    const store::ModelVersion* production = nullptr;
+    bool known = false;
+    for (const auto& a : state->aliases) {
+      if (a.model != m.name || a.alias != "production") continue;
+      for (const auto& v : state->versions) {
+        if (v.model == a.model && v.version == a.version) production = &v;
+      }
+    }
+    for (const auto& v : state->versions) known = known || v.model == m.name;
+    std::string name;
+    auto wanted = config_version(m, config_->file, "");
+    if (!known) {
+      name = "v1";
+    } else if (production && production->author == "config" &&
+               (production->path != wanted.path || production->sha256 != wanted.sha256 ||
+                production->upstream_model != wanted.upstream_model)) {
+      name = next_version_name(*state, m.name);
+      spdlog::warn("registry: model '{}': the config's artifact differs from production version '{}'; registering it as '{}'",
+                   m.name, production->version, name);
     } else {
-      v.upstream_model = m.upstream_model;
+      continue;
     }
+    wanted.version = name;
     // Another replica starting at the same moment may have done it first: that is fine.
-    if (auto s = store_->add_version(v); !s && s.error().status != 409) return s;
-    if (!with_production.contains(m.name)) {
-      if (auto s = store_->set_alias(m.name, "production", "v1", 100, "config"); !s && s.error().status != 409) return s;
-    }
-    spdlog::info("registry: model '{}' registered as version v1 (production)", m.name);
+    if (auto s = store_->add_version(wanted); !s && s.error().status != 409) return s;
+    if (auto s = store_->set_alias(m.name, "production", name, 100, "config"); !s && s.error().status != 409) return s;
+    spdlog::info("registry: model '{}' registered as version {} (production)", m.name, name);
   }
   return core::Ok{};
 }

@@ -177,3 +177,37 @@ TEST_F(RegistryTest, AChangeFromAnotherConnectionIsFollowedWithoutBeingWoken) {
 
 }  // namespace
 }  // namespace sy::ops
+
+namespace sy::ops {
+namespace {
+
+TEST_F(RegistryTest, TheConfigDrivesProductionUntilAPersonPromotes) {
+  auto restart_with = [&](const std::string& upstream) {
+    registry_.reset();
+    auto cfg = config::load_string("models:\n  - {name: chat, provider: openai_compat, base_url: \"http://127.0.0.1:9/v1\", model: " +
+                                       upstream + "}\n", "t.yaml");
+    ASSERT_TRUE(cfg.ok());
+    config_ = *cfg;
+    registry_ = std::make_unique<Registry>(config_, store_, *metrics_, RegistryOptions{50ms});
+    ASSERT_TRUE(registry_->start().ok());
+  };
+  // The operator edits the config: the new upstream becomes v2, production, on the record.
+  restart_with("gpt-a2");
+  EXPECT_EQ(version_for("key:a"), "v2");
+  EXPECT_EQ(registry_->resolve("chat", "key:a")->deployment->config.upstream_model, "gpt-a2");
+  restart_with("gpt-a2");  // nothing changed: nothing new
+  EXPECT_EQ(version_for("key:a"), "v2");
+  // Someone promotes a registry version: from now on the config's artifact does not move production.
+  add("v9", "gpt-z");
+  ASSERT_TRUE(promote(*store_, "chat", "v9", "production", "alice").ok());
+  restart_with("gpt-a3");
+  EXPECT_EQ(version_for("key:a"), "v9");
+  auto state = store_->load_registry();
+  ASSERT_TRUE(state.ok());
+  size_t chat_versions = 0;
+  for (const auto& v : state->versions) chat_versions += v.model == "chat";
+  EXPECT_EQ(chat_versions, 3u);  // v1, v2, v9: nothing made for gpt-a3
+}
+
+}  // namespace
+}  // namespace sy::ops
