@@ -202,8 +202,9 @@ http::awaitable<void> Gateway::run_shadow(std::shared_ptr<core::ChatRequest> req
   observe(*d.series, r);
   if (!audit_) co_return;
   a.request_id = request_id;
-  a.key_name = principal.key_name;
-  a.team = principal.team;
+  // The copy is the platform's experiment, not the caller's spend: it is recorded under its own
+  // name, so the caller's usage and budget do not pay for it (and nobody's team does).
+  a.key_name = "shadow:" + principal.key_name;
   a.method = "SHADOW";
   a.path = "shadow";
   a.model = d.model;
