@@ -116,6 +116,16 @@ TEST_F(AuditCli, VerifySaysOkThenNamesTheEditedRecord) {
   EXPECT_EQ(by_url.exit_code, 1) << by_url.output;
 }
 
+TEST_F(AuditCli, VerifyNamesReorderedRecords) {
+  ASSERT_TRUE(store_->db().exec("UPDATE audit SET seq = -5 WHERE seq = 5"));
+  ASSERT_TRUE(store_->db().exec("UPDATE audit SET seq = 5 WHERE seq = 6"));
+  ASSERT_TRUE(store_->db().exec("UPDATE audit SET seq = 6 WHERE seq = -5"));
+  auto bad = run_switchyard({"audit", "verify", "--config", config_});
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("record 5"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("reordered"), std::string::npos) << bad.output;
+}
+
 TEST_F(AuditCli, VerifyNamesADeletedRecord) {
   ASSERT_TRUE(store_->db().exec("DELETE FROM audit WHERE seq = 7"));
   auto bad = run_switchyard({"audit", "verify", "--config", config_});
