@@ -302,6 +302,9 @@ bool AuditLog::commit(const std::vector<store::AuditEntry>& entries, std::vector
   for (auto& done : dones) {
     if (done) done(status);
   }
+  // Released now, before flush() can return: a completion may hold objects of its caller's
+  // event loop (a timer), which must not outlive that loop at shutdown.
+  dones.clear();
   {
     std::lock_guard lk(mu_);
     finished_ += entries.size();
