@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -120,7 +121,8 @@ core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
     AddVersion a;
     a.version.model = cmd.model;
     a.version.version = cmd.version;
-    a.version.path = cmd.path;
+    // The server may run elsewhere: a path relative to this shell means nothing to it.
+    a.version.path = cmd.path.empty() ? "" : std::filesystem::absolute(cmd.path).lexically_normal().string();
     a.version.upstream_model = cmd.upstream_model;
     a.version.sha256 = cmd.sha256;
     a.version.quantization = cmd.quantization;
