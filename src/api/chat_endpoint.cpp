@@ -186,9 +186,6 @@ class ExecutionSink final : public providers::ChunkSink {
 
 }  // namespace
 
-// One candidate's request: the client's own, or for a cloud target in redact mode a redacted
-// copy. A cloud target never gets a request whose class is local_only (the router already left
-// such targets out; this is the second lock on the same door).
 namespace {
 
 // Who the canary split sticks to: the end user the client names (OpenAI's `user`), else the key.
@@ -201,6 +198,9 @@ std::string caller_of(const Exchange& ex) {
 
 }  // namespace
 
+// One candidate's request: the client's own, or for a cloud target in redact mode a redacted
+// copy. A cloud target never gets a request whose class is local_only (the router already left
+// such targets out; this is the second lock on the same door).
 core::Result<Gateway::Attempt> Gateway::prepare_attempt(Exchange& ex, const router::Candidate& candidate) {
   Attempt a;
   const auto& d = *ex.ctx.decision;
