@@ -315,6 +315,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
     }
     Error e = answer ? Error::upstream("target '" + candidates[i].model->name + "' gave an empty answer") : answer.error();
     count_upstream_error(metrics_->model(ex.record.model), e);
+    if (ex.deployment) count_upstream_error(*ex.deployment->series, e);
     router_->record(candidates[i].model->name, false);
     last_error = e;
     if (!worth_another_target(e)) break;
@@ -357,6 +358,7 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
       break;
     }
     count_upstream_error(metrics_->model(ex.record.model), outcome.error());
+    if (ex.deployment) count_upstream_error(*ex.deployment->series, outcome.error());
     // Once a byte reached the client, the answer is this target's: a clean error event ends it.
     if (sink.forwarded() || !worth_another_target(outcome.error())) break;
   }
