@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <set>
 
 #include <boost/json.hpp>
 
@@ -177,6 +178,28 @@ core::Result<json::object> describe_models(store::Store& store, const std::strin
     it->value().as_object()["aliases"].as_object()[a.alias] = std::move(alias);
   }
   if (!only_model.empty() && models.empty()) return Error::not_found("model '" + only_model + "' is not in the registry");
+  if (!only_model.empty()) {
+    // One model, whole: also who moved each alias, when, and to what (null = removed).
+    json::object history;
+    std::set<std::string> aliases{"production", "canary", "shadow"};
+    for (const auto& a : state->aliases) {
+      if (a.model == only_model) aliases.insert(a.alias);
+    }
+    for (const auto& alias : aliases) {
+      auto changes = store.alias_history(only_model, alias);
+      if (!changes) return changes.error();
+      if (changes->empty()) continue;
+      json::array list;
+      for (const auto& c : *changes) {
+        json::object entry{{"author", c.author}, {"ts_ms", c.ts_ms}};
+        entry["version"] = c.version ? json::value(*c.version) : json::value(nullptr);
+        if (alias == "canary" || alias == "shadow") entry["percent"] = number(c.percent);
+        list.push_back(std::move(entry));
+      }
+      history[alias] = std::move(list);
+    }
+    models[only_model].as_object()["history"] = std::move(history);
+  }
   return json::object{{"models", std::move(models)}, {"generation", state->generation}};
 }
 

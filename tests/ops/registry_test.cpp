@@ -154,6 +154,13 @@ TEST_F(RegistryTest, PromoteRollbackAndRetireWaitForRequestsInFlight) {
   ASSERT_TRUE(retire(*store_, "chat", "v1", "test").ok());
   live();
   EXPECT_EQ(version_for("key:a"), "v2");
+  // `models show` tells who moved production, when, and to what.
+  auto shown = describe_models(*store_, "chat");
+  ASSERT_TRUE(shown.ok());
+  const auto& history = shown->at("models").at("chat").at("history").at("production").as_array();
+  ASSERT_GE(history.size(), 3u);
+  EXPECT_EQ(history.back().at("version").as_string(), "v2");
+  EXPECT_EQ(history.back().at("author").as_string(), "test");
   // The request that still holds v1 keeps it alive after the retirement...
   std::this_thread::sleep_for(200ms);
   EXPECT_FALSE(v1.expired());
