@@ -174,6 +174,7 @@ void Gateway::start_shadow(Exchange& ex) {
   }
   auto request = std::make_shared<core::ChatRequest>(ex.ctx.chat);
   request->stream = false;
+  shadow->deployment->parameters.apply(*request);  // the candidate as it would really answer
   boost::asio::co_spawn(ex.executor, run_shadow(std::move(request), std::move(*shadow), ex.ctx.request_id, ex.ctx.principal),
                         boost::asio::detached);
 }

@@ -227,6 +227,10 @@ core::Result<Gateway::Attempt> Gateway::prepare_attempt(Exchange& ex, const rout
     ex.ctx.target = &ex.deployment->config;
     ex.ctx.provider = ex.deployment->provider.get();
     ex.ctx.version = ex.deployment->version;
+    if (!ex.deployment->parameters.empty()) {
+      a.adjusted = std::make_unique<ChatRequest>(a.request(ex.ctx.chat));
+      ex.deployment->parameters.apply(*a.adjusted);
+    }
   } else if (!pinned.empty()) {
     return Error::not_found("Model '" + candidate.model->name + "' has no deployed version or alias '" +
                             std::string(pinned) + "' (only versions an alias names are deployed).");
@@ -274,7 +278,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
       last_error = attempt.error();
       continue;
     }
-    const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
+    const auto& request = attempt->request(ex.ctx.chat);
     auto call = call_context(ex);
     auto answer = co_await ex.ctx.provider->complete(request, call);
     for (int tries = 1; !answer && !ex.writer.client_gone(); ++tries) {
@@ -336,7 +340,7 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
       outcome = attempt.error();
       continue;
     }
-    const auto& request = attempt->redacted ? attempt->redacted->request : ex.ctx.chat;
+    const auto& request = attempt->request(ex.ctx.chat);
     auto call = call_context(ex);
     ex.answer_text.clear();
     ExecutionSink sink(client, attempt->restorer ? &*attempt->restorer : nullptr,

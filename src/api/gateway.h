@@ -66,6 +66,12 @@ class Gateway final : public http::Handler {
   struct Attempt {
     std::unique_ptr<pipeline::Redacted> redacted;  // redact mode, cloud target: what it gets
     std::optional<privacy::Restorer> restorer;     // ... and how the values come back
+    std::unique_ptr<core::ChatRequest> adjusted;   // with the version's defaults (system prompt, sampling)
+    // What the target is sent: the client's request, redacted and/or with the version's defaults.
+    const core::ChatRequest& request(const core::ChatRequest& client) const {
+      if (adjusted) return *adjusted;
+      return redacted ? redacted->request : client;
+    }
   };
   core::Result<Attempt> prepare_attempt(Exchange& ex, const router::Candidate& candidate);
   void note_decision(Exchange& ex);

@@ -38,7 +38,8 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
   add->add_option("--sha256", cmd.sha256, "Expected sha256 of --path (refused if the file differs)");
   add->add_option("--quantization", cmd.quantization);
   add->add_option("--notes", cmd.notes);
-  add->add_option("--parameters", cmd.parameters, "JSON object");
+  add->add_option("--parameters", cmd.parameters,
+                  "Request defaults, JSON: {system_prompt, temperature, top_p, max_tokens} (the client's values win)");
   add->add_option("--eval", cmd.eval, "JSON object of evaluation results");
   add->add_option("--alias", cmd.alias, "Point this alias (e.g. staging) at the new version");
 

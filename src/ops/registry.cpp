@@ -175,6 +175,11 @@ std::shared_ptr<Deployment> Registry::deployment_for(
     }
   }
   d->series = &metrics_.version(d->model, d->version.empty() ? "config" : d->version);
+  if (version) {
+    auto parameters = parse_version_parameters(version->parameters);
+    if (parameters) d->parameters = std::move(*parameters);
+    else spdlog::error("model '{}' version '{}': {}; serving without them", d->model, d->version, parameters.error().message);
+  }
   std::string refused;
   if (version && !version->sha256.empty() && base.provider == config::ProviderKind::local) {
     // A registered file that changed since is not what was evaluated and approved: it does not serve.

@@ -24,6 +24,7 @@
 
 #include "config/config.h"
 #include "ops/metrics.h"
+#include "ops/version_parameters.h"
 #include "providers/provider.h"
 #include "store/store.h"
 
@@ -44,6 +45,7 @@ struct Deployment {
   std::unique_ptr<providers::Provider> provider;
   providers::LocalProvider* local = nullptr;  // the provider, when it is local
   ModelSeries* series = nullptr;   // metrics for this model and version
+  VersionParameters parameters;    // request defaults the version sets (system prompt, sampling)
   ~Deployment();
 };
 

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "ops/file_digest.h"
+#include "ops/version_parameters.h"
 
 namespace sy::ops {
 
@@ -75,12 +76,9 @@ core::Result<json::object> add_version(store::Store& store, AddVersion request) 
   if (v.path.empty() == v.upstream_model.empty()) {
     return Error::invalid_request("give the version's artifact: a GGUF path (local models) or an upstream model name, one of them");
   }
-  for (const auto* text : {&v.parameters, &v.eval}) {
-    boost::system::error_code ec;
-    if (!text->empty() && !json::parse(*text, ec).is_object()) {
-      return Error::invalid_request(std::string(text == &v.parameters ? "parameters" : "eval") + " must be a JSON object");
-    }
-  }
+  if (auto parameters = parse_version_parameters(v.parameters); !parameters) return parameters.error();
+  boost::system::error_code ec;
+  if (!v.eval.empty() && !json::parse(v.eval, ec).is_object()) return Error::invalid_request("eval must be a JSON object", "eval");
   if (!v.path.empty()) {
     // The digest is what the server checks the file against before it serves it.
     auto digest = sha256_file(v.path);

@@ -192,6 +192,41 @@ TEST(Registry, ShadowCopiesAreRecordedNeverShownAndNeverSensitive) {
   EXPECT_NE(metrics.find("switchyard_version_requests_total{model=\"chat\",version=\"v2\",status=\"200\"} 10"), std::string::npos);
 }
 
+TEST(Registry, AVersionCarriesItsSystemPromptAndSamplingDefaults) {
+  std::mutex mu;
+  std::vector<std::string> bodies;
+  FakeUpstream up([&](const ReceivedRequest& r, FakeConnection& c) {
+    {
+      std::lock_guard lock(mu);
+      bodies.push_back(r.body);
+    }
+    c.send(200, completion_json("ok", "gpt-a"));
+  });
+  Switchyard sy("admin_key: adm\nlog: {access: off}\n"
+                "models:\n  - {name: chat, provider: openai_compat, model: gpt-a, base_url: \"" + up.base_url() + "\"}\n");
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto typo = admin_post(sy, "/admin/models/chat/versions",
+                         R"({"version":"v2","upstream_model":"gpt-a","parameters":{"temprature":0.1}})");
+  EXPECT_EQ(typo.status, 400);
+  EXPECT_NE(typo.body.find("temprature"), std::string::npos) << typo.body;
+  auto added = admin_post(sy, "/admin/models/chat/versions",
+                          R"({"version":"v2","upstream_model":"gpt-a","alias":"staging",)"
+                          R"("parameters":{"system_prompt":"Answer in French.","temperature":0.1}})");
+  ASSERT_EQ(added.status, 200) << added.body;
+  ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", chat_body("chat@staging", "u")).status, 200);
+  ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions",
+                      R"({"model":"chat@staging","temperature":0.7,"messages":[{"role":"user","content":"hi"}]})").status, 200);
+  ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", chat_body("chat", "u")).status, 200);  // production: v1
+  std::lock_guard lock(mu);
+  ASSERT_EQ(bodies.size(), 3u);
+  auto first = json::parse(bodies[0]).as_object();
+  EXPECT_EQ(first.at("messages").as_array()[0].at("role").as_string(), "system");
+  EXPECT_EQ(first.at("messages").as_array()[0].at("content").as_string(), "Answer in French.");
+  EXPECT_DOUBLE_EQ(first.at("temperature").to_number<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(json::parse(bodies[1]).at("temperature").to_number<double>(), 0.7);  // the client's wins
+  EXPECT_EQ(bodies[2].find("Answer in French."), std::string::npos);                      // v1 has no such default
+}
+
 // Streams that run while their version is retired finish whole; the version's model is unloaded
 // only after the last of them.
 TEST(Registry, RetireUnderStreamingLoadCutsNothing) {
