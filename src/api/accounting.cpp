@@ -76,6 +76,29 @@ double Gateway::cost_usd(const config::ModelConfig& target, const core::Usage& u
   return config_->local_cost.usd_per_token() * static_cast<double>(usage.total());
 }
 
+// What an operator watches to know the audit trail keeps up (in durable mode a stuck writer
+// withholds answers) and which registry state this replica runs.
+std::string Gateway::ops_metrics() const {
+  std::string out;
+  auto line = [&out](const char* name, const char* type, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  if (audit_) {
+    auto s = audit_->stats();
+    line("switchyard_audit_records_total", "counter", "Audit records committed to the store.", s.records);
+    line("switchyard_audit_commits_total", "counter", "Audit transactions committed (group commit: many records each).", s.batches);
+    line("switchyard_audit_failures_total", "counter", "Audit records whose commit failed.", s.failures);
+    line("switchyard_audit_pending", "gauge", "Audit records waiting for their commit.", s.pending);
+  }
+  if (registry_) {
+    auto generation = registry_->applied_generation();
+    line("switchyard_registry_generation", "gauge", "The registry generation this server runs.",
+         static_cast<uint64_t>(std::max<int64_t>(generation, 0)));
+  }
+  return out;
+}
+
 void Gateway::settle(Exchange& ex) {
   if (ex.settled) return;
   ex.settled = true;

@@ -201,7 +201,8 @@ http::awaitable<void> Gateway::dispatch(Exchange& ex) {
   } else if (path == "/readyz" && only(bhttp::verb::get)) {
     co_await serve_readyz(ex);
   } else if (path == "/metrics" && only(bhttp::verb::get)) {
-    co_await ex.send_text(200, metrics_->render(open_connections_()) + local_metrics(), "text/plain; version=0.0.4");
+    co_await ex.send_text(200, metrics_->render(open_connections_()) + local_metrics() + ops_metrics(),
+                          "text/plain; version=0.0.4");
   } else if (path == "/v1/models" && only(bhttp::verb::get)) {
     co_await serve_models(ex);
   } else if (path == "/v1/messages" && only(bhttp::verb::post)) {

@@ -84,6 +84,7 @@ class Gateway final : public http::Handler {
   http::awaitable<void> serve_admin_registry(Exchange& ex);
   http::awaitable<void> serve_admin_usage(Exchange& ex);
   std::string local_metrics() const;
+  std::string ops_metrics() const;  // the audit writer and the registry (api/accounting.cpp)
   providers::LocalProvider* local_provider(const std::string& model) const;  // its serving version's
 
   // Accounting (api/accounting.cpp). conclude: settle and write the audit record, waiting for it

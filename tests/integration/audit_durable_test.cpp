@@ -45,6 +45,16 @@ TEST(AuditDurable, KillNineLosesNoAcknowledgedRequest) {
     });
   }
   std::this_thread::sleep_for(1500ms);
+  // The writer keeps up and says so: records committed, in far fewer transactions, none failed.
+  auto metrics = http_request(sy.port(), "GET", "/metrics").body;
+  auto value = [&](const std::string& name) {
+    auto at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(value("switchyard_audit_records_total"), 50);
+  EXPECT_GT(value("switchyard_audit_commits_total"), 0);
+  EXPECT_LT(value("switchyard_audit_commits_total"), value("switchyard_audit_records_total"));
+  EXPECT_EQ(value("switchyard_audit_failures_total"), 0);
   sy.kill_hard();  // mid-load: requests are in flight and records are being committed
   stop = true;
   for (auto& t : clients) t.join();
