@@ -108,6 +108,17 @@ http::awaitable<void> Gateway::serve_admin_registry(Exchange& ex) {
     co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   }
   (*result)["live"] = wanted && registry_->applied_generation() >= *wanted;
+  // What this server now runs for the model, and whether it can answer: a version promoted onto
+  // a missing or changed file is said at once, not at the first request.
+  json::array serving;
+  for (const auto& d : registry_->deployments()) {
+    if (d->model != a.model) continue;
+    auto h = d->provider->health();
+    json::object o{{"version", d->version}, {"healthy", h.healthy}};
+    if (!h.healthy) o["reason"] = h.reason;
+    serving.push_back(std::move(o));
+  }
+  (*result)["serving"] = std::move(serving);
   co_await ex.send_json(200, json::serialize(*result));
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -225,6 +226,32 @@ TEST(Registry, AVersionCarriesItsSystemPromptAndSamplingDefaults) {
   EXPECT_DOUBLE_EQ(first.at("temperature").to_number<double>(), 0.1);
   EXPECT_DOUBLE_EQ(json::parse(bodies[1]).at("temperature").to_number<double>(), 0.7);  // the client's wins
   EXPECT_EQ(bodies[2].find("Answer in French."), std::string::npos);                      // v1 has no such default
+}
+
+// A registered GGUF that changed on disk is not what was approved: it does not serve, and the
+// promotion says so at once. Rolling back restores service.
+TEST(Registry, AFileChangedSinceRegistrationDoesNotServe) {
+  auto v2_path = std::filesystem::temp_directory_path() / ("sy-changed-v2-" + std::to_string(::getpid()) + ".gguf");
+  std::filesystem::copy_file(tiny_model_path(), v2_path, std::filesystem::copy_options::overwrite_existing);
+  Switchyard sy("admin_key: adm\nlog: {access: off}\n"
+                "models:\n  - {name: tiny, provider: local, path: \"" + tiny_model_path() + "\", context: 256, threads: 1}\n");
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  ASSERT_EQ(admin_post(sy, "/admin/models/tiny/versions", R"({"version":"v2","path":")" + v2_path.string() + R"("})").status, 200);
+  std::ofstream(v2_path, std::ios::app) << "tampered";
+  auto promoted = admin_post(sy, "/admin/models/tiny/promote", R"({"version":"v2"})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  auto serving = json::parse(promoted.body).at("serving").as_array();
+  ASSERT_EQ(serving.size(), 1u);
+  EXPECT_EQ(serving[0].at("version").as_string(), "v2");
+  EXPECT_FALSE(serving[0].at("healthy").as_bool());
+  EXPECT_NE(std::string(serving[0].at("reason").as_string()).find("changed since it was registered"), std::string::npos);
+  const std::string ask = R"({"model":"tiny","max_tokens":4,"messages":[{"role":"user","content":"hi"}]})";
+  EXPECT_EQ(post_json(sy.port(), "/v1/chat/completions", ask).status, 503);
+  ASSERT_EQ(admin_post(sy, "/admin/models/tiny/rollback").status, 200);
+  auto back = post_json(sy.port(), "/v1/chat/completions", ask);
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(back.header("x-switchyard-version"), "v1");
+  std::filesystem::remove(v2_path);
 }
 
 // Streams that run while their version is retired finish whole; the version's model is unloaded
