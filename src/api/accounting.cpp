@@ -3,15 +3,12 @@
 // shadow copy of an answered request, which is accounted the same way but never answered.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "api/exchange.h"
 #include "api/gateway.h"
 #include "pipeline/request_text.h"
+#include "providers/local/event_queue.h"
 #include "privacy/redactor.h"
 #include "privacy/scanner.h"
 
@@ -44,26 +41,13 @@ std::string redacted(const privacy::Scanner* scanner, std::string_view text) {
   return redactor.redact(text, scan.findings);
 }
 
-// Waits on the I/O thread for the audit writer's verdict on one record.
+// Waits on the I/O thread for the audit writer's verdict on one record, handed over the way the
+// engine hands its events (providers/local/event_queue).
 http::awaitable<core::Status> append_and_wait(ops::AuditLog& log, ops::AuditRecord record) {
-  struct Wait {
-    explicit Wait(http::awaitable<void>::executor_type ex) : timer(ex) {}
-    boost::asio::steady_timer timer;
-    core::Status result = core::Ok{};
-    bool done = false;
-  };
-  auto wait = std::make_shared<Wait>(co_await boost::asio::this_coro::executor);
-  wait->timer.expires_at(boost::asio::steady_timer::time_point::max());
-  log.append(std::move(record), [wait](core::Status s) {
-    // From the writer thread: hand the verdict to the request's own thread.
-    boost::asio::post(wait->timer.get_executor(), [wait, s = std::move(s)]() mutable {
-      wait->result = std::move(s);
-      wait->done = true;
-      wait->timer.cancel();
-    });
-  });
-  while (!wait->done) co_await wait->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  co_return wait->result;
+  auto verdict = std::make_shared<providers::local::EventQueue<core::Status>>(co_await boost::asio::this_coro::executor);
+  log.append(std::move(record), [verdict](core::Status s) { verdict->push(std::move(s)); });
+  auto results = co_await verdict->pop_all();
+  co_return std::move(results.front());
 }
 
 }  // namespace

@@ -26,6 +26,23 @@ namespace sy::api {
 namespace json = boost::json;
 using core::Error;
 
+namespace {
+
+// The versions this server runs (of one model, or all with ""), and whether each can answer.
+json::array serving(const ops::Registry& registry, const std::string& model) {
+  json::array out;
+  for (const auto& d : registry.deployments()) {
+    if (!model.empty() && d->model != model) continue;
+    auto h = d->provider->health();
+    json::object o{{"model", d->model}, {"version", d->version}, {"healthy", h.healthy}};
+    if (!h.healthy) o["reason"] = h.reason;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
 http::awaitable<void> Gateway::serve_admin_registry(Exchange& ex) {
   if (auto s = auth_->check_admin(ex.request); !s) {
     co_await ex.send_error(s.error());
@@ -52,15 +69,7 @@ http::awaitable<void> Gateway::serve_admin_registry(Exchange& ex) {
       co_return;
     }
     // What this server runs now, next to what the store says.
-    json::array serving;
-    for (const auto& d : registry_->deployments()) {
-      if (!model.empty() && d->model != model) continue;
-      auto h = d->provider->health();
-      json::object o{{"model", d->model}, {"version", d->version}, {"healthy", h.healthy}};
-      if (!h.healthy) o["reason"] = h.reason;
-      serving.push_back(std::move(o));
-    }
-    (*described)["serving"] = std::move(serving);
+    (*described)["serving"] = serving(*registry_, model);
     co_await ex.send_json(200, json::serialize(*described));
     co_return;
   }
@@ -110,15 +119,7 @@ http::awaitable<void> Gateway::serve_admin_registry(Exchange& ex) {
   (*result)["live"] = wanted && registry_->applied_generation() >= *wanted;
   // What this server now runs for the model, and whether it can answer: a version promoted onto
   // a missing or changed file is said at once, not at the first request.
-  json::array serving;
-  for (const auto& d : registry_->deployments()) {
-    if (d->model != a.model) continue;
-    auto h = d->provider->health();
-    json::object o{{"version", d->version}, {"healthy", h.healthy}};
-    if (!h.healthy) o["reason"] = h.reason;
-    serving.push_back(std::move(o));
-  }
-  (*result)["serving"] = std::move(serving);
+  (*result)["serving"] = serving(*registry_, a.model);
   co_await ex.send_json(200, json::serialize(*result));
 }
 

@@ -89,7 +89,7 @@ core::Status Budgets::load_spend(store::Store& store) {
 }
 
 core::Status Budgets::check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
-                            int month) const {
+                            int month) {
   if (c.month != month) {  // a new month: budgets start again
     c.month = month;
     c.spent = 0;

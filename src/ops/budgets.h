@@ -63,8 +63,9 @@ class Budgets {
     int64_t spent = 0;     // settled, this month
     int64_t reserved = 0;  // held by requests in flight
   };
-  core::Status check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
-                     int month) const;
+  // Whether `c` admits the request (starting a new month's spend first if one began).
+  static core::Status check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
+                            int month);
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, Counter> limits_;  // "key:NAME" / "team:NAME"

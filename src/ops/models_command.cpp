@@ -95,13 +95,8 @@ void print_table(const json::object& described) {
 }
 
 // Registry changes made outside the server go into the same audit chain as its requests.
-void audit_change(const std::string& url, const ModelsCommand& cmd, int status) {
-  auto log = AuditLog::open(url, AuditOptions{});
-  if (!log) {
-    std::fprintf(stderr, "switchyard models: the change is made, but its audit record could not be written: %s\n",
-                 log.error().message.c_str());
-    return;
-  }
+// One record, so no writer thread: it is sealed into the chain through the store already open.
+void audit_change(store::Store& store, const ModelsCommand& cmd, int status) {
   AuditRecord r;
   r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.request_id = "cli-" + std::to_string(r.ts_ms);
@@ -111,8 +106,10 @@ void audit_change(const std::string& url, const ModelsCommand& cmd, int status) 
   r.model = cmd.model;
   r.version = cmd.version;
   r.status = status;
-  (*log)->append(std::move(r));
-  (*log)->flush();
+  if (auto appended = store.append_audit({audit_entry(r)}); !appended) {
+    std::fprintf(stderr, "switchyard models: the change is made, but its audit record could not be written: %s\n",
+                 appended.error().message.c_str());
+  }
 }
 
 core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
@@ -159,7 +156,7 @@ int run_models_command(ModelsCommand& cmd) {
   }
   auto result = act(**store, cmd);
   bool changes = cmd.action != "list" && cmd.action != "show";
-  if (changes) audit_change(*url, cmd, result ? 200 : result.error().status);
+  if (changes) audit_change(**store, cmd, result ? 200 : result.error().status);
   if (!result) {
     std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), result.error().message.c_str());
     return 1;

@@ -69,7 +69,9 @@ Registry::~Registry() {
 
 core::Status Registry::start() {
   if (auto s = seed(); !s) return s;
-  if (auto s = refresh(); !s) return s;
+  auto s = refresh();
+  start_digests_.clear();  // from now on every deployment hashes its file afresh
+  if (!s) return s;
   follower_ = std::thread([this] { follow(); });
   return core::Ok{};
 }
@@ -77,7 +79,8 @@ core::Status Registry::start() {
 namespace {
 
 // The config's artifact for a model, as a version: a GGUF path and its digest, or an upstream name.
-store::ModelVersion config_version(const config::ModelConfig& m, const std::string& config_file, std::string name) {
+store::ModelVersion config_version(const config::ModelConfig& m, const std::string& config_file, std::string name,
+                                   std::string digest) {
   store::ModelVersion v;
   v.model = m.name;
   v.version = std::move(name);
@@ -85,7 +88,7 @@ store::ModelVersion config_version(const config::ModelConfig& m, const std::stri
   v.notes = "registered from " + config_file;
   if (m.provider == config::ProviderKind::local) {
     v.path = m.path;
-    if (auto digest = sha256_file(m.path)) v.sha256 = *digest;
+    v.sha256 = std::move(digest);
   } else {
     v.upstream_model = m.upstream_model;
   }
@@ -124,7 +127,11 @@ core::Status Registry::seed() {
     }
     for (const auto& v : state->versions) known = known || v.model == m.name;
     std::string name;
-    auto wanted = config_version(m, config_->file, "");
+    std::string digest;
+    if (m.provider == config::ProviderKind::local) {
+      if (auto d = sha256_file(m.path)) digest = start_digests_[m.path] = *d;
+    }
+    auto wanted = config_version(m, config_->file, "", digest);
     if (!known) {
       name = "v1";
     } else if (production && production->author == "config" &&
@@ -155,6 +162,16 @@ core::Status Registry::refresh() {
   return core::Ok{};
 }
 
+core::Result<std::string> Registry::digest_of(const std::string& path) {
+  // At start the seeding just hashed the config's files: a multi-GB GGUF is read once, not twice.
+  if (auto it = start_digests_.find(path); it != start_digests_.end()) {
+    auto digest = std::move(it->second);
+    start_digests_.erase(it);
+    return digest;
+  }
+  return sha256_file(path);
+}
+
 std::shared_ptr<Deployment> Registry::deployment_for(
     const config::ModelConfig& base, const store::ModelVersion* version,
     std::map<std::pair<std::string, std::string>, std::shared_ptr<Deployment>>& made) {
@@ -183,7 +200,7 @@ std::shared_ptr<Deployment> Registry::deployment_for(
   std::string refused;
   if (version && !version->sha256.empty() && base.provider == config::ProviderKind::local) {
     // A registered file that changed since is not what was evaluated and approved: it does not serve.
-    auto digest = sha256_file(d->config.path);
+    auto digest = digest_of(d->config.path);
     if (!digest) refused = digest.error().message;
     else if (*digest != version->sha256) refused = "'" + d->config.path + "' changed since it was registered (sha256 differs)";
   }

@@ -104,6 +104,7 @@ class Registry {
   void apply(const store::RegistryState& state);
   std::shared_ptr<Deployment> deployment_for(const config::ModelConfig& base, const store::ModelVersion* version,
                                              std::map<std::pair<std::string, std::string>, std::shared_ptr<Deployment>>& made);
+  core::Result<std::string> digest_of(const std::string& path);
   void follow();
   void reap();
   std::shared_ptr<const Snapshot> snapshot() const;
@@ -119,6 +120,7 @@ class Registry {
   int64_t applied_ = -1;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<Deployment>> live_;  // follower thread only
   std::vector<std::shared_ptr<Deployment>> retiring_;                                // follower thread only
+  std::map<std::string, std::string> start_digests_;  // path -> sha256 hashed by seed(); start() only
 
   std::mutex wake_mu_;
   std::condition_variable wake_;

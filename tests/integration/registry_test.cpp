@@ -162,6 +162,11 @@ TEST(Registry, ACliChangeIsLiveWithinASecond) {
   EXPECT_TRUE(eventually([&] {
     return post_json(sy.port(), "/v1/chat/completions", chat_body("chat", "u")).header("x-switchyard-version") == "v1";
   }, 1s));
+  // Changes from the CLI are in the same audit chain as the server's requests, with their author.
+  auto exported = run_switchyard({"audit", "export", "--config", sy.config_file()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_NE(exported.output.find(R"("key":"cli:alice","team":"","method":"CLI","path":"models add")"), std::string::npos)
+      << exported.output;
   // A mistake is refused with a reason and a non-zero exit.
   auto wrong = run_switchyard({"models", "retire", "chat", "v1", "--config", sy.config_file()});
   EXPECT_NE(wrong.exit_code, 0);
