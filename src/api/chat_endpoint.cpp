@@ -10,15 +10,16 @@
 
 #include "api/exchange.h"
 #include "api/gateway.h"
-#include "api/openai/chat_request.h"
+#include "wire/openai/chat_request.h"
 #include "pipeline/redaction.h"
+#include "providers/credential_scrub.h"
 #include "providers/retry_policy.h"
 #include "privacy/restorer.h"
 
 namespace sy::api {
 
 namespace bhttp = http::bhttp;
-namespace oa = api::openai;
+namespace oa = wire::openai;
 using core::ChatRequest;
 using core::Error;
 
@@ -318,6 +319,7 @@ http::awaitable<void> Gateway::relay_whole(Exchange& ex) {
       co_return;
     }
     Error e = answer ? Error::upstream("target '" + candidates[i].model->name + "' gave an empty answer") : answer.error();
+    providers::settle_upstream_words(e, *candidates[i].model);
     count_upstream_error(metrics_->model(ex.record.model), e);
     if (ex.deployment) count_upstream_error(*ex.deployment->series, e);
     router_->record(candidates[i].model->name, false);
@@ -356,6 +358,7 @@ http::awaitable<void> Gateway::relay_stream(Exchange& ex) {
       outcome = co_await ex.ctx.provider->stream(request, again, sink);
     }
     if (ex.writer.client_gone()) co_return;
+    if (!outcome) providers::settle_upstream_words(outcome.error(), *candidates[i].model);
     router_->record(candidates[i].model->name, outcome.ok());
     if (outcome) {
       metrics_->count_route(ex.ctx.decision->route, ex.ctx.decision->rule, candidates[i].model->name);

@@ -1,7 +1,7 @@
 #include "api/exchange.h"
 
-#include "api/openai/chat_response.h"
-#include "api/openai/error_json.h"
+#include "wire/openai/chat_response.h"
+#include "wire/openai/error_json.h"
 #include "http/sse.h"
 
 namespace sy::api {
@@ -18,13 +18,13 @@ class OpenAIStreamFormat final : public StreamFormat {
       if (c.choices.empty()) return {};  // the usage chunk the client did not ask for
       auto copy = c;
       copy.usage.reset();
-      return http::sse_event(api::openai::format_chunk(copy, kind_));
+      return http::sse_event(wire::openai::format_chunk(copy, kind_));
     }
-    return http::sse_event(api::openai::format_chunk(c, kind_));
+    return http::sse_event(wire::openai::format_chunk(c, kind_));
   }
   std::string done() override { return "data: [DONE]\n\n"; }
   // Mid-stream: the head already said 200. A clean error event, as OpenAI's SDKs read it.
-  std::string error(const core::Error& e) override { return http::sse_event(api::openai::format_error(e)); }
+  std::string error(const core::Error& e) override { return http::sse_event(wire::openai::format_error(e)); }
 
  private:
   core::ChatRequest::Kind kind_;
@@ -34,9 +34,9 @@ class OpenAIStreamFormat final : public StreamFormat {
 class OpenAIDialect final : public ClientDialect {
  public:
   std::string format_response(const core::ChatResponse& r, const core::ChatRequest& request) const override {
-    return api::openai::format_response(r, request.kind);
+    return wire::openai::format_response(r, request.kind);
   }
-  std::string format_error(const core::Error& e) const override { return api::openai::format_error(e); }
+  std::string format_error(const core::Error& e) const override { return wire::openai::format_error(e); }
   std::unique_ptr<StreamFormat> stream_format(const core::ChatRequest& request) const override {
     return std::make_unique<OpenAIStreamFormat>(request.kind, request.stream_options.include_usage);
   }

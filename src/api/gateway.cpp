@@ -5,8 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/exchange.h"
-#include "api/anthropic/messages_response.h"
-#include "api/openai/error_json.h"
+#include "wire/anthropic/messages_response.h"
+#include "wire/openai/error_json.h"
 #include "api/request_id.h"
 #include "pipeline/route_stage.h"
 #include "privacy/scanner.h"
@@ -161,7 +161,7 @@ http::Response Gateway::protocol_error(int status, std::string_view message, std
   res.set(bhttp::field::content_type, "application/json");
   // The body was never parsed, but the path says which API the client speaks.
   bool anthropic = target.starts_with("/v1/messages");
-  res.body() = anthropic ? api::anthropic::format_error(e) : api::openai::format_error(e);
+  res.body() = anthropic ? wire::anthropic::format_error(e) : wire::openai::format_error(e);
   return res;
 }
 

@@ -4,8 +4,8 @@
 
 #include "api/exchange.h"
 #include "api/gateway.h"
-#include "api/openai/chat_request.h"
-#include "api/openai/error_json.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/error_json.h"
 
 namespace sy::api {
 
@@ -16,7 +16,7 @@ http::awaitable<void> Gateway::serve_route_explain(Exchange& ex) {
     co_await ex.send_error(v.error());
     co_return;
   }
-  auto parsed = openai::parse_chat_request(ex.request.body());
+  auto parsed = wire::openai::parse_chat_request(ex.request.body());
   if (!parsed) {
     co_await ex.send_error(parsed.error());
     co_return;
@@ -41,7 +41,7 @@ http::awaitable<void> Gateway::serve_route_explain(Exchange& ex) {
                     {"reasons", std::move(reasons)}};
   if (!d.faq_id.empty()) body["faq"] = json::object{{"id", d.faq_id}, {"score", d.faq_score}};
   if (d.scan_failed) body["scan_failed"] = true;
-  if (d.refusal) body["refusal"] = json::parse(openai::format_error(*d.refusal)).as_object()["error"];
+  if (d.refusal) body["refusal"] = json::parse(wire::openai::format_error(*d.refusal)).as_object()["error"];
   co_await ex.send_json(200, json::serialize(body));
 }
 

@@ -15,6 +15,10 @@ struct Error {
   std::string code;     // empty = null
   std::optional<int> retry_after_s;  // sent as Retry-After when set
   int upstream_status = 0;           // the upstream's HTTP status this error came from, if any
+  // The upstream's own words about the failure. Never formatted for a client as it is: it may echo
+  // this gateway's credentials. The executor scrubs it (providers/credential_scrub) and appends it to
+  // `message` only where it helps the client fix its request.
+  std::string upstream_message;
 
   static Error invalid_request(std::string message, std::string param = {});
   static Error authentication(std::string message);

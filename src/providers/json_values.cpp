@@ -2,7 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "api/openai/json_fields.h"
+#include "wire/json_fields.h"
 
 namespace sy::providers {
 
@@ -11,7 +11,7 @@ std::optional<boost::json::value> parse_model_json(std::string_view text) {
   boost::json::parse_options opts;
   opts.max_depth = 64;
   auto v = boost::json::parse(text, ec, {}, opts);
-  if (ec || api::openai::has_non_finite_number(v)) return std::nullopt;
+  if (ec || wire::has_non_finite_number(v)) return std::nullopt;
   return v;
 }
 

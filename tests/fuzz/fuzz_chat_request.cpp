@@ -7,13 +7,13 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "api/openai/chat_request.h"
+#include "wire/openai/chat_request.h"
 #include "fuzz_check.h"
 #include "json_equivalent.h"
 
 namespace sy::fuzz {
 
-namespace oa = api::openai;
+namespace oa = wire::openai;
 
 namespace {
 

@@ -4,13 +4,13 @@
 #include <string>
 #include <string_view>
 
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_response.h"
 #include "fuzz_check.h"
 #include "json_equivalent.h"
 
 namespace sy::fuzz {
 
-namespace oa = api::openai;
+namespace oa = wire::openai;
 using Kind = core::ChatRequest::Kind;
 
 namespace {

@@ -7,8 +7,8 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/chat_response.h"
 #include "providers/bedrock/bedrock_translate.h"
 #include "providers/bedrock/event_stream.h"
 
@@ -29,7 +29,7 @@ std::string golden(const std::string& name) {
 }
 
 ChatRequest request(const std::string& body) {
-  auto r = api::openai::parse_chat_request(body);
+  auto r = wire::openai::parse_chat_request(body);
   EXPECT_TRUE(r) << r.error().message;
   return r ? std::move(*r) : ChatRequest{};
 }
@@ -99,14 +99,14 @@ TEST(BedrockGolden, JsonSchemaBecomesAForcedTool) {
 TEST(BedrockGolden, ResponseWithToolUse) {
   auto r = parse_response(golden("response_tool_use.converse.json"), ChatRequest::Kind::chat, meta());
   ASSERT_TRUE(r) << r.error().message;
-  expect_same_json(json::parse(api::openai::format_response(*r, ChatRequest::Kind::chat)),
+  expect_same_json(json::parse(wire::openai::format_response(*r, ChatRequest::Kind::chat)),
                    golden("response_tool_use.openai.json"), "response_tool_use");
 }
 
 TEST(BedrockGolden, JsonModeToolInputIsTheContent) {
   auto r = parse_response(golden("response_json_schema.converse.json"), ChatRequest::Kind::chat, meta(), "forecast");
   ASSERT_TRUE(r) << r.error().message;
-  expect_same_json(json::parse(api::openai::format_response(*r, ChatRequest::Kind::chat)),
+  expect_same_json(json::parse(wire::openai::format_response(*r, ChatRequest::Kind::chat)),
                    golden("response_json_schema.openai.json"), "response_json_schema");
 }
 
@@ -119,7 +119,7 @@ TEST(BedrockGolden, StreamWithToolUseSplitAnywhere) {
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_EQ(chunks.size(), expected.size()) << "piece " << piece;
     for (size_t i = 0; i < chunks.size(); ++i) {
-      expect_same_json(json::parse(api::openai::format_chunk(chunks[i], ChatRequest::Kind::chat)), expected[i],
+      expect_same_json(json::parse(wire::openai::format_chunk(chunks[i], ChatRequest::Kind::chat)), expected[i],
                        "chunk " + std::to_string(i) + " piece " + std::to_string(piece));
     }
   }

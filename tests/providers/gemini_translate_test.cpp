@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/chat_response.h"
 #include "http/sse.h"
 #include "providers/gemini/gemini_translate.h"
 
@@ -26,7 +26,7 @@ std::string golden(const std::string& name) {
 }
 
 ChatRequest request(const std::string& body) {
-  auto r = api::openai::parse_chat_request(body);
+  auto r = wire::openai::parse_chat_request(body);
   EXPECT_TRUE(r) << r.error().message;
   return r ? std::move(*r) : ChatRequest{};
 }
@@ -81,14 +81,14 @@ TEST(GeminiGolden, JsonSchemaBecomesResponseSchema) {
 TEST(GeminiGolden, ResponseWithToolCalls) {
   auto r = parse_response(golden("response_tool_call.gemini.json"), ChatRequest::Kind::chat, meta());
   ASSERT_TRUE(r) << r.error().message;
-  expect_same_json(json::parse(api::openai::format_response(*r, ChatRequest::Kind::chat)),
+  expect_same_json(json::parse(wire::openai::format_response(*r, ChatRequest::Kind::chat)),
                    golden("response_tool_call.openai.json"), "response_tool_call");
 }
 
 TEST(GeminiGolden, ResponseWithThoughtsCutAtMaxTokens) {
   auto r = parse_response(golden("response_text.gemini.json"), ChatRequest::Kind::chat, meta());
   ASSERT_TRUE(r) << r.error().message;
-  expect_same_json(json::parse(api::openai::format_response(*r, ChatRequest::Kind::chat)),
+  expect_same_json(json::parse(wire::openai::format_response(*r, ChatRequest::Kind::chat)),
                    golden("response_text.openai.json"), "response_text");
 }
 
@@ -101,7 +101,7 @@ TEST(GeminiGolden, StreamWithToolCallSplitAnywhere) {
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_EQ(chunks.size(), expected.size()) << "piece " << piece;
     for (size_t i = 0; i < chunks.size(); ++i) {
-      expect_same_json(json::parse(api::openai::format_chunk(chunks[i], ChatRequest::Kind::chat)), expected[i],
+      expect_same_json(json::parse(wire::openai::format_chunk(chunks[i], ChatRequest::Kind::chat)), expected[i],
                        "chunk " + std::to_string(i) + " piece " + std::to_string(piece));
     }
   }
@@ -162,7 +162,7 @@ TEST(GeminiRequest, UnparsableToolArgumentsAreRefused) {
 }
 
 TEST(GeminiRequest, LegacyCompletionPromptIsOneUserTurn) {
-  auto r = api::openai::parse_completion_request(R"({"model":"m","prompt":"Once upon","max_tokens":5})");
+  auto r = wire::openai::parse_completion_request(R"({"model":"m","prompt":"Once upon","max_tokens":5})");
   ASSERT_TRUE(r);
   auto body = format_request(*r);
   ASSERT_TRUE(body);
@@ -235,7 +235,7 @@ TEST(GeminiStream, CompletionKindHasNoRoleChunk) {
       chunks, ChatRequest::Kind::completion);
   ASSERT_TRUE(s);
   ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_EQ(api::openai::format_chunk(chunks[0], ChatRequest::Kind::completion).find("\"role\""), std::string::npos);
+  EXPECT_EQ(wire::openai::format_chunk(chunks[0], ChatRequest::Kind::completion).find("\"role\""), std::string::npos);
   EXPECT_EQ(chunks[0].choices[0].content, "upon a time");
   EXPECT_EQ(chunks[1].choices[0].finish_reason, "stop");
 }

@@ -29,16 +29,25 @@ TEST(MapUpstreamStatus, RateLimitWithoutUsableRetryAfter) {
   EXPECT_EQ(map_upstream_status(429, "", "").message, "The upstream is rate limiting requests; retry later.");
 }
 
-TEST(MapUpstreamStatus, ServerErrorsAreBadGateway) {
-  for (int status : {500, 502, 503}) {
+TEST(MapUpstreamStatus, ServerErrorsAreBadGatewayWithoutTheUpstreamsWords) {
+  for (int status : {500, 502}) {
     auto e = map_upstream_status(status, "overloaded", "");
     EXPECT_EQ(e.status, 502) << status;
     EXPECT_EQ(e.type, "upstream_error");
     EXPECT_EQ(e.code, "bad_gateway");
     EXPECT_EQ(e.upstream_status, status);
-    EXPECT_EQ(e.message, "The upstream failed (" + std::to_string(status) + "): overloaded");
+    EXPECT_EQ(e.message, "The upstream failed (" + std::to_string(status) + ").");
+    EXPECT_EQ(e.upstream_message, "overloaded");  // for the operator's log, scrubbed there
     EXPECT_FALSE(e.retry_after_s.has_value());
   }
+}
+
+TEST(MapUpstreamStatus, UnavailableStaysUnavailable) {
+  auto e = map_upstream_status(503, "maintenance", "12");
+  EXPECT_EQ(e.status, 503);
+  EXPECT_EQ(e.type, "service_unavailable");
+  EXPECT_EQ(e.retry_after_s, std::optional<int>(12));
+  EXPECT_EQ(e.message, "The upstream is unavailable (503).");
 }
 
 TEST(MapUpstreamStatus, CredentialFailuresAreBadGatewayWithoutTheUpstreamsWords) {
@@ -53,12 +62,13 @@ TEST(MapUpstreamStatus, CredentialFailuresAreBadGatewayWithoutTheUpstreamsWords)
   }
 }
 
-TEST(MapUpstreamStatus, ClientErrorsPassTheUpstreamsMessage) {
+TEST(MapUpstreamStatus, ClientErrorsKeepTheUpstreamsWordsApart) {
   auto e = map_upstream_status(400, "Invalid 'messages[0].content': string too long.", "");
   EXPECT_EQ(e.status, 400);
   EXPECT_EQ(e.type, "invalid_request_error");
   EXPECT_EQ(e.upstream_status, 400);
-  EXPECT_EQ(e.message, "The upstream rejected the request (400): Invalid 'messages[0].content': string too long.");
+  EXPECT_EQ(e.message, "The upstream rejected the request (400)");
+  EXPECT_EQ(e.upstream_message, "Invalid 'messages[0].content': string too long.");
 
   EXPECT_EQ(map_upstream_status(404, "no such model", "").status, 400);
   EXPECT_EQ(map_upstream_status(422, "", "").message, "The upstream rejected the request (422)");
@@ -71,7 +81,7 @@ TEST(MapUpstreamStatus, TimeoutsAreGatewayTimeout) {
     EXPECT_EQ(e.type, "upstream_error");
     EXPECT_EQ(e.code, "upstream_timeout");
     EXPECT_EQ(e.upstream_status, status);
-    EXPECT_EQ(e.message, "The upstream timed out (" + std::to_string(status) + ")");
+    EXPECT_EQ(e.message, "The upstream timed out (" + std::to_string(status) + ").");
   }
 }
 

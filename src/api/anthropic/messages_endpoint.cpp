@@ -3,8 +3,8 @@
 // chain, candidates, fallback, streaming); only the answer's format differs (anthropic::dialect).
 #include <boost/json.hpp>
 
-#include "api/anthropic/messages_request.h"
-#include "api/anthropic/messages_response.h"
+#include "wire/anthropic/messages_request.h"
+#include "api/anthropic/dialect.h"
 #include "api/exchange.h"
 #include "api/gateway.h"
 #include "providers/local/local_provider.h"
@@ -20,7 +20,7 @@ http::awaitable<void> Gateway::serve_messages(Exchange& ex) {
     co_await ex.send_error(v.error());
     co_return;
   }
-  auto parsed = anthropic::parse_messages_request(ex.request.body());
+  auto parsed = wire::anthropic::parse_messages_request(ex.request.body());
   if (!parsed) {
     co_await ex.send_error(parsed.error());
     co_return;
@@ -56,7 +56,7 @@ http::awaitable<void> Gateway::serve_count_tokens(Exchange& ex) {
     co_await ex.send_error(v.error());
     co_return;
   }
-  auto parsed = anthropic::parse_messages_request(ex.request.body(), anthropic::RequestPurpose::count_tokens);
+  auto parsed = wire::anthropic::parse_messages_request(ex.request.body(), wire::anthropic::RequestPurpose::count_tokens);
   if (!parsed) {
     co_await ex.send_error(parsed.error());
     co_return;

@@ -1,17 +1,39 @@
 #include "providers/anthropic/anthropic_provider.h"
 
+#include <charconv>
+
 #include <boost/json/serialize.hpp>
 
 #include "http/sse.h"
 #include "providers/remote_call.h"
-#include "providers/anthropic/anthropic_messages.h"
+#include "providers/upstream_errors.h"
+#include "wire/anthropic/messages_upstream.h"
 #include "providers/cloud_providers.h"
 
 namespace sy::providers {
 
-namespace am = providers::anthropic;
+namespace am = wire::anthropic;
 using core::ChatRequest;
 using core::Error;
+
+namespace {
+
+// An upstream's non-2xx answer: the gateway's status policy (map_upstream_status), except that
+// Anthropic's 529 "overloaded" is a 503: not this request's fault, and another target may take it.
+Error error_of(int status, std::string_view body, std::string_view retry_after) {
+  auto [type, message] = am::error_fields(body);
+  if (status != 529) return map_upstream_status(status, message, retry_after);
+  auto e = Error::unavailable("The upstream is overloaded (529).");
+  e.code = "upstream_overloaded";
+  e.upstream_status = 529;
+  e.upstream_message = message;
+  int seconds = 0;
+  auto [end, ec] = std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
+  if (ec == std::errc() && seconds >= 0) e.retry_after_s = seconds;
+  return e;
+}
+
+}  // namespace
 
 core::Result<std::unique_ptr<Provider>> make_anthropic_provider(const config::ModelConfig& model, const config::Limits& limits) {
   return AnthropicProvider::create(model, limits);
@@ -47,7 +69,7 @@ http::Request AnthropicProvider::build(const ChatRequest& request, const CallCon
 http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> AnthropicProvider::call(const ChatRequest& request,
                                                                                            CallContext& ctx) {
   ErrorFromBody to_error = [](int status, std::string_view body, std::string_view retry_after) {
-    return am::error_of(status, body, retry_after);
+    return error_of(status, body, retry_after);
   };
   co_return co_await start_remote_call(endpoint_, build(request, ctx), deadlines_, ctx, to_error);
 }

@@ -4,7 +4,8 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/json_fields.h"
+#include "wire/error_text.h"
+#include "wire/json_fields.h"
 #include "providers/data_url.h"
 #include "providers/json_values.h"
 #include "providers/turns.h"
@@ -13,9 +14,9 @@
 namespace sy::providers::bedrock {
 
 namespace json = boost::json;
-using api::openai::field;
-using api::openai::int_or;
-using api::openai::string_or;
+using wire::field;
+using wire::int_or;
+using wire::string_or;
 using core::ChatRequest;
 using core::Error;
 
@@ -236,7 +237,7 @@ core::Result<json::object> parse_object(std::string_view body, const char* what)
   if (ec || !v.is_object()) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what + " (not a JSON object).");
   }
-  if (api::openai::has_non_finite_number(v)) {
+  if (wire::has_non_finite_number(v)) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what +
                            " (a number too large to represent).");
   }
@@ -384,9 +385,10 @@ core::Status StreamTranslator::on_message(const event_stream::Message& m, std::v
     return map_upstream_status(exception_status(type), message, "");
   }
   if (message_type == "error") {
-    auto message = std::string(m.header(":error-message"));
-    return Error::upstream("The upstream reported an error mid-stream: " + std::string(m.header(":error-code")) +
-                           (message.empty() ? std::string() : ": " + message));
+    auto e = Error::upstream("The upstream reported an error mid-stream (" +
+                             wire::error_code_or(m.header(":error-code"), "unknown error") + ").");
+    e.upstream_message = std::string(m.header(":error-message"));
+    return e;
   }
   if (message_type != "event") return core::Ok{};
   auto event = m.header(":event-type");

@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/json_fields.h"
+#include "wire/json_fields.h"
 #include "providers/data_url.h"
 #include "providers/json_values.h"
 #include "providers/turns.h"
@@ -13,11 +13,11 @@
 namespace sy::providers::gemini {
 
 namespace json = boost::json;
-using api::openai::field;
-using api::openai::int_or;
-using api::openai::integer_of;
-using api::openai::number_of;
-using api::openai::string_or;
+using wire::field;
+using wire::int_or;
+using wire::integer_of;
+using wire::number_of;
+using wire::string_or;
 using core::ChatRequest;
 using core::Error;
 
@@ -285,7 +285,7 @@ core::Result<json::object> parse_object(std::string_view body, const char* what)
   if (ec || !v.is_object()) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what + " (not a JSON object).");
   }
-  if (api::openai::has_non_finite_number(v)) {
+  if (wire::has_non_finite_number(v)) {
     return Error::upstream(std::string("The upstream returned a malformed ") + what +
                            " (a number too large to represent).");
   }

@@ -2,16 +2,16 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
-#include "api/openai/error_json.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/chat_response.h"
+#include "wire/openai/error_json.h"
 #include "http/sse.h"
 #include "providers/remote_call.h"
 #include "providers/upstream_errors.h"
 
 namespace sy::providers {
 
-namespace oa = api::openai;
+namespace oa = wire::openai;
 using core::ChatRequest;
 using core::Error;
 

@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 
 // {"error": {"message", "type", "param", "code"}} as OpenAI sends it.
 std::string format_error(const core::Error& e);
@@ -13,4 +13,4 @@ std::string format_error(const core::Error& e);
 // body: an upstream's error may echo the request, and the client already has that.
 std::string upstream_error_message(std::string_view body);
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

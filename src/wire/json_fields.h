@@ -9,7 +9,7 @@
 #include <boost/json.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
-namespace sy::api::openai {
+namespace sy::wire {
 
 namespace json = boost::json;
 
@@ -85,4 +85,4 @@ inline void put_string_or_null(json::object& o, std::string_view key, const std:
   else o[key] = s;
 }
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire

@@ -1,4 +1,4 @@
-#include "providers/anthropic/anthropic_messages.h"
+#include "wire/anthropic/messages_upstream.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,16 +6,16 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/json_fields.h"
-#include "providers/upstream_errors.h"
+#include "wire/json_fields.h"
+#include "wire/error_text.h"
 
-namespace sy::providers::anthropic {
+namespace sy::wire::anthropic {
 
 namespace json = boost::json;
-using api::openai::field;
-using api::openai::has_non_finite_number;
-using api::openai::int_or;
-using api::openai::string_or;
+using wire::field;
+using wire::has_non_finite_number;
+using wire::int_or;
+using wire::string_or;
 using core::Error;
 
 namespace {
@@ -221,7 +221,7 @@ core::Usage usage_of(const json::object& u) {
 }
 
 core::Result<core::ChatResponse> parse_response(std::string_view body) {
-  api::openai::JsonScratch scratch;
+  wire::JsonScratch scratch;
   boost::system::error_code ec;
   auto v = json::parse(body, ec, scratch.storage());
   if (ec || !v.is_object() || has_non_finite_number(v)) {
@@ -265,16 +265,6 @@ core::Result<core::ChatResponse> parse_response(std::string_view body) {
   return r;
 }
 
-namespace {
-// At most 500 bytes of an upstream's message, cut on a character boundary.
-std::string clip(std::string s) {
-  if (s.size() <= 500) return s;
-  size_t n = 500;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-  return s;
-}
-
 // {"type":"error","error":{"type","message"}} -> (type, message); empty when not that shape.
 std::pair<std::string, std::string> error_fields(std::string_view body) {
   boost::system::error_code ec;
@@ -282,35 +272,21 @@ std::pair<std::string, std::string> error_fields(std::string_view body) {
   if (ec || !v.is_object()) return {};
   auto* err = field(v.get_object(), "error");
   if (!err || !err->is_object()) return {};
-  return {string_or(err->get_object(), "type"), clip(string_or(err->get_object(), "message"))};
-}
-}  // namespace
-
-core::Error error_of(int status, std::string_view body, std::string_view retry_after) {
-  auto [type, message] = error_fields(body);
-  if (status == 529) {
-    // Anthropic's "overloaded": not this request's fault, and another target may take it.
-    auto e = Error::unavailable("The upstream is overloaded (529)" + (message.empty() ? std::string() : ": " + message));
-    e.code = "upstream_overloaded";
-    e.upstream_status = 529;
-    int seconds = 0;
-    auto [end, ec] = std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
-    if (ec == std::errc() && seconds >= 0) e.retry_after_s = seconds;
-    return e;
-  }
-  return map_upstream_status(status, message, retry_after);
+  return {string_or(err->get_object(), "type"), clip_message(string_or(err->get_object(), "message"))};
 }
 
 core::Error stream_error_of(std::string_view data) {
   auto [type, message] = error_fields(data);
   if (type == "overloaded_error") {
-    auto e = Error::unavailable("The upstream is overloaded: " + message);
+    auto e = Error::unavailable("The upstream is overloaded.");
     e.code = "upstream_overloaded";
+    e.upstream_message = message;
     return e;
   }
   if (type == "rate_limit_error") return Error::rate_limited("The upstream is rate limiting requests; retry later.", std::nullopt);
-  if (type.empty()) type = "unknown error";
-  return Error::upstream("The upstream reported an error mid-stream: " + type + (message.empty() ? "" : ": " + message));
+  auto e = Error::upstream("The upstream reported an error mid-stream (" + error_code_or(type, "unknown error") + ").");
+  e.upstream_message = message;
+  return e;
 }
 
 core::ChatChunk StreamDecoder::make_chunk() const {
@@ -325,7 +301,7 @@ core::Result<std::vector<core::ChatChunk>> StreamDecoder::on_event(std::string_v
   std::vector<core::ChatChunk> out;
   if (event == "ping") return out;
   if (event == "error") return stream_error_of(data);
-  api::openai::JsonScratch scratch;
+  wire::JsonScratch scratch;
   boost::system::error_code ec;
   auto v = json::parse(data, ec, scratch.storage());
   if (ec || !v.is_object() || has_non_finite_number(v)) return Error::upstream("The upstream sent a malformed stream event.");
@@ -433,4 +409,4 @@ core::Result<std::vector<core::ChatChunk>> StreamDecoder::on_event(std::string_v
   return out;
 }
 
-}  // namespace sy::providers::anthropic
+}  // namespace sy::wire::anthropic

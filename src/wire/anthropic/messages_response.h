@@ -5,11 +5,10 @@
 #include <memory>
 #include <string>
 
-#include "api/exchange.h"
 #include "core/chat.h"
 #include "core/error.h"
 
-namespace sy::api::anthropic {
+namespace sy::wire::anthropic {
 
 // stop | length | tool_calls | content_filter -> end_turn | max_tokens | tool_use | refusal.
 std::string stop_reason_of(const std::string& finish_reason);
@@ -32,12 +31,12 @@ std::string error_type(const core::Error& e);
 // calls become content blocks in order; a tool call's argument fragments become input_json_delta.
 // The stop reason and usage are held for the closing message_delta (OpenAI-shaped streams report
 // usage after the finish).
-class StreamEncoder final : public StreamFormat {
+class StreamEncoder {
  public:
   explicit StreamEncoder(std::string model) : model_(std::move(model)) {}
-  std::string chunk(const core::ChatChunk& c) override;
-  std::string done() override;
-  std::string error(const core::Error& e) override;
+  std::string chunk(const core::ChatChunk& c);
+  std::string done();
+  std::string error(const core::Error& e);
 
  private:
   enum class Block { none, text, tool };
@@ -56,7 +55,4 @@ class StreamEncoder final : public StreamFormat {
   core::Usage usage_;
 };
 
-// The dialect /v1/messages answers in.
-const ClientDialect& dialect();
-
-}  // namespace sy::api::anthropic
+}  // namespace sy::wire::anthropic

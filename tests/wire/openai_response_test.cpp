@@ -1,11 +1,11 @@
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_response.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 namespace {
 
 namespace json = boost::json;
@@ -235,12 +235,13 @@ TEST(OpenAiChunk, ErrorInStreamIs502) {
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().status, 502);
   EXPECT_EQ(c.error().type, "upstream_error");
-  EXPECT_EQ(c.error().message, "The upstream reported an error mid-stream: The server had an error");
+  EXPECT_EQ(c.error().message, "The upstream reported an error mid-stream.");
+  EXPECT_EQ(c.error().upstream_message, "The server had an error");
 
   auto no_message = parse_chunk(R"({"error":{"code":500}})", Kind::chat);
   ASSERT_FALSE(no_message.ok());
-  EXPECT_EQ(no_message.error().status, 502);
-  EXPECT_THAT(no_message.error().message, HasSubstr("unknown error"));
+  EXPECT_EQ(no_message.error().message, "The upstream reported an error mid-stream.");
+  EXPECT_TRUE(no_message.error().upstream_message.empty());
 }
 
 TEST(OpenAiChunk, MalformedChunkIs502) {
@@ -272,9 +273,9 @@ TEST(OpenAiUsage, FormatOmitsZeroCachedTokens) {
 }
 
 }  // namespace
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 namespace {
 
 TEST(OpenAIUsage, DetailsSwitchyardDoesNotMeterRoundTrip) {
@@ -295,4 +296,4 @@ TEST(OpenAIUsage, DetailsSwitchyardDoesNotMeterRoundTrip) {
 }
 
 }  // namespace
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

@@ -1,11 +1,11 @@
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_response.h"
 
 #include <algorithm>
 
-#include "api/openai/chat_request.h"
-#include "api/openai/json_fields.h"
+#include "wire/openai/chat_request.h"
+#include "wire/json_fields.h"
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 
 using core::Error;
 
@@ -125,8 +125,9 @@ core::Result<core::ChatChunk> parse_chunk(std::string_view data, Kind kind) {
   auto obj = parse_upstream_object(data, "stream chunk", scratch.storage());
   if (!obj) return obj.error();
   if (auto* err = field(*obj, "error"); err && err->is_object()) {
-    auto msg = string_or(err->get_object(), "message", "unknown error");
-    return Error::upstream("The upstream reported an error mid-stream: " + msg);
+    auto e = Error::upstream("The upstream reported an error mid-stream.");
+    e.upstream_message = string_or(err->get_object(), "message");
+    return e;
   }
   core::ChatChunk c;
   copy_header_fields(*obj, c.id, c.model, c.created, c.extensions, {"choices", "usage", "object"});
@@ -227,4 +228,4 @@ std::string format_chunk(const core::ChatChunk& c, Kind kind) {
   return json::serialize(o);
 }
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

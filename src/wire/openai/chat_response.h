@@ -8,7 +8,7 @@
 #include "core/chat.h"
 #include "core/result.h"
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 
 using Kind = core::ChatRequest::Kind;
 
@@ -23,4 +23,4 @@ std::string format_chunk(const core::ChatChunk& c, Kind kind);
 boost::json::object format_usage(const core::Usage& u);
 core::Usage parse_usage(const boost::json::object& o);
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

@@ -7,14 +7,14 @@
 
 #include <boost/json.hpp>
 
-#include "api/anthropic/messages_request.h"
-#include "api/anthropic/messages_response.h"
-#include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
+#include "wire/anthropic/messages_request.h"
+#include "wire/anthropic/messages_response.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/chat_response.h"
 #include "http/sse.h"
-#include "providers/anthropic/anthropic_messages.h"
+#include "wire/anthropic/messages_upstream.h"
 
-namespace sy::api::anthropic {
+namespace sy::wire::anthropic {
 namespace {
 
 namespace json = boost::json;
@@ -52,14 +52,14 @@ core::Error refused(const std::string& body, RequestPurpose purpose = RequestPur
 
 TEST(AnthropicIngressGolden, RequestToCore) {
   auto r = parsed(golden("ingress_request.anthropic.json"));
-  auto sent = api::openai::format_request(r, "gpt-upstream");
+  auto sent = wire::openai::format_request(r, "gpt-upstream");
   EXPECT_EQ(json::value(sent), json::parse(golden("ingress_request.openai.json"))) << "got:\n" << json::serialize(sent);
   EXPECT_EQ(r.model, "cloud-fast");
   EXPECT_FALSE(r.stream);
 }
 
 TEST(AnthropicIngressGolden, ResponseFromCore) {
-  auto answer = api::openai::parse_response(golden("ingress_response.openai.json"), core::ChatRequest::Kind::chat);
+  auto answer = wire::openai::parse_response(golden("ingress_response.openai.json"), core::ChatRequest::Kind::chat);
   ASSERT_TRUE(answer.ok());
   core::ChatRequest request;
   request.model = "cloud-fast";
@@ -73,7 +73,7 @@ TEST(AnthropicIngressGolden, StreamFromCoreChunks) {
   std::istringstream lines(golden("ingress_stream.openai.jsonl"));
   for (std::string line; std::getline(lines, line);) {
     if (line.empty()) continue;
-    auto chunk = api::openai::parse_chunk(line, core::ChatRequest::Kind::chat);
+    auto chunk = wire::openai::parse_chunk(line, core::ChatRequest::Kind::chat);
     ASSERT_TRUE(chunk.ok()) << line;
     sse += encoder.chunk(*chunk);
   }
@@ -187,7 +187,7 @@ TEST(AnthropicRoundTrip, IngressThenProviderKeepsTheConversation) {
     "tools":[{"name":"get_weather","input_schema":{"type":"object"}}],
     "tool_choice":{"type":"tool","name":"get_weather"}})";
   auto core = parsed(body);
-  auto out = providers::anthropic::format_request(core, "m");
+  auto out = wire::anthropic::format_request(core, "m");
   auto in = json::parse(body).as_object();
   EXPECT_EQ(out["system"], in["system"]);
   EXPECT_EQ(out["messages"], in["messages"]) << json::serialize(out["messages"]);
@@ -198,4 +198,4 @@ TEST(AnthropicRoundTrip, IngressThenProviderKeepsTheConversation) {
 }
 
 }  // namespace
-}  // namespace sy::api::anthropic
+}  // namespace sy::wire::anthropic

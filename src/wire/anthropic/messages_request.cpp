@@ -1,16 +1,16 @@
-#include "api/anthropic/messages_request.h"
+#include "wire/anthropic/messages_request.h"
 
-#include "api/openai/json_fields.h"
+#include "wire/json_fields.h"
 
-namespace sy::api::anthropic {
+namespace sy::wire::anthropic {
 
 namespace json = boost::json;
 using core::Error;
-using openai::field;
-using openai::has_non_finite_number;
-using openai::integer_of;
-using openai::number_of;
-using openai::string_or;
+using wire::field;
+using wire::has_non_finite_number;
+using wire::integer_of;
+using wire::number_of;
+using wire::string_or;
 
 namespace {
 
@@ -259,7 +259,7 @@ core::Status apply_tool_choice(const json::value& v, core::ChatRequest& r) {
 }  // namespace
 
 core::Result<core::ChatRequest> parse_messages_request(std::string_view body, RequestPurpose purpose) {
-  openai::JsonScratch scratch;
+  wire::JsonScratch scratch;
   auto parsed = parse_object(body, scratch.storage());
   if (!parsed) return parsed.error();
   const auto& o = *parsed;
@@ -327,4 +327,4 @@ core::Result<core::ChatRequest> parse_messages_request(std::string_view body, Re
   return r;
 }
 
-}  // namespace sy::api::anthropic
+}  // namespace sy::wire::anthropic

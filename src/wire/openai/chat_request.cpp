@@ -1,10 +1,10 @@
-#include "api/openai/chat_request.h"
+#include "wire/openai/chat_request.h"
 
 #include <set>
 
-#include "api/openai/json_fields.h"
+#include "wire/json_fields.h"
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 
 using core::Error;
 
@@ -292,4 +292,4 @@ json::object format_request(const core::ChatRequest& r, const std::string& upstr
   return o;
 }
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

@@ -1,10 +1,10 @@
-#include "api/openai/error_json.h"
+#include "wire/openai/error_json.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 namespace {
 
 namespace json = boost::json;
@@ -79,4 +79,4 @@ TEST(UpstreamErrorMessage, CutNeverSplitsACharacter) {
 }
 
 }  // namespace
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

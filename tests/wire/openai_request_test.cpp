@@ -1,4 +1,4 @@
-#include "api/openai/chat_request.h"
+#include "wire/openai/chat_request.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 namespace {
 
 namespace json = boost::json;
@@ -398,4 +398,4 @@ TEST(OpenAiCompletionRequest, Errors) {
 }
 
 }  // namespace
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

@@ -1,10 +1,10 @@
-#include "api/anthropic/messages_response.h"
+#include "wire/anthropic/messages_response.h"
 
 #include <boost/json.hpp>
 
 #include "http/sse.h"
 
-namespace sy::api::anthropic {
+namespace sy::wire::anthropic {
 
 namespace json = boost::json;
 
@@ -165,22 +165,4 @@ std::string StreamEncoder::done() {
 
 std::string StreamEncoder::error(const core::Error& e) { return http::sse_event(format_error(e), "error"); }
 
-namespace {
-class AnthropicDialect final : public ClientDialect {
- public:
-  std::string format_response(const core::ChatResponse& r, const core::ChatRequest& request) const override {
-    return anthropic::format_response(r, request);
-  }
-  std::string format_error(const core::Error& e) const override { return anthropic::format_error(e); }
-  std::unique_ptr<StreamFormat> stream_format(const core::ChatRequest& request) const override {
-    return std::make_unique<StreamEncoder>(request.model);
-  }
-};
-}  // namespace
-
-const ClientDialect& dialect() {
-  static const AnthropicDialect d;
-  return d;
-}
-
-}  // namespace sy::api::anthropic
+}  // namespace sy::wire::anthropic

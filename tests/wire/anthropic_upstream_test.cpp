@@ -7,12 +7,12 @@
 
 #include <boost/json.hpp>
 
-#include "api/openai/chat_request.h"
-#include "api/openai/chat_response.h"
+#include "wire/openai/chat_request.h"
+#include "wire/openai/chat_response.h"
 #include "http/sse.h"
-#include "providers/anthropic/anthropic_messages.h"
+#include "wire/anthropic/messages_upstream.h"
 
-namespace sy::providers::anthropic {
+namespace sy::wire::anthropic {
 namespace {
 
 namespace json = boost::json;
@@ -26,14 +26,14 @@ std::string golden(const std::string& name) {
 }
 
 core::ChatRequest openai_request(const std::string& body) {
-  auto r = api::openai::parse_chat_request(body);
+  auto r = wire::openai::parse_chat_request(body);
   EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
   return r ? *r : core::ChatRequest{};
 }
 
 json::value chunk_json(core::ChatChunk c) {
   c.created = 0;
-  return json::parse(api::openai::format_chunk(c, core::ChatRequest::Kind::chat));
+  return json::parse(wire::openai::format_chunk(c, core::ChatRequest::Kind::chat));
 }
 
 TEST(AnthropicGolden, RequestFromCore) {
@@ -47,7 +47,7 @@ TEST(AnthropicGolden, ResponseToCore) {
   auto r = parse_response(golden("provider_response.anthropic.json"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   r->created = 0;
-  auto got = json::parse(api::openai::format_response(*r, core::ChatRequest::Kind::chat));
+  auto got = json::parse(wire::openai::format_response(*r, core::ChatRequest::Kind::chat));
   EXPECT_EQ(got, json::parse(golden("provider_response.openai.json"))) << "got:\n" << json::serialize(got);
 }
 
@@ -150,25 +150,18 @@ TEST(AnthropicResponse, TextOnlyAnswerAndMalformedBodies) {
   EXPECT_EQ(parse_response(R"({"type":"message"})").error().status, 502);
 }
 
-TEST(AnthropicErrors, StatusesAndBodies) {
-  const std::string overloaded = R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
-  auto e = error_of(529, overloaded, "3");
-  EXPECT_EQ(e.status, 503);
-  EXPECT_EQ(e.upstream_status, 529);
-  EXPECT_EQ(e.retry_after_s, 3);
-  EXPECT_NE(e.message.find("Overloaded"), std::string::npos);
-
-  e = error_of(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}})", "12");
-  EXPECT_EQ(e.status, 429);
-  EXPECT_EQ(e.retry_after_s, 12);
-  EXPECT_EQ(e.message.find("per-minute"), std::string::npos) << "the upstream's words about our account stay here";
-
-  e = error_of(400, R"({"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: Field required"}})", "");
-  EXPECT_EQ(e.status, 400);
-  EXPECT_NE(e.message.find("max_tokens: Field required"), std::string::npos);
-
-  EXPECT_EQ(error_of(401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})", "").status, 502);
-  EXPECT_EQ(error_of(500, "<html>oops</html>", "").status, 502);
+TEST(AnthropicErrors, FieldsOfAnErrorBody) {
+  auto [type, message] = error_fields(R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+  EXPECT_EQ(type, "overloaded_error");
+  EXPECT_EQ(message, "Overloaded");
+  EXPECT_EQ(error_fields("<html>oops</html>"), (std::pair<std::string, std::string>{}));
+  // A long message is clipped on a character boundary.
+  std::string long_message(600, 'x');
+  long_message[498] = '\xe4';
+  long_message[499] = '\xb8';
+  long_message[500] = '\xad';
+  auto clipped = error_fields(R"({"type":"error","error":{"type":"t","message":")" + long_message + R"("}})").second;
+  EXPECT_EQ(clipped.size(), 498u);
 }
 
 TEST(AnthropicStream, ErrorEventIsAnError) {
@@ -181,7 +174,8 @@ TEST(AnthropicStream, ErrorEventIsAnError) {
   r = d.on_event("error", R"({"type":"error","error":{"type":"api_error","message":"Internal server error"}})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().status, 502);
-  EXPECT_NE(r.error().message.find("Internal server error"), std::string::npos);
+  EXPECT_EQ(r.error().message, "The upstream reported an error mid-stream (api_error).");
+  EXPECT_EQ(r.error().upstream_message, "Internal server error");
   EXPECT_EQ(d.on_event("content_block_delta", "{not json").error().status, 502);
 }
 
@@ -218,4 +212,4 @@ TEST(AnthropicStream, TwoToolBlocksAfterTextAreToolCallsZeroAndOne) {
 }
 
 }  // namespace
-}  // namespace sy::providers::anthropic
+}  // namespace sy::wire::anthropic

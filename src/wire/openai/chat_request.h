@@ -7,7 +7,7 @@
 #include "core/chat.h"
 #include "core/result.h"
 
-namespace sy::api::openai {
+namespace sy::wire::openai {
 
 // Parses and validates a client's body. Errors are 400s naming the offending param.
 core::Result<core::ChatRequest> parse_chat_request(std::string_view body);
@@ -20,4 +20,4 @@ boost::json::object format_request(const core::ChatRequest& request, const std::
 core::Result<core::Message> parse_message(const boost::json::object& o, bool strict);
 boost::json::object format_message(const core::Message& m);
 
-}  // namespace sy::api::openai
+}  // namespace sy::wire::openai

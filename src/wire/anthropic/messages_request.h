@@ -19,7 +19,7 @@
 #include "core/chat.h"
 #include "core/result.h"
 
-namespace sy::api::anthropic {
+namespace sy::wire::anthropic {
 
 enum class RequestPurpose {
   messages,      // POST /v1/messages: max_tokens is required
@@ -29,4 +29,4 @@ enum class RequestPurpose {
 core::Result<core::ChatRequest> parse_messages_request(std::string_view body,
                                                        RequestPurpose purpose = RequestPurpose::messages);
 
-}  // namespace sy::api::anthropic
+}  // namespace sy::wire::anthropic

@@ -1,7 +1,7 @@
 #pragma once
 // Anthropic's Messages API as an upstream: core::ChatRequest -> the body of POST /v1/messages,
 // and its answers (JSON, SSE events, error bodies) -> core types. The reverse direction (an
-// Anthropic client calling switchyard) is in api/anthropic/.
+// Anthropic client calling switchyard) is messages_request and messages_response.
 //
 // What does not translate, and what happens to it:
 // - OpenAI extensions other than tools, tool_choice, parallel_tool_calls, response_format and
@@ -20,7 +20,7 @@
 #include "core/chat.h"
 #include "core/result.h"
 
-namespace sy::providers::anthropic {
+namespace sy::wire::anthropic {
 
 // Anthropic requires max_tokens; this is sent when the client gave none.
 inline constexpr int64_t kDefaultMaxTokens = 4096;
@@ -37,9 +37,9 @@ std::string finish_reason_of(std::string_view stop_reason);
 // writes), as OpenAI's does; cached_tokens the cache reads.
 core::Usage usage_of(const boost::json::object& usage);
 
-// An upstream's non-2xx answer: the message of its `{"type":"error","error":{...}}` body, and the
-// gateway's status policy (providers::map_upstream_status); 529 overloaded becomes a 503.
-core::Error error_of(int status, std::string_view body, std::string_view retry_after);
+// An error body `{"type":"error","error":{"type","message"}}` -> (type, message), the message
+// clipped; both empty when the body is not that shape.
+std::pair<std::string, std::string> error_fields(std::string_view body);
 
 // The `error` object of an error body or an `error` event -> a core::Error. Used for errors that
 // arrive mid-stream, where there is no HTTP status: the error type says it.
@@ -67,4 +67,4 @@ class StreamDecoder {
   bool finished_ = false;
 };
 
-}  // namespace sy::providers::anthropic
+}  // namespace sy::wire::anthropic
