@@ -40,7 +40,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using sy::ops::AuditLog;
 using sy::ops::AuditOptions;
-using sy::ops::AuditRecord;
+using sy::ops::RequestRecord;
 
 // Fire pattern: records outstanding at most, all producers together. Enough to keep a group-commit
 // writer's batches full (and well under its max_pending, past which it refuses); the per-record
@@ -87,8 +87,8 @@ std::optional<Args> parse_args(int argc, char** argv) {
 }
 
 // A typical routed chat request's record (about 600 bytes sealed).
-AuditRecord make_record(int producer, uint64_t n) {
-  AuditRecord r;
+RequestRecord make_record(int producer, uint64_t n) {
+  RequestRecord r;
   r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
   r.request_id = "req-" + std::to_string(producer) + "-" + std::to_string(n);

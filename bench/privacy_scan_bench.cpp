@@ -25,7 +25,7 @@
 #include "privacy/overlaps.h"
 #include "privacy/patterns.h"
 #include "privacy/scanner.h"
-#include "providers/provider.h"
+#include "core/request_text.h"
 #include "router/router.h"
 #include "config/config.h"
 
@@ -365,17 +365,11 @@ Speed measure(const std::vector<std::string_view>& chunks, size_t bytes, int rep
 }
 
 // A target that is never called: the router only asks whether it is healthy.
-class IdleProvider final : public sy::providers::Provider {
+// Every target available: the bench measures the decision, not the targets' health.
+class AllAvailable final : public sy::router::TargetCheck {
  public:
-  sy::http::awaitable<sy::core::Result<sy::core::ChatResponse>> complete(const sy::core::ChatRequest&,
-                                                                         sy::providers::CallContext&) override {
-    co_return sy::core::Error::internal("not called");
-  }
-  sy::http::awaitable<sy::core::Status> stream(const sy::core::ChatRequest&, sy::providers::CallContext&,
-                                               sy::providers::ChunkSink&) override {
-    co_return sy::core::Error::internal("not called");
-  }
-  sy::providers::Health health() const override { return {}; }
+  std::string unavailable(const sy::config::ModelConfig&) override { return {}; }
+  std::optional<sy::router::LocalLoad> local_load(const std::string&) override { return sy::router::LocalLoad{0, 4, 2048}; }
 };
 
 // The route decision as the request path pays for it (scan of every text field, FAQ match, rules,
@@ -392,16 +386,14 @@ void route_decision_latency(const std::string& corpus, const std::string& faq_fi
     std::fprintf(stderr, "route bench config: %s\n", config.error().message.c_str());
     return;
   }
-  IdleProvider local, cloud;
-  sy::router::Router::Targets targets;
-  targets.providers = {{"local-a", &local}, {"cloud-a", &cloud}};
+  AllAvailable targets;
   auto scanner = sy::privacy::Scanner::create({});
   auto faq = sy::router::FaqMatcher::load(faq_file);
   if (!scanner || !faq) {
     std::fprintf(stderr, "route bench: scanner or FAQ failed to load\n");
     return;
   }
-  sy::router::Router router(**config, std::move(targets), *scanner, *faq);
+  sy::router::Router router(**config, *faq);
   std::printf("\nroute decision (scan + FAQ match + rules), one thread, per request:\n");
   std::printf("%-14s %10s %10s %10s\n", "prompt bytes", "p50 us", "p99 us", "requests");
   for (size_t size : {200, 2000, 16000}) {
@@ -418,8 +410,16 @@ void route_decision_latency(const std::string& corpus, const std::string& faq_fi
       part.text = corpus.substr(at, size);
       m.parts.push_back(std::move(part));
       r.messages.push_back(std::move(m));
+      // As the pipeline pays for it: the request's text, one scan of it, then the router.
       auto t0 = Clock::now();
-      auto d = router.decide(r, {});
+      auto text = sy::core::request_text(r);
+      auto scan = (*scanner)->scan(text);
+      sy::router::PrivacyFacts facts;
+      facts.sensitive = scan.sensitive;
+      facts.scan_failed = scan.failed;
+      for (const auto& f : scan.findings) facts.kinds.emplace_back(sy::privacy::to_string(f.kind));
+      if (facts.sensitive) facts.privacy = sy::router::PrivacyClass::local_only;
+      auto d = router.decide(r, text, facts, {}, targets);
       micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
       if (!d) std::abort();
     }

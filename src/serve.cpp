@@ -104,7 +104,7 @@ int run_serve(const ServeOptions& options) {
   }
   main_ioc.run();
   server.join();
-  gateway.flush_audit();
+  gateway.finish(std::chrono::seconds(10));
   access_log.flush();
   spdlog::info("drained; bye");
   return 0;

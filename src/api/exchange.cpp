@@ -1,8 +1,9 @@
 #include "api/exchange.h"
 
+#include "api/request_id.h"
+#include "http/sse.h"
 #include "wire/openai/chat_response.h"
 #include "wire/openai/error_json.h"
-#include "http/sse.h"
 
 namespace sy::api {
 
@@ -42,6 +43,10 @@ class OpenAIDialect final : public ClientDialect {
   }
 };
 
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
 
 const ClientDialect& openai_dialect() {
@@ -49,13 +54,29 @@ const ClientDialect& openai_dialect() {
   return dialect;
 }
 
+Exchange::Exchange(http::Request& req, http::ResponseWriter& w) : request(req), writer(w) {
+  auto& s = state;
+  s.http = &request;
+  s.client = &writer;
+  auto& r = s.record;
+  r.ts_ms = unix_ms_now();
+  // Ours is unique, so no two audit records share one; the client's is kept beside it and echoed.
+  r.request_id = new_request_id();
+  r.client_request_id = client_request_id(request["x-request-id"]);
+  r.method = std::string(request.method_string());
+  auto target = request.target();
+  r.path = std::string(target.substr(0, target.find('?')));
+}
+
 void Exchange::decorate(http::ResponseHeader& h) const {
-  h.set("x-request-id", ctx.request_id);
-  if (chat) {
-    if (ctx.target) h.set("x-switchyard-route", ctx.target->name);
-    if (ctx.target && !ctx.version.empty()) h.set("x-switchyard-version", ctx.version);
-    h.set("x-switchyard-privacy", ctx.privacy);
-  }
+  const auto& r = state.record;
+  h.set("x-request-id", r.client_request_id.empty() ? r.request_id : r.client_request_id);
+  h.set("x-switchyard-request-id", r.request_id);
+  if (!state.model_call) return;
+  if (!r.target.empty()) h.set("x-switchyard-route", r.target);
+  if (!r.target.empty() && !r.version.empty()) h.set("x-switchyard-version", r.version);
+  h.set("x-switchyard-privacy", r.privacy.empty() ? std::string("any") : r.privacy);
+  if (!r.cache.empty()) h.set("x-switchyard-cache", r.cache);
 }
 
 http::awaitable<void> Exchange::send_text(int status, std::string body, std::string_view content_type,
@@ -65,7 +86,7 @@ http::awaitable<void> Exchange::send_text(int status, std::string body, std::str
   if (retry_after_s) res.set(bhttp::field::retry_after, std::to_string(*retry_after_s));
   decorate(res.base());
   res.body() = std::move(body);
-  record.status = status;
+  state.record.status = status;
   co_await writer.send(std::move(res));
 }
 
@@ -74,7 +95,7 @@ http::awaitable<void> Exchange::send_json(int status, std::string body) {
 }
 
 http::awaitable<void> Exchange::send_error(const core::Error& e) {
-  record.error_type = e.type;
+  state.record.error_type = e.type;
   co_await send_text(e.status, dialect->format_error(e), "application/json", e.retry_after_s);
 }
 

@@ -1,17 +1,14 @@
 #pragma once
-// One request as the gateway handles it: the pipeline context plus what the access log and the
-// metrics need. Answers go out through the helpers here so every response carries the same
-// headers (request id, route, privacy).
-#include <chrono>
+// One request as an endpoint handles it: the HTTP request and its writer, the client's dialect
+// (how answers and errors are written), and the pipeline's state of the request. Answers go out
+// through the helpers here, so every response carries the same headers.
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/error.h"
 #include "http/response_writer.h"
-#include "ops/access_log.h"
-#include "ops/registry.h"
-#include "pipeline/request_context.h"
+#include "pipeline/request_state.h"
 
 namespace sy::api {
 
@@ -26,9 +23,8 @@ class StreamFormat {
   virtual std::string error(const core::Error& e) = 0;
 };
 
-// The client's API (OpenAI's, Anthropic's): how answers and errors are written. The executor
-// (auth, routing, candidates, fallback, streaming) is shared by every ingress and never formats
-// a body itself.
+// The client's API (OpenAI's, Anthropic's): how answers and errors are written. The pipeline is
+// shared by every ingress and never formats a body itself.
 class ClientDialect {
  public:
   virtual ~ClientDialect() = default;
@@ -41,26 +37,13 @@ class ClientDialect {
 const ClientDialect& openai_dialect();
 
 struct Exchange {
+  Exchange(http::Request& request, http::ResponseWriter& writer);
+
   http::Request& request;
   http::ResponseWriter& writer;
-  pipeline::RequestContext ctx;
-  ops::AccessRecord record;
-  std::optional<std::chrono::steady_clock::time_point> first_token;
-  std::optional<core::Usage> usage;
-  bool chat = false;  // a chat/completions exchange: carries the route and privacy headers
-  const ClientDialect* dialect = &openai_dialect();  // how answers and errors are written
-  int64_t arrived_ms = 0;                            // wall clock, for the audit record
-  http::awaitable<void>::executor_type executor;     // the request's I/O thread
-  std::string pinned;                                // model@VERSION: the version or alias asked for
-  std::shared_ptr<ops::Deployment> deployment;       // the version answering; held until the exchange ends
-  std::string role;                                  // production | canary | pinned
-  std::string answer_text;                           // kept only when the audit asks for text
-  bool settled = false;                              // metrics, cost and budget done
-  bool audited = false;                              // audit record handed to the audit log
+  pipeline::RequestState state;
+  const ClientDialect* dialect = &openai_dialect();
 
-  double elapsed_ms() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started).count();
-  }
   // Sets the headers every answer carries.
   void decorate(http::ResponseHeader& h) const;
   http::awaitable<void> send_json(int status, std::string body);

@@ -5,10 +5,7 @@
 
 namespace sy::api {
 
-std::string request_id_for(std::string_view from_client) {
-  bool sane = !from_client.empty() && from_client.size() <= 128;
-  for (char c : from_client) sane = sane && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
-  if (sane) return std::string(from_client);
+std::string new_request_id() {
   // random_device yields 32 bits (unsigned int): widen before shifting, or the high half is UB.
   thread_local std::mt19937_64 rng{std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)};
   static constexpr char kHex[] = "0123456789abcdef";
@@ -18,6 +15,12 @@ std::string request_id_for(std::string_view from_client) {
     for (int i = 0; i < 16; ++i, v >>= 4) id += kHex[v & 0xf];
   }
   return id;
+}
+
+std::string client_request_id(std::string_view from_client) {
+  bool sane = !from_client.empty() && from_client.size() <= 128;
+  for (char c : from_client) sane = sane && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  return sane ? std::string(from_client) : std::string();
 }
 
 }  // namespace sy::api

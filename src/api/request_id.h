@@ -4,8 +4,11 @@
 
 namespace sy::api {
 
-// The client's x-request-id if it is a sane token (1..128 visible ASCII characters), else a fresh
-// random one. Anything else is replaced so a log line cannot be forged through the header.
-std::string request_id_for(std::string_view from_client);
+// A fresh random id ("req_" and 32 hex digits): the request's own, unique in the audit trail.
+std::string new_request_id();
+
+// The client's x-request-id if it is a sane token (1..128 visible ASCII characters), else "".
+// Anything else is dropped, so a log line cannot be forged through the header.
+std::string client_request_id(std::string_view from_client);
 
 }  // namespace sy::api

@@ -13,4 +13,11 @@ bool Principal::may_use(const std::string& model) const {
   return false;
 }
 
+bool Principal::names(const std::string& name) const {
+  for (const auto& pattern : models) {
+    if (pattern == "*" || pattern == name) return true;
+  }
+  return false;
+}
+
 }  // namespace sy::core

@@ -11,6 +11,9 @@ struct Principal {
   std::vector<std::string> models{"*"};
 
   bool may_use(const std::string& model) const;
+  // Whether the key's list names `name` itself (not through a glob): a route named so is granted
+  // with every target behind it.
+  bool names(const std::string& name) const;
 };
 
 }  // namespace sy::core

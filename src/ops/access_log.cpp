@@ -56,9 +56,15 @@ void append_number(std::string& out, std::string_view key, double value, int dec
   out += buf;
 }
 
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+  return out;
+}
+
 }  // namespace
 
-std::string to_json_line(const AccessRecord& r) {
+std::string to_json_line(const RequestRecord& r) {
   std::string line;
   line.reserve(256);
   line += "{\"ts\":\"";
@@ -69,15 +75,17 @@ std::string to_json_line(const AccessRecord& r) {
   append_string(line, "path", r.path);
   append_number(line, "status", r.status, 0);
   if (!r.model.empty()) append_string(line, "model", r.model);
-  if (!r.route.empty()) append_string(line, "route", r.route);
+  if (!r.target.empty()) append_string(line, "route", r.target);
   if (!r.version.empty()) append_string(line, "version", r.version);
   if (!r.rule.empty()) append_string(line, "rule", r.rule);
   if (!r.privacy.empty()) append_string(line, "privacy", r.privacy);
-  if (!r.findings.empty()) append_string(line, "findings", r.findings);
+  if (!r.kinds.empty()) append_string(line, "findings", joined(r.kinds));
   if (r.attempts > 1) append_number(line, "attempts", r.attempts, 0);
   append_string(line, "key", r.key_name);
   if (r.stream) line += ",\"stream\":true";
-  append_number(line, "duration_ms", r.duration_ms, 3);
+  if (!r.cache.empty()) append_string(line, "cache", r.cache);
+  if (!r.guard.empty()) append_string(line, "guard", joined(r.guard));
+  append_number(line, "duration_ms", r.latency_ms, 3);
   if (r.ttft_ms >= 0) append_number(line, "ttft_ms", r.ttft_ms, 3);
   if (r.prompt_tokens || r.completion_tokens) {
     append_number(line, "prompt_tokens", static_cast<double>(r.prompt_tokens), 0);
@@ -112,7 +120,7 @@ AccessLog::~AccessLog() {
   if (owns_) std::fclose(out_);
 }
 
-void AccessLog::write(const AccessRecord& r) {
+void AccessLog::write(const RequestRecord& r) {
   if (!out_) return;
   auto line = to_json_line(r);
   // The writer wakes by itself every kFlushEvery; waking it per line would cost a context switch

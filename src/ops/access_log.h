@@ -8,36 +8,16 @@
 #include <string>
 #include <thread>
 
-namespace sy::ops {
+#include "ops/request_record.h"
 
-struct AccessRecord {
-  std::string request_id;
-  std::string method;
-  std::string path;
-  int status = 0;
-  std::string model;
-  std::string route;      // the target that answered
-  std::string version;    // its registry version
-  std::string rule;       // the routing rule that chose it
-  std::string privacy;    // any | local_only | redact
-  std::string findings;   // privacy kinds found, comma-separated (never the values)
-  int attempts = 0;       // targets tried (> 1 = fallback)
-  std::string key_name;
-  bool stream = false;
-  double duration_ms = 0;
-  double ttft_ms = -1;    // < 0 = not applicable
-  int64_t prompt_tokens = 0;
-  int64_t completion_tokens = 0;
-  double cost_usd = 0;    // cloud answers, from the provider's usage and the price table
-  std::string error_type;
-};
+namespace sy::ops {
 
 class AccessLog {
  public:
   // "stdout", "stderr", "off", or a file path (appended to).
   explicit AccessLog(const std::string& destination);
   ~AccessLog();
-  void write(const AccessRecord& r);
+  void write(const RequestRecord& r);
   void flush();
 
  private:
@@ -54,6 +34,6 @@ class AccessLog {
   std::thread thread_;
 };
 
-std::string to_json_line(const AccessRecord& r);
+std::string to_json_line(const RequestRecord& r);
 
 }  // namespace sy::ops

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/metrics_text.h"
+
 namespace sy::ops {
 namespace {
 
@@ -149,7 +151,7 @@ int64_t cost_micro_usd(double cost_usd) { return std::isfinite(cost_usd) ? std::
 
 }  // namespace
 
-std::string audit_body(const AuditRecord& r) {
+std::string audit_body(const RequestRecord& r) {
   BodyWriter w;
   w.integer("ts", r.ts_ms);
   w.string("time", iso_utc(r.ts_ms));
@@ -178,12 +180,18 @@ std::string audit_body(const AuditRecord& r) {
   w.decimal("latency_ms", r.latency_ms, 3);
   if (r.ttft_ms < 0) w.null("ttft_ms");
   else w.decimal("ttft_ms", r.ttft_ms, 3);
+  // Added with the pipeline's cache and output guard; written only when they acted, so records of
+  // requests they did not touch read as before.
+  if (!r.client_request_id.empty()) w.string("client_request_id", r.client_request_id);
+  if (!r.cache.empty()) w.string("cache", r.cache);
+  if (r.cost_saved_usd > 0) w.millionths("cost_saved_usd", cost_micro_usd(r.cost_saved_usd));
+  if (!r.guard.empty()) w.strings("guard", r.guard);
   if (r.prompt_text) w.string("prompt_text", *r.prompt_text);
   if (r.answer_text) w.string("answer_text", *r.answer_text);
   return std::move(w).finish();
 }
 
-store::AuditEntry audit_entry(const AuditRecord& r) {
+store::AuditEntry audit_entry(const RequestRecord& r) {
   store::AuditEntry e;
   e.ts_ms = r.ts_ms;
   e.request_id = valid_text(r.request_id);
@@ -221,7 +229,7 @@ AuditLog::~AuditLog() {
   thread_.join();
 }
 
-void AuditLog::append(AuditRecord record, Done done) {
+void AuditLog::append(RequestRecord record, Done done) {
   Pending pending{audit_entry(record), std::move(done)};  // serialized here, on the caller's thread
   std::unique_lock lk(mu_);
   if (queue_.size() >= options_.max_pending) {
@@ -346,6 +354,18 @@ void AuditLog::run() {
     std::unique_lock lk(mu_);
     wake_.wait_for(lk, backoff, [&] { return stop_; });
   }
+}
+
+void AuditLog::render_metrics(std::string& out) const {
+  auto s = stats();
+  auto line = [&out](const char* name, const char* type, const char* help, uint64_t value) {
+    core::metric_header(out, name, type, help);
+    core::metric_sample(out, name, "", value);
+  };
+  line("switchyard_audit_records_total", "counter", "Audit records committed to the store.", s.records);
+  line("switchyard_audit_commits_total", "counter", "Audit transactions committed (group commit: many records each).", s.batches);
+  line("switchyard_audit_failures_total", "counter", "Audit records whose commit failed.", s.failures);
+  line("switchyard_audit_pending", "gauge", "Audit records waiting for their commit.", s.pending);
 }
 
 }  // namespace sy::ops

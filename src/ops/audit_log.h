@@ -17,43 +17,14 @@
 #include <vector>
 
 #include "core/result.h"
+#include "ops/request_record.h"
 #include "store/store.h"
 
 namespace sy::ops {
 
-// What the gateway knows about one request when it ends. Names, kinds and numbers only: never
-// a key, never a sensitive value. Text only when the config asks for it, and then redacted.
-struct AuditRecord {
-  int64_t ts_ms = 0;               // when the request arrived (Unix ms)
-  std::string request_id;
-  std::string key_name;            // the caller's key name, never the key
-  std::string team;
-  std::string method;
-  std::string path;
-  std::string model;               // what the client asked for (a model or a route)
-  std::string rule;                // the routing rule that chose the target
-  std::vector<std::string> reasons;
-  std::string privacy;             // any | local_only | redact
-  std::vector<std::string> kinds;  // privacy kinds found (never the values)
-  std::string target;              // the model that answered ("" = none)
-  std::string version;             // its registry version
-  std::string role;                // production | canary | shadow | pinned
-  int status = 0;
-  std::string error_type;
-  int attempts = 0;
-  bool stream = false;
-  int64_t prompt_tokens = 0;
-  int64_t completion_tokens = 0;
-  double cost_usd = 0;
-  double latency_ms = 0;
-  double ttft_ms = -1;             // < 0 = not applicable
-  std::optional<std::string> prompt_text;  // audit.include_text only; already redacted
-  std::optional<std::string> answer_text;
-};
-
 // The canonical JSON object of a record (fixed field order, no seq) and its store entry.
-std::string audit_body(const AuditRecord& r);
-store::AuditEntry audit_entry(const AuditRecord& r);
+std::string audit_body(const RequestRecord& r);
+store::AuditEntry audit_entry(const RequestRecord& r);
 
 struct AuditOptions {
   bool durable = true;
@@ -79,10 +50,12 @@ class AuditLog {
 
   // Queues a record. `done` runs on the writer thread once the record's transaction committed
   // (ok) or failed (the error); it must not block.
-  void append(AuditRecord record, Done done = {});
+  void append(RequestRecord record, Done done = {});
   // Blocks until everything queued before the call is committed (or failed).
   void flush();
   AuditStats stats() const;
+  // Whether the writer keeps up (in durable mode a stuck writer withholds answers): Prometheus text.
+  void render_metrics(std::string& out) const;
   const AuditOptions& options() const { return options_; }
 
  private:

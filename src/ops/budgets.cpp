@@ -88,7 +88,7 @@ core::Status Budgets::load_spend(store::Store& store) {
   return core::Ok{};
 }
 
-core::Status Budgets::check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
+core::Status Budgets::check_one(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
                             int month) {
   if (c.month != month) {  // a new month: budgets start again
     c.month = month;
@@ -129,7 +129,7 @@ core::Result<Reservation> Budgets::reserve(const core::Principal& who, int64_t t
   // Both must admit before either counts the request.
   for (auto it : {key, team}) {
     if (it == limits_.end()) continue;
-    if (auto s = check(it->first, it->second, tokens, micro_usd, second, month); !s) return s.error();
+    if (auto s = check_one(it->first, it->second, tokens, micro_usd, second, month); !s) return s.error();
   }
   for (auto it : {key, team}) {
     if (it == limits_.end()) continue;
@@ -144,6 +144,20 @@ core::Result<Reservation> Budgets::reserve(const core::Principal& who, int64_t t
   r.month = month;
   r.active = true;
   return r;
+}
+
+core::Status Budgets::check(const core::Principal& who, int64_t tokens, int64_t micro_usd, Clock::time_point now) {
+  if (limits_.empty()) return core::Ok{};
+  int64_t second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  int month = month_of(now);
+  std::lock_guard lock(mu_);
+  for (const auto& subject : {"key:" + who.key_name, who.team.empty() ? std::string() : "team:" + who.team}) {
+    auto it = limits_.find(subject);
+    if (it == limits_.end()) continue;
+    auto copy = it->second;  // check_one starts a new month on the counter it is given: not on ours
+    if (auto s = check_one(it->first, copy, tokens, micro_usd, second, month); !s) return s;
+  }
+  return core::Ok{};
 }
 
 void Budgets::settle(Reservation& r, int64_t tokens, int64_t micro_usd) {

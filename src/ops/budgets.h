@@ -43,6 +43,8 @@ class Budgets {
   core::Status load_spend(store::Store& store);
   core::Result<Reservation> reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd,
                                     Clock::time_point now = Clock::now());
+  // Whether reserve() would admit the request now, without holding anything (a dry run).
+  core::Status check(const core::Principal& who, int64_t tokens, int64_t micro_usd, Clock::time_point now = Clock::now());
   void settle(Reservation& r, int64_t tokens, int64_t micro_usd);
   // Spend this month (micro-USD, settled) of a key ("key:NAME") or team ("team:NAME").
   int64_t spent(const std::string& subject) const;
@@ -64,7 +66,7 @@ class Budgets {
     int64_t reserved = 0;  // held by requests in flight
   };
   // Whether `c` admits the request (starting a new month's spend first if one began).
-  static core::Status check(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
+  static core::Status check_one(const std::string& subject, Counter& c, int64_t tokens, int64_t micro_usd, int64_t second,
                             int month);
 
   mutable std::mutex mu_;

@@ -1,5 +1,7 @@
 #include "ops/metrics.h"
 
+#include "core/metrics_text.h"
+
 #include <cstdio>
 
 namespace sy::ops {
@@ -32,6 +34,15 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   out += line;
 }
 
+void ModelSeries::observe(const RequestRecord& r) {
+  count_status(r.status);
+  latency.observe(r.latency_ms / 1000);
+  if (r.ttft_ms >= 0) ttft.observe(r.ttft_ms / 1000);
+  prompt_tokens.fetch_add(static_cast<uint64_t>(r.prompt_tokens), std::memory_order_relaxed);
+  completion_tokens.fetch_add(static_cast<uint64_t>(r.completion_tokens), std::memory_order_relaxed);
+  if (r.cost_usd > 0) cost_micro_usd.fetch_add(static_cast<uint64_t>(r.cost_usd * 1e6 + 0.5), std::memory_order_relaxed);
+}
+
 void ModelSeries::count_status(int status) {
   size_t i = 0;
   while (i + 1 < kStatuses.size() && kStatuses[i] != status) ++i;
@@ -49,24 +60,11 @@ ModelSeries& Metrics::model(const std::string& name) {
 }
 
 namespace {
-void header(std::string& out, const char* name, const char* type, const char* help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+void header(std::string& out, const std::string& name, const char* type, const std::string& help) {
+  core::metric_header(out, name, type, help);
 }
-void sample(std::string& out, const char* name, const std::string& labels, uint64_t v) {
-  out += name;
-  out += '{';
-  out += labels;
-  out += "} ";
-  out += std::to_string(v);
-  out += '\n';
+void sample(std::string& out, const std::string& name, const std::string& labels, uint64_t v) {
+  core::metric_sample(out, name, labels, v);
 }
 }  // namespace
 

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ops/request_record.h"
+
 namespace sy::ops {
 
 class Histogram {
@@ -39,6 +41,8 @@ struct ModelSeries {
   std::atomic<uint64_t> cost_micro_usd{0};
 
   void count_status(int status);
+  // One finished request: its status, latency, time to first token, tokens and cost.
+  void observe(const RequestRecord& r);
 };
 
 class Metrics {

@@ -97,7 +97,7 @@ void print_table(const json::object& described) {
 // Registry changes made outside the server go into the same audit chain as its requests.
 // One record, so no writer thread: it is sealed into the chain through the store already open.
 void audit_change(store::Store& store, const ModelsCommand& cmd, int status) {
-  AuditRecord r;
+  RequestRecord r;
   r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.request_id = "cli-" + std::to_string(r.ts_ms);
   r.key_name = "cli:" + cmd.author;

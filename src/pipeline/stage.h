@@ -1,24 +1,49 @@
 #pragma once
-// One step of the request path (auth → quota → privacy → cache → route → ...). A stage either
-// lets the request go on, or stops it with an error the client sees. A stage that answers by
-// itself (a cache hit, an FAQ answer) will say `replied` once such stages land.
+// One step of the request path. A Stage is shared by every request: its config, validated once,
+// and a factory that makes the small per-request Filter. The chain (pipeline/chain) calls each
+// filter's hooks in the chain's order; each hook's obligation:
+//
+//   on_request  The request on its way in. `next` hands it on. `replied` means the answer went
+//               into the answer path (a call was made, a cache entry replayed): the chain commits
+//               it. An error ends the request with that error, in the client's format.
+//   on_answer   Before any request hook: a stage that must see the answer (a cache recording it,
+//               a guard scanning it) returns a sink that forwards to `next`; others return `next`.
+//               The answer path runs from the last stage to the first, then to the client.
+//   on_commit   A complete answer, before its last byte goes out. An error withholds the answer
+//               (the client gets the error instead): a durable audit record that could not be kept.
+//   on_end      However the request ended, once, in chain order: settle what is still open.
+#include <memory>
 #include <string_view>
 
 #include "core/result.h"
-#include "pipeline/request_context.h"
+#include "pipeline/request_state.h"
+#include "providers/provider.h"
 
 namespace sy::pipeline {
 
 enum class Verdict {
   next,     // go on to the next stage
-  replied,  // the stage answered; the chain stops without error
+  replied,  // the answer is in the answer path; the chain commits it
+};
+
+class Filter {
+ public:
+  virtual ~Filter() = default;
+  virtual http::awaitable<core::Result<Verdict>> on_request(RequestState&) { co_return Verdict::next; }
+  virtual providers::ChunkSink& on_answer(RequestState&, providers::ChunkSink& next) { return next; }
+  virtual http::awaitable<core::Status> on_commit(RequestState&) { co_return core::Ok{}; }
+  virtual void on_end(RequestState&) {}
 };
 
 class Stage {
  public:
   virtual ~Stage() = default;
   virtual std::string_view name() const = 0;
-  virtual core::Result<Verdict> on_request(RequestContext& ctx) = 0;
+  // Whether it decides before any model is called: such stages also run in a dry run
+  // (/v1/route/explain, count_tokens), where they must hold nothing and call nothing.
+  virtual bool admission() const { return false; }
+  // The per-request part; null when the stage has nothing to do for this request.
+  virtual std::unique_ptr<Filter> start(RequestState& state) const = 0;
 };
 
 }  // namespace sy::pipeline

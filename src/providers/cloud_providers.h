@@ -1,6 +1,6 @@
 #pragma once
-// Factories of the cloud providers that speak their own wire format (each translates core types
-// to and from its API, streaming included). OpenAI and Azure are in openai_compat/.
+// Factories of the remote providers: one RemoteProvider each, with its API's codec (which
+// translates core types to and from the API, streaming included).
 #include <memory>
 
 #include "config/config.h"
@@ -9,6 +9,8 @@
 
 namespace sy::providers {
 
+// OpenAI, Azure OpenAI and every OpenAI-compatible host.
+core::Result<std::unique_ptr<Provider>> make_openai_compat_provider(const config::ModelConfig& model, const config::Limits& limits);
 core::Result<std::unique_ptr<Provider>> make_anthropic_provider(const config::ModelConfig& model, const config::Limits& limits);
 core::Result<std::unique_ptr<Provider>> make_gemini_provider(const config::ModelConfig& model, const config::Limits& limits);
 core::Result<std::unique_ptr<Provider>> make_bedrock_provider(const config::ModelConfig& model, const config::Limits& limits);

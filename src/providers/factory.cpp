@@ -2,7 +2,6 @@
 
 #include "providers/cloud_providers.h"
 #include "providers/local/local_provider.h"
-#include "providers/openai_compat/openai_compat_provider.h"
 #include "providers/unavailable_provider.h"
 
 namespace sy::providers {
@@ -22,7 +21,7 @@ std::unique_ptr<Provider> make_provider(const config::ModelConfig& m, const conf
     case ProviderKind::openai_compat:
     case ProviderKind::openai:
     case ProviderKind::azure:
-      return or_unavailable(OpenAICompatProvider::create(m, limits));
+      return or_unavailable(make_openai_compat_provider(m, limits));
     case ProviderKind::local:
       return std::make_unique<LocalProvider>(m);
     case ProviderKind::anthropic:

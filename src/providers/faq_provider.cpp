@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "pipeline/request_text.h"
+#include "core/request_text.h"
 
 namespace sy::providers {
 
@@ -18,7 +18,7 @@ Health FaqProvider::health() const {
 }
 
 core::Result<std::string> FaqProvider::answer_for(const core::ChatRequest& request) const {
-  auto match = faq_ ? faq_->best(pipeline::last_user_text(request)) : router::FaqMatch{};
+  auto match = faq_ ? faq_->best(core::last_user_text(request)) : router::FaqMatch{};
   if (!match.entry) return core::Error::unavailable("no FAQ entry matches this request");
   return match.entry->answer;
 }

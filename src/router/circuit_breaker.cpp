@@ -1,5 +1,7 @@
 #include "router/circuit_breaker.h"
 
+#include <algorithm>
+
 namespace sy::router {
 
 bool CircuitBreaker::allow(Clock::time_point now) {
@@ -33,6 +35,17 @@ void CircuitBreaker::record_failure(Clock::time_point now) {
     state_ = State::open;
     opened_at_ = now;
   }
+}
+
+void CircuitBreaker::record_abandoned() {
+  std::lock_guard lock(mu_);
+  probe_in_flight_ = false;
+}
+
+int CircuitBreaker::retry_after_s(Clock::time_point now) const {
+  std::lock_guard lock(mu_);
+  auto left = std::chrono::ceil<std::chrono::seconds>(opened_at_ + open_for_ - now).count();
+  return static_cast<int>(std::max<int64_t>(left, 1));
 }
 
 bool CircuitBreaker::open(Clock::time_point now) const {

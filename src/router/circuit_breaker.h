@@ -17,7 +17,12 @@ class CircuitBreaker {
   bool allow(Clock::time_point now = Clock::now());
   void record_success();
   void record_failure(Clock::time_point now = Clock::now());
+  // A call that ended without a verdict on the target (the client left): a probe it held is free.
+  void record_abandoned();
+  // Open and still in its open period: requests skip the target.
   bool open(Clock::time_point now = Clock::now()) const;
+  // Seconds until a skipped request could try again (at least 1).
+  int retry_after_s(Clock::time_point now = Clock::now()) const;
 
  private:
   enum class State { closed, open, half_open };

@@ -1,18 +1,12 @@
 #pragma once
 // What the router decided for one request, and why: the targets to try in order, the privacy
-// class that limits them, the rule that matched, and what the scanner found (kinds and offsets,
-// never values).
+// class that limits them, and the rule that matched.
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <optional>
-
 #include "config/config.h"
 #include "core/error.h"
-
-namespace sy::providers {
-class Provider;
-}
 
 namespace sy::router {
 
@@ -23,31 +17,25 @@ enum class PrivacyClass {
 };
 const char* to_string(PrivacyClass c);
 
-struct Candidate {
-  const config::ModelConfig* model = nullptr;
-  providers::Provider* provider = nullptr;
-  bool cloud() const { return !model->keeps_data_local(); }
-};
-
-struct FindingOut {
-  std::string kind;
-  size_t start = 0;  // code points into the request's scanned text
-  size_t end = 0;
+// What the privacy scan found, as the router needs it (kinds, never values).
+struct PrivacyFacts {
+  bool sensitive = false;
+  bool scan_failed = false;
+  std::vector<std::string> kinds;  // distinct kinds found
+  PrivacyClass privacy = PrivacyClass::any;
 };
 
 struct RouteDecision {
   std::string route;                  // the route's name, or the model's for a direct call
   std::string rule;                   // the rule that matched, e.g. "default:short" or a rule's name
-  std::vector<std::string> reasons;   // short phrases for the access log and /v1/route/explain
-  PrivacyClass privacy = PrivacyClass::any;
-  std::vector<FindingOut> findings;
-  std::vector<std::string> kinds;     // distinct kinds found
-  bool scan_failed = false;
+  std::vector<std::string> reasons;   // short phrases for the audit record and /v1/route/explain
   double faq_score = 0;
   std::string faq_id;
-  int64_t prompt_tokens = 0;          // estimated, for budgets reserved at admission
-  std::vector<Candidate> candidates;  // in the order they are tried
-  // Set when no candidate may take the request (privacy policy, nothing healthy): the error the
+  int64_t prompt_tokens = 0;          // estimated, for budgets
+  // In the order they are tried; every one may take the request's privacy class and is available
+  // now (TargetCheck).
+  std::vector<const config::ModelConfig*> candidates;
+  // Set when no candidate may take the request (privacy policy, nothing available): the error the
   // client gets. /v1/route/explain shows it with the rest of the decision.
   std::optional<core::Error> refusal;
 };

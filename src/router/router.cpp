@@ -1,11 +1,9 @@
 #include "router/router.h"
 
 #include <algorithm>
-#include <set>
+#include <random>
 
-#include "pipeline/request_text.h"
-#include "privacy/scanner.h"
-#include "providers/provider.h"
+#include "core/request_text.h"
 
 namespace sy::router {
 
@@ -18,12 +16,8 @@ const char* to_string(PrivacyClass c) {
   return "any";
 }
 
-namespace {
-
-constexpr int64_t kShortPromptChars = 300;
-
-// Code points, and a token estimate that holds for the usual tokenizers: a Han character is about
-// one token, other text about four bytes per token.
+// A token estimate that holds for the usual tokenizers: a Han character is about one token, other
+// text about four bytes per token.
 void count_text(std::string_view s, int64_t& chars, int64_t& tokens) {
   int64_t other_bytes = 0;
   for (size_t i = 0; i < s.size();) {
@@ -37,6 +31,10 @@ void count_text(std::string_view s, int64_t& chars, int64_t& tokens) {
   tokens += (other_bytes + 3) / 4;
 }
 
+namespace {
+
+constexpr int64_t kShortPromptChars = 300;
+
 bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
@@ -47,53 +45,29 @@ std::string format_score(double x) {
   return buf;
 }
 
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
 }  // namespace
 
-Router::Router(const config::Config& config, Targets targets, std::shared_ptr<const privacy::Scanner> scanner,
-               std::shared_ptr<const FaqMatcher> faq)
-    : config_(config), targets_(std::move(targets)), scanner_(std::move(scanner)), faq_(std::move(faq)) {
+Router::Router(const config::Config& config, std::shared_ptr<const FaqMatcher> faq) : config_(config), faq_(std::move(faq)) {
   faq_model_.name = "faq";
   faq_model_.provider = config::ProviderKind::local;
-  for (const auto& m : config_.models) breakers_[m.name] = std::make_unique<CircuitBreaker>();
 }
 
-void Router::record(const std::string& target, bool ok) {
-  auto it = breakers_.find(target);
-  if (it == breakers_.end()) return;
-  if (ok) it->second->record_success();
-  else it->second->record_failure();
-}
-
-std::optional<LocalLoad> Router::load_of(const config::RouteConfig& route) const {
-  if (route.local.empty() || !targets_.local_load) return std::nullopt;
-  return targets_.local_load(route.local.front());
-}
-
-Features Router::measure(const core::ChatRequest& request, RouteDecision& d) const {
+Features Router::measure(const core::ChatRequest& request, std::string_view text, const PrivacyFacts& privacy,
+                         RouteDecision& d) const {
   Features f;
-  auto text = pipeline::request_text(request);
   count_text(text, f.chars, f.tokens);
   d.prompt_tokens = f.tokens;
-  if (scanner_) {
-    auto scan = scanner_->scan(text);
-    f.sensitive = scan.sensitive;
-    d.scan_failed = scan.failed;
-    std::set<std::string> kinds;
-    for (const auto& finding : scan.findings) {
-      auto [start, end] = privacy::char_offsets(text, finding);
-      d.findings.push_back({privacy::to_string(finding.kind), start, end});
-      kinds.insert(privacy::to_string(finding.kind));
-    }
-    f.kinds.assign(kinds.begin(), kinds.end());
-    if (scan.failed) d.reasons.push_back("privacy scan failed: treated as sensitive");
-  } else {
-    f.sensitive = true;  // no scanner, no proof of safety
-    d.scan_failed = true;
-    d.reasons.push_back("no privacy scanner: treated as sensitive");
-  }
-  d.kinds = f.kinds;
+  f.sensitive = privacy.sensitive;
+  f.kinds = privacy.kinds;
+  if (privacy.scan_failed) d.reasons.push_back("privacy scan failed: treated as sensitive");
   if (faq_) {
-    auto match = faq_->best(pipeline::last_user_text(request));
+    auto match = faq_->best(core::last_user_text(request));
     f.faq_score = match.score;
     f.faq = match.entry;
     d.faq_score = match.score;
@@ -112,7 +86,7 @@ Features Router::measure(const core::ChatRequest& request, RouteDecision& d) con
 }
 
 bool Router::matches(const config::RuleCondition& w, const Features& f, const core::Principal& p,
-                     const config::RouteConfig& route) const {
+                     const config::RouteConfig& route, TargetCheck& targets) const {
   if (w.sensitive && *w.sensitive != f.sensitive) return false;
   if (!w.kinds.empty() && std::none_of(w.kinds.begin(), w.kinds.end(), [&](const auto& k) { return contains(f.kinds, k); })) return false;
   if (w.faq_score && !w.faq_score->holds(f.faq_score)) return false;
@@ -125,7 +99,7 @@ bool Router::matches(const config::RuleCondition& w, const Features& f, const co
   if (!w.keys.empty() && !contains(w.keys, p.key_name)) return false;
   if (!w.teams.empty() && !contains(w.teams, p.team)) return false;
   if (w.queue_depth || w.free_slots) {
-    auto load = load_of(route);
+    auto load = route.local.empty() ? std::nullopt : targets.local_load(route.local.front());
     if (!load) return false;
     if (w.queue_depth && !w.queue_depth->holds(load->queue_depth)) return false;
     if (w.free_slots && !w.free_slots->holds(load->free_slots)) return false;
@@ -134,9 +108,9 @@ bool Router::matches(const config::RuleCondition& w, const Features& f, const co
 }
 
 const config::RouteRule* Router::first_match(const config::RouteConfig& route, const Features& f, const core::Principal& p,
-                                             RouteDecision& d) const {
+                                             TargetCheck& targets, RouteDecision& d) const {
   for (const auto& rule : route.rules) {
-    if (!matches(rule.when, f, p, route)) continue;
+    if (!matches(rule.when, f, p, route, targets)) continue;
     // Answering from the FAQ needs an answer good enough to give without a model.
     if (rule.action == config::RouteRule::Action::faq && (!f.faq || f.faq_score < config_.faq.answer_threshold)) continue;
     d.rule = rule.name;
@@ -147,7 +121,7 @@ const config::RouteRule* Router::first_match(const config::RouteConfig& route, c
 }
 
 std::vector<const config::ModelConfig*> Router::order_for(const config::RouteConfig& route, const config::RouteRule* rule,
-                                                         const Features& f, RouteDecision& d) {
+                                                         const Features& f, RouteDecision& d) const {
   using Action = config::RouteRule::Action;
   auto names_to_models = [&](const std::vector<std::string>& names) {
     std::vector<const config::ModelConfig*> out;
@@ -222,39 +196,48 @@ std::vector<const config::ModelConfig*> Router::order_for(const config::RouteCon
   return {};
 }
 
-core::Status Router::admit(std::vector<const config::ModelConfig*> order, RouteDecision& d) {
-  std::vector<std::string> skipped_private, skipped_down;
+// Keeps the targets of `order` that may take the request: its privacy class allows them, the key
+// may reach them, and they can answer now. A key reaches a route's target when its list allows the
+// target, or names the route itself: a glob that happens to match a route's name ("a-*" and a
+// route "a-route") does not open the targets behind it.
+void Router::admit(const std::vector<const config::ModelConfig*>& order, const PrivacyFacts& privacy,
+                   const core::Principal& principal, const config::RouteConfig* route, TargetCheck& targets,
+                   RouteDecision& d) const {
+  std::vector<std::string> skipped_private, skipped_key, skipped_down;
+  const bool route_granted = route && principal.names(route->name);
   for (const auto* m : order) {
     if (!m) continue;
-    if (d.privacy == PrivacyClass::local_only && !m->keeps_data_local()) {
+    if (privacy.privacy == PrivacyClass::local_only && !m->keeps_data_local()) {
       skipped_private.push_back(m->name);
       continue;
     }
-    providers::Provider* p = m == &faq_model_ ? targets_.faq_provider : targets_.providers.at(m->name);
-    auto breaker = breakers_.find(m->name);
-    bool tripped = breaker != breakers_.end() && breaker->second->open();
-    if (!p || !p->health().healthy || tripped) {
-      skipped_down.push_back(m->name + (tripped ? " (circuit open)" : " (unhealthy)"));
+    if (route && m != &faq_model_ && !route_granted && !principal.may_use(m->name)) {
+      skipped_key.push_back(m->name);
       continue;
     }
-    d.candidates.push_back({m, p});
+    if (auto why = targets.unavailable(*m); !why.empty()) {
+      skipped_down.push_back(m->name + " (" + why + ")");
+      continue;
+    }
+    d.candidates.push_back(m);
   }
-  auto join = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
   if (!skipped_private.empty()) d.reasons.push_back("not allowed for sensitive data: " + join(skipped_private));
+  if (!skipped_key.empty()) d.reasons.push_back("not allowed for this key: " + join(skipped_key));
   if (!skipped_down.empty()) d.reasons.push_back("skipped: " + join(skipped_down));
-  if (!d.candidates.empty()) return core::Ok{};
-  if (d.privacy == PrivacyClass::local_only) {
-    return core::Error::privacy_policy("This request contains sensitive data (" + join(d.kinds) +
-                                       ") and no healthy local target can take it; it was not sent to any cloud target.");
+  if (!d.candidates.empty()) return;
+  if (privacy.privacy == PrivacyClass::local_only) {
+    d.refusal = core::Error::privacy_policy("This request contains sensitive data (" + join(privacy.kinds) +
+                                            ") and no healthy local target can take it; it was not sent to any cloud target.");
+  } else if (skipped_down.empty() && !skipped_key.empty()) {
+    d.refusal = core::Error::permission("The API key '" + principal.key_name + "' may not use any target of '" + d.route + "'.");
+  } else {
+    d.refusal = core::Error::unavailable("No target of '" + d.route + "' is available right now: " + join(skipped_down) + ".");
   }
-  return core::Error::unavailable("No target of '" + d.route + "' is available right now: " + join(skipped_down) + ".");
 }
 
-core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, const core::Principal& principal) {
+core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, std::string_view text,
+                                           const PrivacyFacts& privacy, const core::Principal& principal,
+                                           TargetCheck& targets) const {
   RouteDecision d;
   d.route = request.model;
   const auto* model = config_.find_model(request.model);
@@ -266,19 +249,9 @@ core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, con
   if (!principal.may_use(request.model)) {
     return core::Error::permission("The API key '" + principal.key_name + "' may not use model '" + request.model + "'.");
   }
-  auto f = measure(request, d);
-  if (route) {
-    if (auto load = load_of(*route)) f.long_context = load->context > 0 && f.tokens > load->context;
-  }
-  if (f.sensitive) {
-    if (config_.on_sensitive == "block") {
-      d.privacy = PrivacyClass::local_only;
-      d.rule = "privacy:block";
-      d.refusal = core::Error::privacy_policy("This request contains sensitive data (" + std::to_string(d.kinds.size()) +
-                                              " kinds found) and the privacy policy blocks it.");
-      return d;
-    }
-    d.privacy = config_.on_sensitive == "redact" ? PrivacyClass::redact : PrivacyClass::local_only;
+  auto f = measure(request, text, privacy, d);
+  if (route && !route->local.empty()) {
+    if (auto load = targets.local_load(route->local.front())) f.long_context = load->context > 0 && f.tokens > load->context;
   }
   std::vector<const config::ModelConfig*> order;
   if (model) {
@@ -286,9 +259,9 @@ core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, con
     d.reasons.push_back("model named directly");
     order.push_back(model);
   } else {
-    order = order_for(*route, first_match(*route, f, principal, d), f, d);
+    order = order_for(*route, first_match(*route, f, principal, targets, d), f, d);
   }
-  if (auto admitted = admit(std::move(order), d); !admitted) d.refusal = admitted.error();
+  admit(order, privacy, principal, route, targets, d);
   return d;
 }
 

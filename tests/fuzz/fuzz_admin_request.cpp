@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/admin_request.h"
+#include "api/admin/admin_request.h"
 #include "fuzz_check.h"
 #include "ops/utc_time.h"
 

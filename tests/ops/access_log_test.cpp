@@ -8,16 +8,19 @@ namespace sy::ops {
 namespace {
 
 TEST(AccessLogLine, IsOneValidJsonObjectWithEscapedStrings) {
-  AccessRecord r;
+  RequestRecord r;
   r.request_id = "id-\"quoted\"\\slash\n";
   r.method = "POST";
   r.path = "/v1/chat/completions";
   r.status = 200;
   r.model = "cloud-fast";
-  r.route = "cloud-fast";
+  r.target = "cloud-fast";
   r.key_name = "alice";
   r.stream = true;
-  r.duration_ms = 12.3456;
+  r.latency_ms = 12.3456;
+  r.kinds = {"email", "phone"};
+  r.cache = "hit";
+  r.guard = {"redact:email"};
   r.ttft_ms = 1.5;
   r.prompt_tokens = 9;
   r.completion_tokens = 3;
@@ -32,11 +35,15 @@ TEST(AccessLogLine, IsOneValidJsonObjectWithEscapedStrings) {
   EXPECT_DOUBLE_EQ(v["duration_ms"].to_number<double>(), 12.346);
   EXPECT_EQ(v["prompt_tokens"].to_number<int>(), 9);
   EXPECT_EQ(std::string(v["ts"].as_string()).size(), 24u);
+  EXPECT_EQ(v["route"].as_string(), "cloud-fast");
+  EXPECT_EQ(v["findings"].as_string(), "email,phone");
+  EXPECT_EQ(v["cache"].as_string(), "hit");
+  EXPECT_EQ(v["guard"].as_string(), "redact:email");
   EXPECT_FALSE(v.contains("error"));
 }
 
 TEST(AccessLogLine, OmitsWhatDoesNotApply) {
-  AccessRecord r;
+  RequestRecord r;
   r.request_id = "x";
   r.status = 401;
   r.key_name = "anonymous";

@@ -39,7 +39,7 @@ TEST(AuditBody, IsTheSameBytesForTheSameRecordWithFieldsInAFixedOrder) {
 }
 
 TEST(AuditBody, EscapesStringsSoTheyComeBackExactly) {
-  AuditRecord r = sample_record(1);
+  RequestRecord r = sample_record(1);
   r.request_id = "id-\"quoted\" \\ back\nnew\tline\x01\x1f ünï 中文";
   r.reasons = {"a\"b", "c\\d", ""};
   r.prompt_text = "my \"secret\" is [REDACTED]\r\n";
@@ -57,7 +57,7 @@ TEST(AuditBody, EscapesStringsSoTheyComeBackExactly) {
 // Client-supplied text may hold any bytes; the record must still be valid UTF-8 JSON (PostgreSQL
 // refuses anything else) and its columns must say the same as its body.
 TEST(AuditBody, ReplacesBytesThatAreNotUtf8) {
-  AuditRecord r = sample_record(2);
+  RequestRecord r = sample_record(2);
   r.request_id = "id-\xff\xfe-ok-\xe4\xb8\xad-cut-\xe4\xb8";
   r.key_name = std::string("nul\0byte", 8);
   r.kinds = {"\xc0\xaf", "\xed\xa0\x80"};  // overlong '/', a surrogate
@@ -74,7 +74,7 @@ TEST(AuditBody, ReplacesBytesThatAreNotUtf8) {
 }
 
 TEST(AuditBody, WritesTimesNumbersAndOptionalFields) {
-  AuditRecord r = sample_record(3);  // ttft set
+  RequestRecord r = sample_record(3);  // ttft set
   r.ts_ms = 1'795'305'601'234;
   r.latency_ms = 12.3456;
   r.cost_usd = 0.0025;
@@ -102,14 +102,14 @@ TEST(AuditBody, WritesTimesNumbersAndOptionalFields) {
 TEST(AuditEntry, FillsTheIndexedColumnsAndItsCostAgreesWithTheBody) {
   for (double cost : {0.0, 0.0000005, 0.0000015, 0.0000025, 1.0000005, 0.1234565, 12.3456785, 0.3, 1e-7, 123456.789,
                       -0.0000005, -2.5}) {
-    AuditRecord r = sample_record(4);
+    RequestRecord r = sample_record(4);
     r.cost_usd = cost;
     store::AuditEntry e = audit_entry(r);
     EXPECT_EQ(e.cost_micro_usd, std::llround(cost * 1e6)) << cost;
     double in_body = json::parse(e.body).as_object()["cost_usd"].to_number<double>();
     EXPECT_EQ(std::llround(in_body * 1e6), e.cost_micro_usd) << cost << " -> " << e.body;
   }
-  AuditRecord r = sample_record(5);
+  RequestRecord r = sample_record(5);
   store::AuditEntry e = audit_entry(r);
   EXPECT_EQ(e.ts_ms, r.ts_ms);
   EXPECT_EQ(e.request_id, "req-5");

@@ -38,8 +38,8 @@ class TempDir {
 
 // Record i of a test chain: every field set, values varying with i, one minute apart from
 // 2026-11-22T00:00:00Z.
-inline ops::AuditRecord sample_record(int i) {
-  ops::AuditRecord r;
+inline ops::RequestRecord sample_record(int i) {
+  ops::RequestRecord r;
   r.ts_ms = 1'795'305'600'000 + int64_t{i} * 60'000;
   r.request_id = "req-" + std::to_string(i);
   r.key_name = i % 2 == 0 ? "alice" : "bob";

@@ -176,7 +176,7 @@ TYPED_TEST_P(AuditVerify, TheLastRowRewrittenWithANewHashDisagreesWithTheHead) {
 TYPED_TEST_P(AuditVerify, ARecordWithBytesThatAreNotUtf8IsStoredAndVerifies) {
   auto log = ops::AuditLog::open(this->url_, ops::AuditOptions{});
   ASSERT_TRUE(log) << log.error().message;
-  ops::AuditRecord r = sample_record(51);
+  ops::RequestRecord r = sample_record(51);
   r.request_id = std::string("bad-\xff\0-id", 9);
   std::optional<core::Status> done;
   (*log)->append(r, [&](core::Status s) { done = std::move(s); });

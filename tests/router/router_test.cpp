@@ -5,23 +5,20 @@
 
 #include "config/config.h"
 #include "privacy/scanner.h"
-#include "providers/provider.h"
+#include <map>
 
 namespace sy::router {
 namespace {
 
 using ::testing::ElementsAre;
 
-class StubProvider final : public providers::Provider {
+// What the route stage answers for real (resolved versions, health, circuits), scripted.
+class StubTargets final : public TargetCheck {
  public:
-  http::awaitable<core::Result<core::ChatResponse>> complete(const core::ChatRequest&, providers::CallContext&) override {
-    co_return core::Error::internal("not called in these tests");
-  }
-  http::awaitable<core::Status> stream(const core::ChatRequest&, providers::CallContext&, providers::ChunkSink&) override {
-    co_return core::Error::internal("not called in these tests");
-  }
-  providers::Health health() const override { return {healthy, healthy ? "" : "down"}; }
-  bool healthy = true;
+  std::string unavailable(const config::ModelConfig& m) override { return down.count(m.name) ? down.at(m.name) : ""; }
+  std::optional<LocalLoad> local_load(const std::string&) override { return load; }
+  std::map<std::string, std::string> down;  // name -> why
+  std::optional<LocalLoad> load = LocalLoad{0, 4, 2048};
 };
 
 const char* kBase =
@@ -39,16 +36,22 @@ struct Fixture {
     auto loaded = config::load_string(yaml, "test.yaml");
     if (!loaded) ADD_FAILURE() << loaded.error().message;
     config = *loaded;
-    Router::Targets t;
-    t.providers = {{"local-a", &local}, {"cloud-a", &cloud_a}, {"cloud-b", &cloud_b}};
-    t.faq_provider = &faq_provider;
-    t.local_load = [this](const std::string&) { return load; };
-    auto scanner = privacy::Scanner::create({});
-    if (!scanner) ADD_FAILURE() << scanner.error().message;
+    auto made = privacy::Scanner::create({});
+    if (!made) ADD_FAILURE() << made.error().message;
+    scanner = *made;
     auto faq = FaqMatcher::from_entries({{"leave", "How many days of annual leave do I get?", "Fifteen days a year."}});
-    router = std::make_unique<Router>(*config, std::move(t), *scanner, faq);
+    router = std::make_unique<Router>(*config, faq);
   }
-  RouteDecision decide(const std::string& text, const std::string& model = "auto", core::Principal who = {}) {
+  // What the privacy stage would find in `text` under the config's policy.
+  PrivacyFacts facts_of(const std::string& text) const {
+    PrivacyFacts f;
+    auto scan = scanner->scan(text);
+    f.sensitive = scan.sensitive;
+    for (const auto& finding : scan.findings) f.kinds.emplace_back(privacy::to_string(finding.kind));
+    if (f.sensitive) f.privacy = config->on_sensitive == "redact" ? PrivacyClass::redact : PrivacyClass::local_only;
+    return f;
+  }
+  static core::ChatRequest request(const std::string& text, const std::string& model) {
     core::ChatRequest r;
     r.model = model;
     core::Message m;
@@ -57,38 +60,39 @@ struct Fixture {
     p.text = text;
     m.parts.push_back(p);
     r.messages.push_back(m);
-    auto d = router->decide(r, who);
+    return r;
+  }
+  core::Result<RouteDecision> try_decide(const std::string& text, const std::string& model = "auto", core::Principal who = {}) {
+    return router->decide(request(text, model), text, facts_of(text), who, targets);
+  }
+  RouteDecision decide(const std::string& text, const std::string& model = "auto", core::Principal who = {}) {
+    auto d = try_decide(text, model, who);
     if (!d) ADD_FAILURE() << d.error().message;
     return d ? *d : RouteDecision{};
   }
   static std::vector<std::string> names(const RouteDecision& d) {
     std::vector<std::string> out;
-    for (const auto& c : d.candidates) out.push_back(c.model->name);
+    for (const auto* c : d.candidates) out.push_back(c->name);
     return out;
   }
 
   std::shared_ptr<const config::Config> config;
-  StubProvider local, cloud_a, cloud_b, faq_provider;
-  std::optional<LocalLoad> load = LocalLoad{0, 4, 2048};
+  std::shared_ptr<const privacy::Scanner> scanner;
+  StubTargets targets;
   std::unique_ptr<Router> router;
 };
 
 TEST(RouterDefaultPolicy, SensitiveGoesLocalOnly) {
   Fixture f(kBase);
   auto d = f.decide("Please email the contract to jane.doe@example.com today.");
-  EXPECT_EQ(d.privacy, PrivacyClass::local_only);
   EXPECT_EQ(d.rule, "default:sensitive");
   EXPECT_THAT(Fixture::names(d), ElementsAre("local-a"));
-  ASSERT_EQ(d.findings.size(), 1u);
-  EXPECT_EQ(d.findings[0].kind, "email");
-  EXPECT_EQ(d.findings[0].start, 29u);
-  EXPECT_EQ(d.findings[0].end, 49u);
   EXPECT_FALSE(d.refusal);
 }
 
 TEST(RouterDefaultPolicy, SensitiveWithNoHealthyLocalTargetIsRefusedNotSentToCloud) {
   Fixture f(kBase);
-  f.local.healthy = false;
+  f.targets.down["local-a"] = "not loaded";
   auto d = f.decide("My card is 4111 1111 1111 1111, can you check it?");
   ASSERT_TRUE(d.refusal);
   EXPECT_EQ(d.refusal->status, 403);
@@ -101,7 +105,6 @@ TEST(RouterDefaultPolicy, ShortGoesLocalFirstLongGoesCloudFirst) {
   Fixture f(kBase);
   auto short_d = f.decide("What is a good name for a cat?");
   EXPECT_EQ(short_d.rule, "default:short");
-  EXPECT_EQ(short_d.privacy, PrivacyClass::any);
   EXPECT_THAT(Fixture::names(short_d), ElementsAre("local-a", "cloud-a", "cloud-b"));
   auto long_d = f.decide(std::string(400, 'x') + " summarise the above");
   EXPECT_EQ(long_d.rule, "default:long");
@@ -116,12 +119,17 @@ TEST(RouterDefaultPolicy, AnFaqMatchGoesLocalEvenWhenLong) {
   EXPECT_EQ(Fixture::names(d).front(), "local-a");
 }
 
-TEST(RouterDefaultPolicy, UnhealthyAndTrippedTargetsAreSkipped) {
+TEST(RouterDefaultPolicy, UnavailableTargetsAreSkippedWithTheirReason) {
   Fixture f(kBase);
-  f.cloud_a.healthy = false;
-  for (int i = 0; i < 5; ++i) f.router->record("local-a", false);
+  f.targets.down["cloud-a"] = "unhealthy";
+  f.targets.down["local-a"] = "circuit open";
   auto d = f.decide("hello");
   EXPECT_THAT(Fixture::names(d), ElementsAre("cloud-b"));
+  EXPECT_THAT(d.reasons, ::testing::Contains("skipped: local-a (circuit open), cloud-a (unhealthy)"));
+  f.targets.down["cloud-b"] = "unhealthy";
+  auto none = f.decide("hello");
+  ASSERT_TRUE(none.refusal);
+  EXPECT_EQ(none.refusal->status, 503);
 }
 
 TEST(RouterPrivacy, ADirectCloudModelNeverTakesSensitiveData) {
@@ -135,16 +143,8 @@ TEST(RouterPrivacy, ADirectCloudModelNeverTakesSensitiveData) {
 TEST(RouterPrivacy, RedactModeAllowsCloudTargets) {
   Fixture f(std::string(kBase) + "privacy: {on_sensitive: redact}\n");
   auto d = f.decide("Email jane.doe@example.com " + std::string(400, 'y'));
-  EXPECT_EQ(d.privacy, PrivacyClass::redact);
   EXPECT_EQ(Fixture::names(d).front(), "local-a");  // the default policy still prefers local
   EXPECT_EQ(Fixture::names(d).size(), 3u);
-}
-
-TEST(RouterPrivacy, BlockModeRefuses) {
-  Fixture f(std::string(kBase) + "privacy: {on_sensitive: block}\n");
-  auto d = f.decide("Email jane.doe@example.com");
-  ASSERT_TRUE(d.refusal);
-  EXPECT_EQ(d.refusal->status, 403);
 }
 
 TEST(RouterRules, FirstMatchWinsAndConditionsCombine) {
@@ -160,14 +160,13 @@ TEST(RouterRules, FirstMatchWinsAndConditionsCombine) {
   EXPECT_EQ(d.rule, "web-team");
   EXPECT_THAT(Fixture::names(d), ElementsAre("cloud-a", "cloud-b", "local-a"));
   EXPECT_EQ(f.decide("short one").rule, "rest");
-  f.load = LocalLoad{3, 0, 2048};
+  f.targets.load = LocalLoad{3, 0, 2048};
   EXPECT_THAT(Fixture::names(f.decide("short one")), ElementsAre("cloud-b"));
 }
 
 TEST(RouterRules, ASensitiveRequestNeverLeavesEvenWhenARuleSaysCloud) {
   Fixture f(std::string(kBase) + "    rules:\n      - {to: [cloud-a, local-a]}\n");
   auto d = f.decide("my IBAN is DE89 3704 0044 0532 0130 00");
-  EXPECT_EQ(d.privacy, PrivacyClass::local_only);
   EXPECT_THAT(Fixture::names(d), ElementsAre("local-a"));
 }
 
@@ -190,12 +189,28 @@ TEST(RouterRules, SplitFollowsTheWeights) {
 
 TEST(RouterRules, UnknownModelAndForbiddenKeyAreErrors) {
   Fixture f(kBase);
-  core::ChatRequest r;
-  r.model = "nope";
-  EXPECT_EQ(f.router->decide(r, {}).error().status, 404);
-  r.model = "auto";
+  EXPECT_EQ(f.try_decide("hi", "nope").error().status, 404);
   core::Principal limited{"k", "", {"local-*"}};
-  EXPECT_EQ(f.router->decide(r, limited).error().status, 403);
+  EXPECT_EQ(f.try_decide("hi", "auto", limited).error().status, 403);
+}
+
+TEST(RouterKeys, AGlobMatchingARoutesNameDoesNotOpenItsTargets) {
+  Fixture f(std::string(kBase) + "  - {name: local-route, local: [local-a], cloud: [cloud-a]}\n");
+  // "local-*" matches the route's name by accident: only the targets the glob itself allows answer.
+  core::Principal globbed{"k", "", {"local-*"}};
+  EXPECT_THAT(Fixture::names(f.decide("hi", "local-route", globbed)), ElementsAre("local-a"));
+  auto cloud_only = f.decide(std::string(400, 'x'), "local-route", globbed);
+  EXPECT_THAT(Fixture::names(cloud_only), ElementsAre("local-a"));
+  EXPECT_THAT(cloud_only.reasons, ::testing::Contains("not allowed for this key: cloud-a"));
+  // Naming the route itself grants it, with everything behind it.
+  core::Principal named{"k", "", {"local-route"}};
+  EXPECT_THAT(Fixture::names(f.decide(std::string(400, 'x'), "local-route", named)), ElementsAre("cloud-a", "local-a"));
+  // A key whose globs allow none of the route's targets is refused, naming the key.
+  core::Principal other{"k", "", {"local-route-*", "zzz"}};
+  Fixture g(std::string(kBase) + "  - {name: local-route-x, cloud: [cloud-a]}\n");
+  auto refused = g.decide("hi", "local-route-x", other);
+  ASSERT_TRUE(refused.refusal);
+  EXPECT_EQ(refused.refusal->status, 403);
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+#include "pipeline/privacy_scan/privacy_scan_stage.h"
+
+#include <set>
+
+#include "core/request_text.h"
+
+namespace sy::pipeline {
+
+namespace {
+
+class PrivacyScanFilter final : public Filter {
+ public:
+  explicit PrivacyScanFilter(const PrivacyScanStage& stage) : stage_(stage) {}
+  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
+    auto scanned = stage_.scan(s);
+    if (!scanned) co_return scanned.error();
+    co_return Verdict::next;
+  }
+
+ private:
+  const PrivacyScanStage& stage_;
+};
+
+}  // namespace
+
+std::unique_ptr<Filter> PrivacyScanStage::start(RequestState&) const { return std::make_unique<PrivacyScanFilter>(*this); }
+
+core::Status PrivacyScanStage::scan(RequestState& s) const {
+  s.text = core::request_text(s.chat);
+  auto& p = s.privacy;
+  if (scanner_) {
+    auto result = scanner_->scan(s.text);
+    p.sensitive = result.sensitive;
+    p.scan_failed = result.failed;
+    s.findings = std::move(result.findings);
+  } else {
+    p.sensitive = true;  // no scanner, no proof of safety
+    p.scan_failed = true;
+  }
+  std::set<std::string> kinds;
+  for (const auto& f : s.findings) kinds.insert(privacy::to_string(f.kind));
+  p.kinds.assign(kinds.begin(), kinds.end());
+  if (p.sensitive) p.privacy = on_sensitive_ == "redact" ? router::PrivacyClass::redact : router::PrivacyClass::local_only;
+  s.record.privacy = router::to_string(p.privacy);
+  s.record.kinds = p.kinds;
+  if (p.sensitive && on_sensitive_ == "block") {
+    s.record.rule = "privacy:block";
+    return core::Error::privacy_policy("This request contains sensitive data (" + std::to_string(p.kinds.size()) +
+                                       " kinds found) and the privacy policy blocks it.");
+  }
+  return core::Ok{};
+}
+
+}  // namespace sy::pipeline

@@ -1,0 +1,38 @@
+#pragma once
+// Rate limits and budgets at admission: the request reserves its estimated tokens and cost against
+// its key's and team's limits, or is refused with 429. It runs before routing, so the cost is
+// estimated at the dearest target the request could reach (of the model or route asked for, and
+// allowed for its privacy class); the account stage settles the reservation with what was used.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "ops/budgets.h"
+#include "ops/cost_model.h"
+#include "pipeline/stage.h"
+
+namespace sy::pipeline {
+
+class QuotaStage final : public Stage {
+ public:
+  QuotaStage(const config::Config& config, ops::Budgets& budgets, const ops::CostModel& costs);
+  std::string_view name() const override { return "quota"; }
+  bool admission() const override { return true; }
+  std::unique_ptr<Filter> start(RequestState& state) const override;
+
+  // Completion tokens assumed when the request sets no max_tokens; settled with the real count.
+  static constexpr int64_t kDefaultCompletion = 256;
+
+  core::Status admit(RequestState& s) const;
+
+ private:
+  // What the request may cost at most: the dearest target it can reach.
+  int64_t estimate_micro_usd(const RequestState& s, int64_t prompt_tokens, int64_t completion_tokens) const;
+
+  ops::Budgets& budgets_;
+  const ops::CostModel& costs_;
+  std::map<std::string, std::vector<const config::ModelConfig*>> reachable_;  // model or route -> its targets
+};
+
+}  // namespace sy::pipeline
