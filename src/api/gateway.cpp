@@ -8,7 +8,10 @@
 #include "pipeline/account/account_stage.h"
 #include "pipeline/audit/audit_stage.h"
 #include "pipeline/auth/auth_stage.h"
+#include "pipeline/cache/cache_stage.h"
+#include "pipeline/cache/memory_store.h"
 #include "pipeline/execute/execute_stage.h"
+#include "pipeline/output_guard/output_guard_stage.h"
 #include "pipeline/parse/parse_stage.h"
 #include "pipeline/privacy_scan/privacy_scan_stage.h"
 #include "pipeline/quota/quota_stage.h"
@@ -39,6 +42,8 @@ struct Gateway::Parts {
   std::unique_ptr<router::Router> router;
   std::unique_ptr<router::Breakers> breakers;
   std::unique_ptr<pipeline::ShadowRunner> shadows;
+  std::shared_ptr<const pipeline::CacheStage> cache;          // null when no cache is configured
+  std::shared_ptr<const pipeline::OutputGuardStage> guard;    // null when no output guard is configured
   core::InFlight background;
   Chains chains;
 };
@@ -145,16 +150,29 @@ core::Status Gateway::start() {
   auto route = std::make_shared<pipeline::RouteStage>(cfg, *p.router, *p.registry, *p.breakers, p.faq_provider.get());
   auto execute = std::make_shared<pipeline::ExecuteStage>(p.scanner, *p.breakers, *p.metrics, *p.shadows, cfg.audit.include_text);
   auto account = std::make_shared<pipeline::AccountStage>(*p.metrics, *p.costs, *p.budgets);
+  if (cfg.cache.enabled) {
+    p.cache = std::make_shared<pipeline::CacheStage>(cfg.cache, std::make_unique<pipeline::MemoryStore>(cfg.cache.max_bytes), *p.costs);
+  }
+  if (pipeline::OutputGuardStage::wanted(cfg)) {
+    // The guard's own scanner: the privacy patterns, the confidential dictionaries and the blocked terms.
+    privacy::ScannerOptions guard_options = scan_options;
+    guard_options.dictionary_terms = pipeline::OutputGuardStage::blocked_terms(cfg);
+    auto guard_scanner = privacy::Scanner::create(guard_options);
+    if (!guard_scanner) return Error::unavailable("output guard: " + guard_scanner.error().message);
+    p.guard = std::make_shared<pipeline::OutputGuardStage>(cfg, *guard_scanner);
+  }
   std::shared_ptr<const pipeline::Stage> audit;
   if (p.audit) audit = std::make_shared<pipeline::AuditStage>(*p.audit, p.scanner, cfg.audit.include_text);
-  auto chain = [&audit](std::vector<std::shared_ptr<const pipeline::Stage>> stages) {
-    if (audit) stages.push_back(audit);
+  // A stage that is not configured is not in the chain at all (the cache, the output guard, the audit).
+  auto chain = [](std::vector<std::shared_ptr<const pipeline::Stage>> stages) {
+    std::erase(stages, nullptr);
     return pipeline::Chain(std::move(stages));
   };
-  p.chains.chat = chain({auth, parse, scan, quota, route, execute, account});
-  p.chains.embeddings = chain({auth, parse, quota, account});
-  p.chains.keyed = chain({auth, account});
-  p.chains.admin = chain({admin_auth, account});
+  // The request path, in order.
+  p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, execute, p.guard, account, audit});
+  p.chains.embeddings = chain({auth, parse, quota, account, audit});
+  p.chains.keyed = chain({auth, account, audit});
+  p.chains.admin = chain({admin_auth, account, audit});
 
   services_ = std::make_unique<Services>(Services{cfg, p.chains, *p.registry, *p.store, p.audit.get(), *p.metrics,
                                                   p.background, [this] { return draining_(); },
@@ -171,6 +189,8 @@ std::string Gateway::render_metrics() const {
   auto out = parts_->metrics->render(open_connections_());
   if (parts_->audit) parts_->audit->render_metrics(out);
   parts_->registry->render_metrics(out);
+  if (parts_->cache) parts_->cache->render_metrics(out);
+  if (parts_->guard) parts_->guard->render_metrics(out);
   return out;
 }
 

@@ -129,11 +129,21 @@ struct RouteRule {
   int line = 0;
 };
 
+// What the output guard does with what the privacy scanner finds in an answer.
+struct OutputGuardConfig {
+  std::string on_sensitive = "redact";     // redact (typed placeholders) | block (the answer ends in an error) | log
+  std::vector<std::string> kinds;          // finding kinds that count; empty = every kind
+  std::vector<std::string> blocked_terms;  // words an answer may never carry (ASCII case-insensitive)
+  std::string on_blocked_term = "block";   // redact | block | log
+  size_t hold_back = 256;                  // bytes held back at most while a match may still be growing
+};
+
 struct RouteConfig {
   std::string name;
   std::vector<std::string> local;
   std::vector<std::string> cloud;
   std::vector<RouteRule> rules;            // none = the default policy
+  std::optional<OutputGuardConfig> output_guard;  // this route's answers: instead of the global one
   int line = 0;
 };
 
@@ -141,6 +151,17 @@ struct FaqConfig {
   std::string file;                        // JSONL question/answer pairs; empty = no FAQ matching
   double local_threshold = 0.5;            // default policy: a match this good goes local
   double answer_threshold = 0.9;           // `to: faq` answers from the FAQ at or above this
+};
+
+// The exact response cache: an answer is kept for the same request (same model, messages,
+// sampling, tools, response format) from the same key (or team), under the same privacy class.
+struct CacheConfig {
+  bool enabled = false;
+  milliseconds ttl{10 * 60'000};
+  std::string scope = "key";               // key | team | global
+  uint64_t max_bytes = 256ull << 20;
+  bool sampled = false;                    // also requests whose temperature is not 0 (or not given)
+  bool sensitive = false;                  // also sensitive requests' answers, when a local target gave them
 };
 
 struct Limits {
@@ -170,6 +191,8 @@ struct Config {
   std::vector<std::string> dictionaries;  // confidential terms, one per line
   FaqConfig faq;
   AuditConfig audit;
+  CacheConfig cache;
+  std::optional<OutputGuardConfig> output_guard;  // none = answers are not scanned
   LocalCostModel local_cost;
   Limits limits;
   // Keys accepted but whose feature has not landed: said at start so nobody is surprised.

@@ -1,5 +1,7 @@
 #include "config/route_rules.h"
 
+#include "privacy/finding.h"
+
 #include <charconv>
 
 #include "config/yaml_reader.h"
@@ -46,12 +48,20 @@ std::optional<Comparison> comparison(YamlMap& map, const std::string& key) {
   return c;
 }
 
+// Kinds are the privacy scanner's names (email, credit_card, ...): a typo would match nothing.
+void check_kinds(YamlMap& map, const std::vector<std::string>& kinds) {
+  for (const auto& k : kinds) {
+    if (!privacy::kind_from_string(k)) map.fail("kinds", "names an unknown privacy kind '" + k + "'");
+  }
+}
+
 RuleCondition parse_condition(const YAML::Node& node, const std::string& path, const std::string& file) {
   RuleCondition w;
   if (!node || node.IsNull()) return w;
   YamlMap map(node, path, file);
   if (map.has("sensitive")) w.sensitive = map.boolean("sensitive", false);
   w.kinds = map.string_list("kinds");
+  check_kinds(map, w.kinds);
   w.faq_score = comparison(map, "faq_score");
   w.chars = comparison(map, "chars");
   w.tokens = comparison(map, "tokens");
@@ -109,6 +119,24 @@ RouteRule parse_rule(const YAML::Node& node, const std::string& path, const std:
 
 }  // namespace
 
+OutputGuardConfig parse_output_guard(const YAML::Node& node, const std::string& path, const std::string& file) {
+  YamlMap map(node, path, file);
+  OutputGuardConfig g;
+  auto policy = [&](const std::string& key, const std::string& fallback) {
+    auto v = map.string(key, fallback);
+    if (v != "redact" && v != "block" && v != "log") map.fail(key, "must be redact, block or log; got '" + v + "'");
+    return v;
+  };
+  g.on_sensitive = policy("on_sensitive", g.on_sensitive);
+  g.on_blocked_term = policy("on_blocked_term", g.on_blocked_term);
+  g.kinds = map.string_list("kinds");
+  check_kinds(map, g.kinds);
+  g.blocked_terms = map.string_list("blocked_terms");
+  g.hold_back = static_cast<size_t>(map.integer("hold_back", static_cast<int64_t>(g.hold_back), 16, 1 << 16));
+  map.reject_unknown();
+  return g;
+}
+
 RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file) {
   YamlMap map(node, path, file);
   RouteConfig r;
@@ -121,6 +149,8 @@ RouteConfig parse_route(const YAML::Node& node, const std::string& path, const s
     if (!rules.IsSequence()) map.fail("rules", "must be a list");
     for (size_t i = 0; i < rules.size(); ++i) r.rules.push_back(parse_rule(rules[i], path + ".rules[" + std::to_string(i) + "]", file));
   }
+  if (auto guard = map.node("output_guard"); guard && !guard.IsNull()) r.output_guard = parse_output_guard(guard, path + ".output_guard", file);
+  if (map.has("rag")) map.accept("rag");  // grounded answers: not yet active (said at start for the root key)
   map.reject_unknown();
   return r;
 }

@@ -55,6 +55,10 @@ struct RequestState {
   // Set by a filter on the answer path that ended the answer itself (the output guard blocking
   // it): the error the client gets instead, not a failure of the target.
   std::optional<core::Error> stopped;
+  // The output guard found a local target's answer off its JSON schema and asks for one more try
+  // (execute makes it once).
+  bool json_repair_wanted = false;
+  bool json_repaired = false;
   // The facts, for the access log and the audit trail.
   ops::RequestRecord record;
   bool settled = false;                      // account: metrics, cost and budget done

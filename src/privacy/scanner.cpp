@@ -123,6 +123,9 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   }
   auto terms = load_dictionaries(options.dictionary_files);
   if (!terms) return terms.error();
+  for (const auto& t : options.dictionary_terms) {
+    if (!t.empty()) terms->push_back(t);
+  }
 
   std::shared_ptr<Scanner> scanner(new Scanner());
   scanner->terms_ = std::move(*terms);

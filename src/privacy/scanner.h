@@ -32,6 +32,7 @@ struct ScanResult {
 
 struct ScannerOptions {
   std::vector<std::string> dictionary_files;  // confidential terms, one per line
+  std::vector<std::string> dictionary_terms;  // more terms, given inline
   std::chrono::microseconds budget{50000};    // per scan() call
 };
 

@@ -49,6 +49,19 @@ std::optional<std::chrono::milliseconds> retry_delay_for(const RequestState& s, 
   return providers::retry_delay(policy, e, tries, t.model->timeouts.total - elapsed, rng);
 }
 
+// The request once more, with a word on what went wrong: the answer must be JSON matching the schema.
+core::ChatRequest json_repair_request(const core::ChatRequest& request) {
+  auto repair = request;
+  if (repair.kind != core::ChatRequest::Kind::chat) return repair;
+  core::Message hint;
+  hint.role = "user";
+  core::ContentPart part;
+  part.text = "Your previous answer did not match the required JSON schema. Answer again with only JSON that matches it.";
+  hint.parts.push_back(std::move(part));
+  repair.messages.push_back(std::move(hint));
+  return repair;
+}
+
 http::awaitable<void> pause(std::chrono::milliseconds delay) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
   co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
@@ -85,6 +98,15 @@ class ExecuteFilter final : public Filter {
       const bool last_target = i + 1 == s.targets.size();
       ++s.record.attempts;
       auto outcome = co_await call(s, t, request, sink, last_target);
+      // The output guard found the answer off its JSON schema, and held it: one more try.
+      if (outcome && s.json_repair_wanted) {
+        s.json_repair_wanted = false;
+        s.json_repaired = true;
+        s.answer_text.clear();
+        auto repair = json_repair_request(request);
+        ++s.record.attempts;
+        outcome = co_await call(s, t, repair, sink, last_target);
+      }
       // The same target again, but only while nothing has reached the answer path.
       for (int tries = 1; !outcome && !sink.forwarded() && !s.client_gone(); ++tries) {
         auto delay = retry_delay_for(s, t, outcome.error(), tries);

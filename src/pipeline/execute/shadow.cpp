@@ -41,7 +41,7 @@ void ShadowRunner::maybe_start(const RequestState& s, const boost::asio::any_io_
 }
 
 http::awaitable<void> ShadowRunner::run(std::shared_ptr<core::ChatRequest> request, serving::Resolved shadow,
-                                        std::string request_id, std::string key_name, core::InFlight::Ticket ticket) {
+                                        std::string request_id, std::string key_name, [[maybe_unused]] core::InFlight::Ticket ticket) {
   auto started = std::chrono::steady_clock::now();
   ops::RequestRecord a;
   a.ts_ms = now_ms();

@@ -1,0 +1,156 @@
+// The output guard between a scripted upstream and the client: sensitive values in an answer
+// reach the client redacted, streamed or whole, whatever way the upstream cuts its chunks; `block`
+// withholds the answer (an error event once a stream began); an answer with nothing to find is the
+// same with and without the guard; a route may have its own policy; an answer off its JSON schema
+// gets one repair try from an in-house target, and is an error otherwise.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include <boost/json.hpp>
+
+#include "harness.h"
+
+namespace sy::testing {
+namespace {
+
+namespace json = boost::json;
+
+// An answer that carries an e-mail address and a Taiwan national ID, cut mid-value.
+const std::vector<std::string> kLeakyPieces = {"Sure. Contact jane.d", "oe@example.com or use ", "ID G2970", "49707 on the form."};
+const std::string kLeaky = "Sure. Contact jane.doe@example.com or use ID G297049707 on the form.";
+const std::string kRedacted = "Sure. Contact [EMAIL_1] or use ID [TW_NATIONAL_ID_1] on the form.";
+
+// `in_house`: the upstream is on the premises (an in-house vLLM, say): a local target.
+std::string config_for(const FakeUpstream& up, const std::string& guard, bool in_house = false) {
+  return "log: {access: off}\n" + guard + "models:\n  - {name: cloud, provider: openai_compat, retries: 0, base_url: \"" +
+         up.base_url() + "\"" + (in_house ? ", on_premises: true" : "") + "}\n" +
+         "routes:\n  - {name: strict, " + (in_house ? "local" : "cloud") + ": [cloud], output_guard: {on_sensitive: block}}\n";
+}
+
+void stream_pieces(FakeConnection& c, const std::vector<std::string>& pieces) {
+  c.start_stream();
+  for (const auto& p : pieces) c.send_chunk(chunk_event(p));
+  c.send_chunk(chunk_event("", "stop") + "data: [DONE]\n\n");
+  c.end_stream();
+}
+
+// The text a stream's content deltas add up to.
+std::string streamed_text(const std::string& sse) {
+  std::string text;
+  std::istringstream lines(sse);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("data: {")) continue;
+    auto v = json::parse(line.substr(6));
+    if (!v.as_object().contains("choices")) continue;
+    for (const auto& c : v.at("choices").as_array()) {
+      const auto& delta = c.at("delta").as_object();
+      if (auto* content = delta.if_contains("content"); content && content->is_string()) text += content->as_string();
+    }
+  }
+  return text;
+}
+
+const std::string kStream = R"({"model":"cloud","stream":true,"messages":[{"role":"user","content":"who do I ask?"}]})";
+const std::string kWhole = R"({"model":"cloud","messages":[{"role":"user","content":"who do I ask?"}]})";
+
+TEST(OutputGuard, AStreamedAnswerReachesTheClientRedacted) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { stream_pieces(c, kLeakyPieces); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = stream_request(sy.port(), "/v1/chat/completions", kStream, [](const std::string&, auto) { return true; });
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(streamed_text(r.body), kRedacted) << r.body;
+  EXPECT_EQ(r.body.find("G297049707"), std::string::npos);
+  EXPECT_EQ(r.body.find("jane.doe"), std::string::npos);
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+  auto metrics = http_request(sy.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find(R"(switchyard_output_guard_interventions_total{action="redact",kind="email"} 1)"), std::string::npos) << metrics;
+}
+
+TEST(OutputGuard, AWholeAnswerIsRedactedToo) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(kLeaky)); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", kWhole);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("choices").at(0).at("message").at("content").as_string(), kRedacted);
+}
+
+TEST(OutputGuard, BlockWithholdsTheAnswer) {
+  FakeUpstream up([](const ReceivedRequest& req, FakeConnection& c) {
+    if (req.body.find("\"stream\":true") != std::string::npos) stream_pieces(c, kLeakyPieces);
+    else c.send(200, completion_json(kLeaky));
+  });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: block}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto whole = post_json(sy.port(), "/v1/chat/completions", kWhole);
+  EXPECT_EQ(whole.status, 403) << whole.body;
+  EXPECT_EQ(json::parse(whole.body).at("error").at("type").as_string(), "output_guard");
+  EXPECT_EQ(whole.body.find("jane.doe"), std::string::npos);
+  auto streamed = stream_request(sy.port(), "/v1/chat/completions", kStream, [](const std::string&, auto) { return true; });
+  EXPECT_EQ(streamed.status, 200);  // the head went out with the first words
+  EXPECT_NE(streamed.body.find(R"("type":"output_guard")"), std::string::npos) << streamed.body;
+  EXPECT_EQ(streamed.body.find("jane.doe"), std::string::npos);
+  EXPECT_EQ(streamed.body.find("[DONE]"), std::string::npos);
+}
+
+TEST(OutputGuard, NothingFoundMeansTheSameTextAsWithoutTheGuard) {
+  const std::vector<std::string> pieces = {"The office opens at 9", ":00 and closes at 18:00; ", "parking is on level B2. ",
+                                           "年假十五天。"};
+  FakeUpstream up([&](const ReceivedRequest&, FakeConnection& c) { stream_pieces(c, pieces); });
+  std::string with, without;
+  for (bool guarded : {true, false}) {
+    Switchyard sy(config_for(up, guarded ? "output_guard: {on_sensitive: redact}\n" : ""));
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    auto r = stream_request(sy.port(), "/v1/chat/completions", kStream, [](const std::string&, auto) { return true; });
+    ASSERT_EQ(r.status, 200);
+    (guarded ? with : without) = streamed_text(r.body);
+  }
+  EXPECT_EQ(with, without);
+  EXPECT_EQ(without, pieces[0] + pieces[1] + pieces[2] + pieces[3]);
+}
+
+TEST(OutputGuard, ARouteHasItsOwnPolicy) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(kLeaky)); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: log}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto logged = post_json(sy.port(), "/v1/chat/completions", kWhole);
+  EXPECT_EQ(json::parse(logged.body).at("choices").at(0).at("message").at("content").as_string(), kLeaky);
+  auto strict = post_json(sy.port(), "/v1/chat/completions",
+                          R"({"model":"strict","messages":[{"role":"user","content":"who do I ask?"}]})");
+  EXPECT_EQ(strict.status, 403) << strict.body;
+}
+
+const std::string kJsonRequest =
+    R"({"model":"cloud","messages":[{"role":"user","content":"leave days as JSON"}],)"
+    R"("response_format":{"type":"json_schema","json_schema":{"name":"leave","schema":{"type":"object",)"
+    R"("properties":{"days":{"type":"integer"}},"required":["days"],"additionalProperties":false}}}})";
+
+TEST(OutputGuard, AnInHouseTargetGetsOneRepairTryForItsJsonSchema) {
+  std::atomic<int> calls{0};
+  FakeUpstream up([&](const ReceivedRequest&, FakeConnection& c) {
+    c.send(200, completion_json(++calls == 1 ? "Sure! {days: fifteen}" : R"({\"days\": 15})"));
+  });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n", true));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", kJsonRequest);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("choices").at(0).at("message").at("content").as_string(), R"({"days": 15})");
+  EXPECT_EQ(calls.load(), 2);
+  auto repair = up.requests().back().body;
+  EXPECT_NE(repair.find("did not match the required JSON schema"), std::string::npos) << repair;
+}
+
+TEST(OutputGuard, ACloudAnswerOffItsJsonSchemaIsAnError) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(R"({\"days\": \"many\"})")); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", kJsonRequest);
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("error").at("code").as_string(), "invalid_json_output");
+  EXPECT_EQ(up.requests().size(), 1u);
+}
+
+}  // namespace
+}  // namespace sy::testing

@@ -1,0 +1,65 @@
+#include "pipeline/privacy_scan/privacy_scan_stage.h"
+
+#include <gtest/gtest.h>
+
+#include "support/run_sync.h"
+
+namespace sy::pipeline {
+namespace {
+
+RequestState asking(const std::string& text) {
+  RequestState s;
+  core::Message m;
+  m.role = "user";
+  core::ContentPart p;
+  p.text = text;
+  m.parts.push_back(p);
+  s.chat.messages.push_back(m);
+  return s;
+}
+
+core::Result<Verdict> run(const PrivacyScanStage& stage, RequestState& s) {
+  auto f = stage.start(s);
+  return sy::testing::run_sync(f->on_request(s));
+}
+
+std::shared_ptr<const privacy::Scanner> scanner() { return *privacy::Scanner::create({}); }
+
+TEST(PrivacyScanStage, FindingsAndTheClassGoOnTheStateNeverTheValues) {
+  PrivacyScanStage stage(scanner(), "local_only");
+  auto s = asking("Please email the contract to jane.doe@example.com today.");
+  ASSERT_TRUE(run(stage, s).ok());
+  EXPECT_TRUE(s.privacy.sensitive);
+  EXPECT_EQ(s.privacy.privacy, router::PrivacyClass::local_only);
+  ASSERT_EQ(s.findings.size(), 1u);
+  EXPECT_EQ(s.findings[0].kind, privacy::Kind::email);
+  EXPECT_EQ(s.record.privacy, "local_only");
+  EXPECT_EQ(s.record.kinds, std::vector<std::string>{"email"});
+  auto clean = asking("What is a good name for a cat?");
+  ASSERT_TRUE(run(stage, clean).ok());
+  EXPECT_EQ(clean.record.privacy, "any");
+}
+
+TEST(PrivacyScanStage, RedactAndBlockPolicies) {
+  auto s = asking("Email jane.doe@example.com");
+  ASSERT_TRUE(run(PrivacyScanStage(scanner(), "redact"), s).ok());
+  EXPECT_EQ(s.privacy.privacy, router::PrivacyClass::redact);
+  auto blocked = asking("Email jane.doe@example.com");
+  auto r = run(PrivacyScanStage(scanner(), "block"), blocked);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().status, 403);
+  EXPECT_EQ(r.error().type, "privacy_policy");
+  EXPECT_EQ(r.error().message.find("jane"), std::string::npos);
+}
+
+TEST(PrivacyScanStage, WithoutAScannerEveryRequestIsSensitive) {
+  PrivacyScanStage stage(nullptr, "local_only");
+  auto s = asking("hello");
+  ASSERT_TRUE(run(stage, s).ok());
+  EXPECT_TRUE(s.privacy.sensitive);
+  EXPECT_TRUE(s.privacy.scan_failed);
+  EXPECT_EQ(s.privacy.privacy, router::PrivacyClass::local_only);
+}
+
+}  // namespace
+}  // namespace sy::pipeline
