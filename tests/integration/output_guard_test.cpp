@@ -68,6 +68,26 @@ TEST(OutputGuard, AStreamedAnswerReachesTheClientRedacted) {
   EXPECT_NE(metrics.find(R"(switchyard_output_guard_interventions_total{action="redact",kind="email"} 1)"), std::string::npos) << metrics;
 }
 
+TEST(OutputGuard, EveryInterventionIsInTheAuditRecord) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(kLeaky)); });
+  const std::string db = "/tmp/sy-guard-audit-" + std::to_string(::getpid()) + ".db";
+  std::remove(db.c_str());
+  {
+    Switchyard sy("store: \"sqlite:" + db + "\"\n" + config_for(up, "output_guard: {on_sensitive: redact}\n"));
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", kWhole).status, 200);
+    sy.terminate();
+    ASSERT_EQ(sy.wait_exit(10s), 0);
+  }
+  auto exported = run_switchyard({"audit", "export", "--store", "sqlite:" + db});
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  auto line = exported.output.substr(exported.output.find('{'));
+  auto record = json::parse(line.substr(0, line.find('\n'))).as_object();
+  EXPECT_EQ(json::serialize(record.at("guard")), R"(["redact:email","redact:tw_national_id"])");
+  EXPECT_EQ(exported.output.find("jane.doe"), std::string::npos);
+}
+
 TEST(OutputGuard, AWholeAnswerIsRedactedToo) {
   FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(kLeaky)); });
   Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));

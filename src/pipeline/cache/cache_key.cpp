@@ -10,9 +10,11 @@ namespace sy::pipeline {
 
 std::string cache_key(const RequestState& s, const config::CacheConfig& config) {
   // The request as an OpenAI-compatible upstream would get it: one normal form for every ingress.
-  auto body = wire::openai::format_request(s.chat, s.chat.model);
-  body.erase("stream");
-  body.erase("stream_options");
+  // (Boost.JSON's erase moves the last field into the gap: the order would depend on the stream flag.)
+  boost::json::object body;
+  for (auto& kv : wire::openai::format_request(s.chat, s.chat.model)) {
+    if (kv.key() != "stream" && kv.key() != "stream_options") body.emplace(kv.key(), std::move(kv.value()));
+  }
   std::string scope = config.scope == "global" ? std::string("*")
                       : config.scope == "team" ? "team:" + s.principal.team
                                                : "key:" + s.principal.key_name;

@@ -56,12 +56,14 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
     bool end = false;
     for (auto& c : chunk.choices) {
       auto& guard = guard_for(c.index);
-      if (c.has_content) c.content = guard.push(c.content);
+      const bool had_content = c.has_content;
+      if (had_content) c.content = guard.push(c.content);
       if (!c.finish_reason.empty()) {
         c.content += guard.flush();
         end = true;
       }
-      c.has_content = c.has_content && (!c.content.empty() || !c.role.empty());
+      // Text goes out as content; a role chunk keeps its (empty) content as it came.
+      c.has_content = !c.content.empty() || (had_content && !c.role.empty());
       if (guard.blocked()) {
         stop();
         co_return false;

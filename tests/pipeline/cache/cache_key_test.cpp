@@ -23,7 +23,9 @@ RequestState request(const std::string& text, const std::string& key = "alice") 
 TEST(CacheKey, TheSameRequestIsTheSameEntryStreamedOrNot) {
   config::CacheConfig c;
   auto a = request("hi");
-  auto b = request("hi");
+  a.chat.max_tokens = 64;
+  a.chat.stop = {"\n"};
+  auto b = a;
   b.chat.stream = true;
   b.chat.stream_options.include_usage = true;
   EXPECT_EQ(cache_key(a, c), cache_key(b, c));
