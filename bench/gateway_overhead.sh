@@ -2,7 +2,11 @@
 # Gateway overhead, side by side: what does putting a gateway in front of a fast upstream cost?
 #
 #   direct      wrk -> nginx                       (the floor: the upstream alone)
+#   baseline    wrk -> an earlier switchyard build -> nginx     (BASELINE_BINARY=path: no regression?)
 #   switchyard  wrk -> switchyard (threads: 1) -> nginx
+#   sy-guard    the same with the response cache and the output guard configured: the cache is
+#               consulted for nothing (temperature 0.2 is not cached), the guard scans every answer
+#   sy-hit      the same with the cache, for a temperature-0 request: every answer is a cache hit
 #   sy-t2       wrk -> switchyard (threads: 2) -> nginx       (THREADS2=1, the default)
 #   portkey     wrk -> @portkey-ai/gateway (Node) -> nginx
 #
@@ -15,7 +19,8 @@
 # Env:   DURATION (s, default 10), WARMUP (s per target before measuring, default 2),
 #        CONNECTIONS (default "1 16 64"), ROUNDS (default 1; >1 reports the median per cell),
 #        AUDIT_DURABLE (default true: each answer waits for its audit record on disk, SQLite file),
-#        THREADS2 (1 = also measure switchyard with threads: 2), PIN (1 = pin processes to cores,
+#        THREADS2 (1 = also measure switchyard with threads: 2), STAGES (1 = the sy-guard and sy-hit
+#        rows, default 1), BASELINE_BINARY (an earlier build to run beside), PIN (1 = pin processes to cores,
 #        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs).
 # Needs: nginx, wrk, node + `npm ci` in bench/ (for Portkey), curl, taskset (optional).
 # All traffic is to 127.0.0.1; every process started here is stopped by PID on exit.
@@ -96,8 +101,8 @@ PIDS+=($!)
 wait_http "http://127.0.0.1:$NGINX_PORT/" 10 "nginx"
 
 # --- switchyard ---------------------------------------------------------------------------------
-start_switchyard() {  # name threads cpu-prefix... ; sets SY_PID and SY_ADDR
-  local name="$1" threads="$2"; shift 2
+start_switchyard() {  # name threads binary extra-yaml cpu-prefix... ; sets SY_PID and SY_ADDR
+  local name="$1" threads="$2" binary="$3" extra="$4"; shift 4
   cat > "$TMP/$name.yaml" <<EOF
 listen: 127.0.0.1:0
 threads: $threads
@@ -113,9 +118,10 @@ models:
     base_url: http://127.0.0.1:$NGINX_PORT/v1
     api_key: sk-upstream
     model: gpt-4o-mini
+$extra
 EOF
   rm -f "$TMP/$name.ready"
-  "$@" "$SWITCHYARD_BINARY" serve --config "$TMP/$name.yaml" --ready-file "$TMP/$name.ready" \
+  "$@" "$binary" serve --config "$TMP/$name.yaml" --ready-file "$TMP/$name.ready" \
     >"$TMP/$name.log" 2>&1 &
   SY_PID=$!
   PIDS+=("$SY_PID")
@@ -127,10 +133,21 @@ EOF
   done
   SY_ADDR="$(cat "$TMP/$name.ready")"
 }
-start_switchyard switchyard 1 "${GATEWAY_ON[@]}"
+STAGES="${STAGES:-1}"
+STAGE_YAML="cache: {ttl: 10m, max_bytes: 64MiB}
+output_guard: {on_sensitive: redact}"
+start_switchyard switchyard 1 "$SWITCHYARD_BINARY" "" "${GATEWAY_ON[@]}"
 SY1_PID=$SY_PID SY1_ADDR=$SY_ADDR
+if [[ -n "${BASELINE_BINARY:-}" ]]; then
+  start_switchyard baseline 1 "$BASELINE_BINARY" "" "${GATEWAY_ON[@]}"
+  BASE_ADDR=$SY_ADDR
+fi
+if [[ "$STAGES" == 1 ]]; then
+  start_switchyard sy-guard 1 "$SWITCHYARD_BINARY" "$STAGE_YAML" "${GATEWAY_ON[@]}"
+  GUARD_ADDR=$SY_ADDR
+fi
 if [[ "$THREADS2" == 1 ]]; then
-  start_switchyard sy-t2 2 "${BOTH_ON[@]}"
+  start_switchyard sy-t2 2 "$SWITCHYARD_BINARY" "" "${BOTH_ON[@]}"
   SY2_PID=$SY_PID SY2_ADDR=$SY_ADDR
 fi
 
@@ -147,20 +164,25 @@ PIDS+=("$PORTKEY_PID")
 wait_http "http://127.0.0.1:$PORTKEY_PORT/" 30 "Portkey"
 
 # --- targets ------------------------------------------------------------------------------------
-TARGETS=(direct switchyard)
+TARGETS=(direct)
+[[ -n "${BASELINE_BINARY:-}" ]] && TARGETS+=(baseline)
+TARGETS+=(switchyard)
+[[ "$STAGES" == 1 ]] && TARGETS+=(sy-guard sy-hit)
 [[ "$THREADS2" == 1 ]] && TARGETS+=(sy-t2)
 TARGETS+=(portkey)
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
     switchyard) echo "http://$SY1_ADDR/v1/chat/completions" ;;
+    baseline) echo "http://$BASE_ADDR/v1/chat/completions" ;;
+    sy-guard | sy-hit) echo "http://$GUARD_ADDR/v1/chat/completions" ;;
     sy-t2) echo "http://$SY2_ADDR/v1/chat/completions" ;;
     portkey) echo "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" ;;
   esac
 }
 headers_of() {  # prints one header per line
   case "$1" in
-    switchyard | sy-t2) echo "Authorization: Bearer $BENCH_KEY" ;;
+    switchyard | sy-t2 | baseline | sy-guard | sy-hit) echo "Authorization: Bearer $BENCH_KEY" ;;
     portkey)
       echo "x-portkey-provider: openai"
       echo "x-portkey-custom-host: http://127.0.0.1:$NGINX_PORT/v1"
@@ -172,10 +194,13 @@ header_args() {  # -H args for curl and wrk
   while IFS= read -r h; do [[ -n "$h" ]] && printf '%s\0%s\0' -H "$h"; done < <(headers_of "$1")
 }
 
+# sy-hit asks the same at temperature 0, which the cache keeps.
+script_of() { if [[ "$1" == sy-hit ]]; then echo "$HERE/chat_post_t0.lua"; else echo "$WRK_SCRIPT"; fi; }
+
 # Sanity: each target answers the benchmark's request with 200 and a chat.completion, so the
 # benchmark never times a stream of errors.
-BODY="$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$WRK_SCRIPT")"
 for t in "${TARGETS[@]}"; do
+  BODY="$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$(script_of "$t")")"
   mapfile -d '' H < <(header_args "$t")
   out="$(curl -s --max-time 5 -w '\n%{http_code}' "${H[@]}" -H 'Content-Type: application/json' \
     --data "$BODY" "$(url_of "$t")" || true)"
@@ -203,7 +228,7 @@ run_wrk() {  # target c duration -> wrk output file path
   # -t1: one wrk thread is enough at these rates and leaves the load core's budget predictable.
   # timeout: wrk stops by itself after -d, the outer timeout only guards against a hang.
   timeout $((d + 30)) "${LOAD_ON[@]}" wrk -t1 -c"$c" -d"${d}s" --timeout 5s --latency \
-    -s "$WRK_SCRIPT" "${H[@]}" "$(url_of "$t")" >"$out" 2>&1 || true
+    -s "$(script_of "$t")" "${H[@]}" "$(url_of "$t")" >"$out" 2>&1 || true
   echo "$out"
 }
 parse_wrk() {  # file -> "rps p50 p90 p99 non2xx socket_errors"
@@ -280,6 +305,19 @@ for c in $CONNECTIONS; do
     "$(div_ "$(cell switchyard "$c" 4)" "$(cell portkey "$c" 4)")"
 done
 
+for row in baseline sy-guard sy-hit; do
+  [[ " ${TARGETS[*]} " == *" $row "* ]] || continue
+  echo
+  echo "$row against direct nginx and against switchyard (threads: 1):"
+  printf '%4s %14s %14s %22s\n' c "added p50 us" "added p99 us" "req/s $row/switchyard"
+  for c in $CONNECTIONS; do
+    printf '%4s %14s %14s %22s\n' "$c" \
+      "$(sub_ "$(cell "$row" "$c" 5)" "$(cell direct "$c" 5)")" \
+      "$(sub_ "$(cell "$row" "$c" 7)" "$(cell direct "$c" 7)")" \
+      "$(div_ "$(cell "$row" "$c" 4)" "$(cell switchyard "$c" 4)")"
+  done
+done
+
 echo
 echo "Memory (VmRSS, KiB)      idle before load   after load"
 printf '%-24s %16s %12s\n' "switchyard threads: 1" "$SY1_RSS_IDLE" "$SY1_RSS_LOADED"
@@ -289,7 +327,7 @@ printf '%-24s %16s %12s\n' "portkey (node)" "$PORTKEY_RSS_IDLE" "$PORTKEY_RSS_LO
 # switchyard's own view, by status. 499 = the client closed with the request in flight: wrk stops
 # each run mid-request on every open connection, so up to c of those per run are expected.
 echo
-for name in switchyard sy-t2; do
+for name in switchyard baseline sy-guard sy-t2; do
   log="$TMP/$name-access.log"
   [[ -f "$log" ]] || continue
   sleep 0.2  # the access log is written by a background thread

@@ -135,7 +135,7 @@ struct OutputGuardConfig {
   std::vector<std::string> kinds;          // finding kinds that count; empty = every kind
   std::vector<std::string> blocked_terms;  // words an answer may never carry (ASCII case-insensitive)
   std::string on_blocked_term = "block";   // redact | block | log
-  size_t hold_back = 256;                  // bytes held back at most while a match may still be growing
+  size_t hold_back = 1024;                 // bytes held back at most while a match may still be growing
 };
 
 struct RouteConfig {
