@@ -220,6 +220,24 @@ to_us() {  # "123.45us" | "1.23ms" | "1.02s" | "2.00m" -> microseconds
     if (f < 0) print "?"; else printf "%.1f", n * f }'
 }
 
+# A switchyard commits the audit records of the load it just took for a while after (off the
+# request path, at idle priority until it falls behind): that work must not land on the next
+# target's measurement, so each run waits until its target's audit writer has nothing pending.
+settle() {  # target
+  local t="$1" addr deadline pending
+  case "$t" in
+    switchyard) addr=$SY1_ADDR ;; baseline) addr=$BASE_ADDR ;; sy-guard | sy-hit) addr=$GUARD_ADDR ;;
+    sy-t2) addr=$SY2_ADDR ;; *) return 0 ;;
+  esac
+  deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    pending="$(curl -s --max-time 2 "http://$addr/metrics" | awk '$1 == "switchyard_audit_pending" {print $2}')"
+    [[ -z "$pending" || "$pending" == 0 ]] && return 0
+    sleep 0.2
+  done
+  echo "  !! $t still has $pending audit records pending after 60 s" >&2
+}
+
 RESULTS="$TMP/results.tsv"   # round target c rps p50 p90 p99 non2xx socket_errors
 : > "$RESULTS"
 run_wrk() {  # target c duration -> wrk output file path
@@ -229,6 +247,7 @@ run_wrk() {  # target c duration -> wrk output file path
   # timeout: wrk stops by itself after -d, the outer timeout only guards against a hang.
   timeout $((d + 30)) "${LOAD_ON[@]}" wrk -t1 -c"$c" -d"${d}s" --timeout 5s --latency \
     -s "$(script_of "$t")" "${H[@]}" "$(url_of "$t")" >"$out" 2>&1 || true
+  settle "$t"
   echo "$out"
 }
 parse_wrk() {  # file -> "rps p50 p90 p99 non2xx socket_errors"

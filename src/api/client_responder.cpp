@@ -23,7 +23,7 @@ http::awaitable<bool> ClientResponder::begin() {
 
 http::awaitable<bool> ClientResponder::on_chunk(core::ChatChunk chunk) {
   if (!streaming()) {
-    collected_.add(chunk);
+    collected_.add(std::move(chunk));
     co_return !ex_.writer.client_gone();
   }
   // (GCC 12 miscompiles co_await inside && and ?:, so each await is its own statement.)
@@ -51,8 +51,9 @@ http::awaitable<void> ClientResponder::finish(const core::Status& outcome) {
     co_return;
   }
   if (!streaming()) {
-    auto body = ex_.dialect->format_response(collected_.answer(), ex_.state.chat);
+    auto body = ex_.dialect->format_response(collected_.take(), ex_.state.chat);
     co_await ex_.send_json(200, std::move(body));
+    ex_.state.delivered = !ex_.writer.client_gone();
     co_return;
   }
   if (!ex_.writer.started()) {
@@ -62,7 +63,7 @@ http::awaitable<void> ClientResponder::finish(const core::Status& outcome) {
   auto end = format().done();
   bool written = co_await ex_.writer.write(end);
   if (!written) co_return;
-  co_await ex_.writer.end_stream();
+  ex_.state.delivered = co_await ex_.writer.end_stream();
 }
 
 }  // namespace sy::api

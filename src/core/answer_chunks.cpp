@@ -27,88 +27,90 @@ void merge(Extensions& into, const Extensions& from) {
 
 }  // namespace
 
-std::vector<ChatChunk> as_chunks(const ChatResponse& answer) {
+std::vector<ChatChunk> as_chunks(ChatResponse answer) {
   std::vector<ChatChunk> out;
-  for (const auto& choice : answer.choices) {
+  out.reserve(answer.choices.size() + 1);
+  auto head = [&answer, &out] {
     ChatChunk c;
     c.id = answer.id;
     c.model = answer.model;
     c.created = answer.created;
-    c.extensions = answer.extensions;
+    if (out.empty()) c.extensions = std::move(answer.extensions);
+    return c;
+  };
+  for (auto& choice : answer.choices) {
+    auto c = head();
     ChunkChoice cc;
     cc.index = choice.index;
-    cc.role = choice.message.role;
-    cc.has_content = !choice.message.content_is_null && !(choice.message.parts.empty() && !choice.message.tool_calls.empty());
-    cc.content = choice.message.text();
-    for (size_t i = 0; i < choice.message.tool_calls.size(); ++i) {
-      const auto& call = choice.message.tool_calls[i];
-      ToolCallDelta d;
-      d.index = static_cast<int>(i);
-      d.id = call.id;
-      d.name = call.name;
-      d.arguments = call.arguments;
-      d.has_arguments = true;
-      cc.tool_calls.push_back(std::move(d));
+    cc.role = std::move(choice.message.role);
+    auto& m = choice.message;
+    cc.has_content = !m.content_is_null && !(m.parts.empty() && !m.tool_calls.empty());
+    cc.content = m.parts.size() == 1 && m.parts[0].kind == ContentPart::Kind::text ? std::move(m.parts[0].text) : m.text();
+    cc.tool_calls.reserve(m.tool_calls.size());
+    for (size_t i = 0; i < m.tool_calls.size(); ++i) {
+      auto& call = m.tool_calls[i];
+      cc.tool_calls.push_back({static_cast<int>(i), std::move(call.id), std::move(call.name), std::move(call.arguments), true});
     }
-    cc.finish_reason = choice.finish_reason;
-    cc.delta_extensions = choice.message.extensions;
-    cc.extensions = choice.extensions;
+    cc.finish_reason = std::move(choice.finish_reason);
+    cc.delta_extensions = std::move(m.extensions);
+    cc.extensions = std::move(choice.extensions);
     c.choices.push_back(std::move(cc));
     out.push_back(std::move(c));
   }
   if (answer.usage || answer.choices.empty()) {
-    ChatChunk u;
-    u.id = answer.id;
-    u.model = answer.model;
-    u.created = answer.created;
-    u.extensions = answer.extensions;
-    u.usage = answer.usage;
+    auto u = head();
+    u.usage = std::move(answer.usage);
     out.push_back(std::move(u));
   }
   return out;
 }
 
-void AnswerCollector::add(const ChatChunk& chunk) {
-  if (!has_head_ || head_.id.empty()) head_.id = chunk.id;
-  if (!has_head_ || head_.model.empty()) head_.model = chunk.model;
+void AnswerCollector::add(ChatChunk chunk) {
+  if (!has_head_ || head_.id.empty()) head_.id = std::move(chunk.id);
+  if (!has_head_ || head_.model.empty()) head_.model = std::move(chunk.model);
   if (!has_head_ || head_.created == 0) head_.created = chunk.created;
+  if (!chunk.extensions.empty()) {
+    if (head_.extensions.empty()) head_.extensions = std::move(chunk.extensions);
+    else merge(head_.extensions, chunk.extensions);
+  }
   has_head_ = true;
-  merge(head_.extensions, chunk.extensions);
-  if (chunk.usage) head_.usage = chunk.usage;
-  for (const auto& cc : chunk.choices) {
+  if (chunk.usage) head_.usage = std::move(chunk.usage);
+  for (auto& cc : chunk.choices) {
     auto& p = choices_[cc.index];
     p.choice.index = cc.index;
-    if (!cc.role.empty() && p.choice.message.role.empty()) p.choice.message.role = cc.role;
+    if (!cc.role.empty() && p.choice.message.role.empty()) p.choice.message.role = std::move(cc.role);
     if (cc.has_content) {
-      p.text += cc.content;
+      if (p.text.empty()) p.text = std::move(cc.content);
+      else p.text += cc.content;
       p.has_text = true;
     }
-    for (const auto& d : cc.tool_calls) {
+    for (auto& d : cc.tool_calls) {
       auto& call = p.tool_calls[d.index];
-      if (!d.id.empty()) call.id = d.id;
-      if (!d.name.empty()) call.name = d.name;
+      if (!d.id.empty()) call.id = std::move(d.id);
+      if (!d.name.empty()) call.name = std::move(d.name);
       call.arguments += d.arguments;
     }
-    if (!cc.finish_reason.empty()) p.choice.finish_reason = cc.finish_reason;
-    merge(p.choice.message.extensions, cc.delta_extensions);
-    merge(p.choice.extensions, cc.extensions);
+    if (!cc.finish_reason.empty()) p.choice.finish_reason = std::move(cc.finish_reason);
+    if (!cc.delta_extensions.empty()) merge(p.choice.message.extensions, cc.delta_extensions);
+    if (!cc.extensions.empty()) merge(p.choice.extensions, cc.extensions);
   }
 }
 
-ChatResponse AnswerCollector::answer() const {
-  ChatResponse r = head_;
-  for (const auto& [index, p] : choices_) {
-    Choice c = p.choice;
+ChatResponse AnswerCollector::take() {
+  ChatResponse r = std::move(head_);
+  for (auto& [index, p] : choices_) {
+    Choice c = std::move(p.choice);
     if (c.message.role.empty()) c.message.role = "assistant";
     if (p.has_text) {
       ContentPart part;
-      part.text = p.text;
+      part.text = std::move(p.text);
       c.message.parts.push_back(std::move(part));
     }
     c.message.content_is_null = !p.has_text;
-    for (const auto& [i, call] : p.tool_calls) c.message.tool_calls.push_back(call);
+    for (auto& [i, call] : p.tool_calls) c.message.tool_calls.push_back(std::move(call));
     r.choices.push_back(std::move(c));
   }
+  clear();
   return r;
 }
 

@@ -12,13 +12,14 @@
 namespace sy::core {
 
 // One chunk per choice (role, all its text, its tool calls, finish reason), then a usage chunk
-// when the answer has usage.
-std::vector<ChatChunk> as_chunks(const ChatResponse& answer);
+// when the answer has usage. The answer's own fields ride on the first chunk.
+std::vector<ChatChunk> as_chunks(ChatResponse answer);
 
 class AnswerCollector {
  public:
-  void add(const ChatChunk& chunk);
-  ChatResponse answer() const;
+  void add(ChatChunk chunk);
+  // The answer gathered so far; the collector is empty afterwards.
+  ChatResponse take();
   // Nothing said yet: no text and no tool call in any choice.
   bool empty() const;
   void clear() { *this = AnswerCollector(); }

@@ -35,7 +35,7 @@ class Chain {
     friend class Chain;
     Run(RequestState& state) : state_(&state) {}
     RequestState* state_;
-    std::vector<std::unique_ptr<Filter>> filters_;
+    std::vector<FilterPtr> filters_;
     core::Status admitted_ = core::Ok{};
   };
   http::awaitable<Run> admit(RequestState& state) const;

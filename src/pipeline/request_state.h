@@ -61,6 +61,7 @@ struct RequestState {
   bool json_repaired = false;
   // The facts, for the access log and the audit trail.
   ops::RequestRecord record;
+  bool delivered = false;                    // the answer's last byte reached the client's socket
   bool settled = false;                      // account: metrics, cost and budget done
   bool audited = false;                      // audit: the record handed to the writer
 

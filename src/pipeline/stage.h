@@ -26,14 +26,34 @@ enum class Verdict {
   replied,  // the answer is in the answer path; the chain commits it
 };
 
+// The hooks a filter has: the chain calls no other (each call of a hook is a coroutine frame).
+enum Hooks : unsigned { kRequest = 1, kAnswer = 2, kCommit = 4, kEnd = 8 };
+
 class Filter {
  public:
   virtual ~Filter() = default;
+  virtual unsigned hooks() const = 0;
   virtual http::awaitable<core::Result<Verdict>> on_request(RequestState&) { co_return Verdict::next; }
   virtual providers::ChunkSink& on_answer(RequestState&, providers::ChunkSink& next) { return next; }
   virtual http::awaitable<core::Status> on_commit(RequestState&) { co_return core::Ok{}; }
   virtual void on_end(RequestState&) {}
 };
+
+// A filter with per-request state is made per request and freed with it; one without any (it only
+// reads its stage's config) may be shared by every request, and is not freed.
+struct FilterRelease {
+  bool owned = true;
+  void operator()(Filter* f) const {
+    if (owned) delete f;
+  }
+};
+using FilterPtr = std::unique_ptr<Filter, FilterRelease>;
+
+template <class F, class... Args>
+FilterPtr own_filter(Args&&... args) {
+  return FilterPtr(new F(std::forward<Args>(args)...), FilterRelease{true});
+}
+inline FilterPtr shared_filter(Filter& f) { return FilterPtr(&f, FilterRelease{false}); }
 
 class Stage {
  public:
@@ -43,7 +63,7 @@ class Stage {
   // (/v1/route/explain, count_tokens), where they must hold nothing and call nothing.
   virtual bool admission() const { return false; }
   // The per-request part; null when the stage has nothing to do for this request.
-  virtual std::unique_ptr<Filter> start(RequestState& state) const = 0;
+  virtual FilterPtr start(RequestState& state) const = 0;
 };
 
 }  // namespace sy::pipeline

@@ -23,9 +23,10 @@ TEST(AnswerChunks, AWholeAnswerSurvivesTheRoundTrip) {
   ASSERT_TRUE(whole.ok()) << whole.error().message;
   AnswerCollector c;
   for (const auto& chunk : as_chunks(*whole)) c.add(chunk);
-  auto again = wire::openai::format_response(c.answer(), ChatRequest::Kind::chat);
-  EXPECT_EQ(boost::json::parse(again), boost::json::parse(wire::openai::format_response(*whole, ChatRequest::Kind::chat)));
   EXPECT_FALSE(c.empty());
+  auto again = wire::openai::format_response(c.take(), ChatRequest::Kind::chat);
+  EXPECT_EQ(boost::json::parse(again), boost::json::parse(wire::openai::format_response(*whole, ChatRequest::Kind::chat)));
+  EXPECT_TRUE(c.empty()) << "take() leaves the collector empty";
 }
 
 TEST(AnswerChunks, StreamedPiecesAreJoined) {
@@ -45,7 +46,7 @@ TEST(AnswerChunks, StreamedPiecesAreJoined) {
   c.add(piece("Hel"));
   c.add(piece("lo"));
   c.add(piece("", "stop"));
-  auto a = c.answer();
+  auto a = c.take();
   ASSERT_EQ(a.choices.size(), 1u);
   EXPECT_EQ(a.choices[0].message.text(), "Hello");
   EXPECT_EQ(a.choices[0].message.role, "assistant");

@@ -16,11 +16,12 @@ class Recording final : public Stage {
       : name_(std::move(name)), log_(log), fail_(std::move(fail)), reply_(reply), admission_(admission) {}
   std::string_view name() const override { return name_; }
   bool admission() const override { return admission_; }
-  std::unique_ptr<Filter> start(RequestState&) const override { return std::make_unique<F>(*this); }
+  FilterPtr start(RequestState&) const override { return own_filter<F>(*this); }
 
  private:
   struct F final : Filter {
     explicit F(const Recording& r) : r(r) {}
+    unsigned hooks() const override { return kRequest | kCommit | kEnd; }
     http::awaitable<core::Result<Verdict>> on_request(RequestState&) override {
       r.log_.push_back(r.name_ + ".request");
       if (r.fail_) co_return *r.fail_;

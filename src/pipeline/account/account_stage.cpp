@@ -7,6 +7,7 @@ namespace {
 class AccountFilter final : public Filter {
  public:
   explicit AccountFilter(const AccountStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kCommit | kEnd; }
   http::awaitable<core::Status> on_commit(RequestState& s) override {
     stage_.settle(s);
     co_return core::Ok{};
@@ -19,14 +20,17 @@ class AccountFilter final : public Filter {
 
 }  // namespace
 
-std::unique_ptr<Filter> AccountStage::start(RequestState&) const { return std::make_unique<AccountFilter>(*this); }
+AccountStage::AccountStage(ops::Metrics& metrics, const ops::CostModel& costs, ops::Budgets& budgets)
+    : metrics_(metrics), costs_(costs), budgets_(budgets), filter_(std::make_unique<AccountFilter>(*this)) {}
+
+FilterPtr AccountStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 void AccountStage::settle(RequestState& s) const {
   if (s.settled) return;
   s.settled = true;
   auto& r = s.record;
-  // Abandoned by the client: whatever the head said, nobody received the whole answer.
-  if (r.status == 0 || s.client_gone()) r.status = 499;
+  // Abandoned by the client before the answer's end: whatever the head said, nobody received it whole.
+  if (r.status == 0 || (s.client_gone() && !s.delivered)) r.status = 499;
   r.latency_ms = s.elapsed_ms();
   if (s.first_token) r.ttft_ms = std::chrono::duration<double, std::milli>(*s.first_token - s.started).count();
   if (s.usage && r.cache != "hit") {

@@ -13,10 +13,9 @@ namespace sy::pipeline {
 
 class AccountStage final : public Stage {
  public:
-  AccountStage(ops::Metrics& metrics, const ops::CostModel& costs, ops::Budgets& budgets)
-      : metrics_(metrics), costs_(costs), budgets_(budgets) {}
+  AccountStage(ops::Metrics& metrics, const ops::CostModel& costs, ops::Budgets& budgets);
   std::string_view name() const override { return "account"; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   void settle(RequestState& s) const;
 
@@ -24,6 +23,7 @@ class AccountStage final : public Stage {
   ops::Metrics& metrics_;
   const ops::CostModel& costs_;
   ops::Budgets& budgets_;
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline

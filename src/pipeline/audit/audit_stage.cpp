@@ -13,6 +13,7 @@ namespace {
 class AuditFilter final : public Filter {
  public:
   explicit AuditFilter(const AuditStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kCommit | kEnd; }
   http::awaitable<core::Status> on_commit(RequestState& s) override { co_return co_await stage_.record_and_wait(s); }
   void on_end(RequestState& s) override { stage_.record_detached(s); }
 
@@ -33,7 +34,10 @@ http::awaitable<core::Status> append_and_wait(ops::AuditLog& log, ops::RequestRe
 
 }  // namespace
 
-std::unique_ptr<Filter> AuditStage::start(RequestState&) const { return std::make_unique<AuditFilter>(*this); }
+AuditStage::AuditStage(ops::AuditLog& log, std::shared_ptr<const privacy::Scanner> scanner, bool include_text)
+    : log_(log), scanner_(std::move(scanner)), include_text_(include_text), filter_(std::make_unique<AuditFilter>(*this)) {}
+
+FilterPtr AuditStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 void AuditStage::add_text(RequestState& s) const {
   if (!include_text_ || (s.chat.messages.empty() && s.chat.prompt.empty())) return;

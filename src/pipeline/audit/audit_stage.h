@@ -15,10 +15,9 @@ namespace sy::pipeline {
 
 class AuditStage final : public Stage {
  public:
-  AuditStage(ops::AuditLog& log, std::shared_ptr<const privacy::Scanner> scanner, bool include_text)
-      : log_(log), scanner_(std::move(scanner)), include_text_(include_text) {}
+  AuditStage(ops::AuditLog& log, std::shared_ptr<const privacy::Scanner> scanner, bool include_text);
   std::string_view name() const override { return "audit"; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   http::awaitable<core::Status> record_and_wait(RequestState& s) const;
   void record_detached(RequestState& s) const;
@@ -29,6 +28,7 @@ class AuditStage final : public Stage {
   ops::AuditLog& log_;
   std::shared_ptr<const privacy::Scanner> scanner_;
   bool include_text_;
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline

@@ -18,6 +18,7 @@ bool same(const KeyDigest& a, const KeyDigest& b) { return CRYPTO_memcmp(a.data(
 class AuthFilter final : public Filter {
  public:
   explicit AuthFilter(const AuthStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     auto principal = stage_.authenticate(*s.http);
     if (!principal) co_return principal.error();
@@ -34,6 +35,7 @@ class AuthFilter final : public Filter {
 class AdminAuthFilter final : public Filter {
  public:
   explicit AdminAuthFilter(const AdminAuthStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     auto checked = stage_.check(*s.http);
     if (!checked) co_return checked.error();
@@ -48,11 +50,11 @@ class AdminAuthFilter final : public Filter {
 
 }  // namespace
 
-AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) {
+AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) : filter_(std::make_unique<AuthFilter>(*this)) {
   for (const auto& k : keys) keys_.push_back({digest_of(k.key), core::Principal{k.name, k.team, k.models}});
 }
 
-std::unique_ptr<Filter> AuthStage::start(RequestState&) const { return std::make_unique<AuthFilter>(*this); }
+FilterPtr AuthStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 std::string_view AuthStage::presented_key(const http::Request& request) {
   auto auth = request[http::bhttp::field::authorization];
@@ -82,11 +84,11 @@ core::Result<core::Principal> AuthStage::authenticate(const http::Request& reque
   return match->principal;
 }
 
-AdminAuthStage::AdminAuthStage(const std::string& admin_key) {
+AdminAuthStage::AdminAuthStage(const std::string& admin_key) : filter_(std::make_unique<AdminAuthFilter>(*this)) {
   if (!admin_key.empty()) digest_ = digest_of(admin_key);
 }
 
-std::unique_ptr<Filter> AdminAuthStage::start(RequestState&) const { return std::make_unique<AdminAuthFilter>(*this); }
+FilterPtr AdminAuthStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 core::Status AdminAuthStage::check(const http::Request& request) const {
   if (!digest_) return core::Error::permission("The admin API is off: set admin_key in the config to use it.");

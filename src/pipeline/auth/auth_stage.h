@@ -18,7 +18,7 @@ class AuthStage final : public Stage {
   explicit AuthStage(const std::vector<config::ApiKey>& keys);
   std::string_view name() const override { return "auth"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   core::Result<core::Principal> authenticate(const http::Request& request) const;
   bool open() const { return keys_.empty(); }
@@ -32,6 +32,7 @@ class AuthStage final : public Stage {
     core::Principal principal;
   };
   std::vector<Entry> keys_;
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 // The admin API (/admin/...) takes only the admin key, and is off when none is configured.
@@ -40,12 +41,13 @@ class AdminAuthStage final : public Stage {
   explicit AdminAuthStage(const std::string& admin_key);
   std::string_view name() const override { return "admin_auth"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   core::Status check(const http::Request& request) const;
 
  private:
   std::optional<KeyDigest> digest_;
+  std::unique_ptr<Filter> filter_;
 };
 
 }  // namespace sy::pipeline

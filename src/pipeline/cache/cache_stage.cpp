@@ -26,6 +26,7 @@ Directive directive_of(const http::Request& r) {
 class CacheFilter final : public Filter, public providers::ChunkSink {
  public:
   explicit CacheFilter(const CacheStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest | kAnswer | kCommit; }
 
   providers::ChunkSink& on_answer(RequestState&, providers::ChunkSink& next) override {
     next_ = &next;
@@ -79,7 +80,7 @@ class CacheFilter final : public Filter, public providers::ChunkSink {
       co_return core::Ok{};
     }
     auto entry = std::make_shared<CachedAnswer>();
-    entry->answer = collected_.answer();
+    entry->answer = collected_.take();
     entry->target = s.answered_by->model->name;
     entry->version = s.answered_by->version();
     if (s.usage) entry->cost_usd = stage_.costs().cost_usd(s.answered_by->config(), *s.usage);
@@ -98,7 +99,7 @@ class CacheFilter final : public Filter, public providers::ChunkSink {
 
 }  // namespace
 
-std::unique_ptr<Filter> CacheStage::start(RequestState&) const { return std::make_unique<CacheFilter>(*this); }
+FilterPtr CacheStage::start(RequestState&) const { return own_filter<CacheFilter>(*this); }
 
 void CacheStage::render_metrics(std::string& out) const {
   core::metric_header(out, "switchyard_cache_requests_total", "counter", "Requests the response cache was consulted for, by result.");

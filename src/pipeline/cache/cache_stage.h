@@ -24,7 +24,7 @@ class CacheStage final : public Stage {
   CacheStage(config::CacheConfig config, std::unique_ptr<ResponseStore> store, const ops::CostModel& costs)
       : config_(std::move(config)), store_(std::move(store)), costs_(costs) {}
   std::string_view name() const override { return "cache"; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   const config::CacheConfig& config() const { return config_; }
   ResponseStore& store() const { return *store_; }

@@ -70,6 +70,7 @@ http::awaitable<void> pause(std::chrono::milliseconds delay) {
 class ExecuteFilter final : public Filter {
  public:
   explicit ExecuteFilter(const ExecuteStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest | kEnd; }
 
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     executor_ = co_await boost::asio::this_coro::executor;
@@ -172,7 +173,7 @@ class ExecuteFilter final : public Filter {
       e.code = "empty_answer";
       co_return e;
     }
-    for (auto& chunk : core::as_chunks(*answer)) {
+    for (auto& chunk : core::as_chunks(std::move(*answer))) {
       bool delivered = co_await sink.on_chunk(std::move(chunk));
       if (!delivered) co_return Error::upstream("The client went away.");
     }
@@ -185,6 +186,6 @@ class ExecuteFilter final : public Filter {
 
 }  // namespace
 
-std::unique_ptr<Filter> ExecuteStage::start(RequestState&) const { return std::make_unique<ExecuteFilter>(*this); }
+FilterPtr ExecuteStage::start(RequestState&) const { return own_filter<ExecuteFilter>(*this); }
 
 }  // namespace sy::pipeline

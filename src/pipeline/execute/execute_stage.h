@@ -21,7 +21,7 @@ class ExecuteStage final : public Stage {
                ShadowRunner& shadows, bool keep_answer_text)
       : scanner_(std::move(scanner)), breakers_(breakers), metrics_(metrics), shadows_(shadows), keep_answer_text_(keep_answer_text) {}
   std::string_view name() const override { return "execute"; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   const privacy::Scanner* scanner() const { return scanner_.get(); }
   const router::Breakers& breakers() const { return breakers_; }

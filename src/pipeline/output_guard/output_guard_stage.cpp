@@ -43,6 +43,7 @@ bool says_nothing(const core::ChatChunk& c) {
 class GuardFilter final : public Filter, public providers::ChunkSink {
  public:
   GuardFilter(const OutputGuardStage& stage, RequestState& s) : stage_(stage), s_(s) {}
+  unsigned hooks() const override { return kAnswer | kCommit | kEnd; }
 
   providers::ChunkSink& on_answer(RequestState&, providers::ChunkSink& next) override {
     next_ = &next;
@@ -223,7 +224,7 @@ const GuardPolicy* OutputGuardStage::policy_for(const std::string& model) const 
   return global_ ? &*global_ : nullptr;
 }
 
-std::unique_ptr<Filter> OutputGuardStage::start(RequestState& state) const { return std::make_unique<GuardFilter>(*this, state); }
+FilterPtr OutputGuardStage::start(RequestState& state) const { return own_filter<GuardFilter>(*this, state); }
 
 void OutputGuardStage::count(const std::string& intervention) const {
   std::lock_guard lock(counts_mu_);

@@ -24,7 +24,7 @@ class OutputGuardStage final : public Stage {
   // `scanner` must know the blocked terms (as dictionary terms).
   OutputGuardStage(const config::Config& config, std::shared_ptr<const privacy::Scanner> scanner);
   std::string_view name() const override { return "output_guard"; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   // The policy for a request to `model` (a route may have its own); null = answers pass unscanned.
   const GuardPolicy* policy_for(const std::string& model) const;

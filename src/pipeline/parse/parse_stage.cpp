@@ -6,6 +6,7 @@ namespace {
 
 class ParseFilter final : public Filter {
  public:
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     if (!s.parser) co_return core::Error::internal("this endpoint has no body parser");
     auto parsed = s.parser->parse(s.http->body(), s);
@@ -22,6 +23,8 @@ class ParseFilter final : public Filter {
 
 }  // namespace
 
-std::unique_ptr<Filter> ParseStage::start(RequestState&) const { return std::make_unique<ParseFilter>(); }
+ParseStage::ParseStage() : filter_(std::make_unique<ParseFilter>()) {}
+
+FilterPtr ParseStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 }  // namespace sy::pipeline

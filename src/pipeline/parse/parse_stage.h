@@ -19,9 +19,13 @@ class BodyParser {
 
 class ParseStage final : public Stage {
  public:
+  ParseStage();
   std::string_view name() const override { return "parse"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
+
+ private:
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline

@@ -11,6 +11,7 @@ namespace {
 class PrivacyScanFilter final : public Filter {
  public:
   explicit PrivacyScanFilter(const PrivacyScanStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     auto scanned = stage_.scan(s);
     if (!scanned) co_return scanned.error();
@@ -23,7 +24,10 @@ class PrivacyScanFilter final : public Filter {
 
 }  // namespace
 
-std::unique_ptr<Filter> PrivacyScanStage::start(RequestState&) const { return std::make_unique<PrivacyScanFilter>(*this); }
+PrivacyScanStage::PrivacyScanStage(std::shared_ptr<const privacy::Scanner> scanner, std::string on_sensitive)
+    : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)), filter_(std::make_unique<PrivacyScanFilter>(*this)) {}
+
+FilterPtr PrivacyScanStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 core::Status PrivacyScanStage::scan(RequestState& s) const {
   s.text = core::request_text(s.chat);

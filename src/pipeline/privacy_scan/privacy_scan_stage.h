@@ -15,17 +15,17 @@ namespace sy::pipeline {
 class PrivacyScanStage final : public Stage {
  public:
   // `on_sensitive`: local_only | redact | block. A null scanner treats every request as sensitive.
-  PrivacyScanStage(std::shared_ptr<const privacy::Scanner> scanner, std::string on_sensitive)
-      : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)) {}
+  PrivacyScanStage(std::shared_ptr<const privacy::Scanner> scanner, std::string on_sensitive);
   std::string_view name() const override { return "privacy_scan"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   core::Status scan(RequestState& s) const;
 
  private:
   std::shared_ptr<const privacy::Scanner> scanner_;
   std::string on_sensitive_;
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline

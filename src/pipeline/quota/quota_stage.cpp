@@ -12,6 +12,7 @@ namespace {
 class QuotaFilter final : public Filter {
  public:
   explicit QuotaFilter(const QuotaStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     auto admitted = stage_.admit(s);
     if (!admitted) co_return admitted.error();
@@ -25,7 +26,7 @@ class QuotaFilter final : public Filter {
 }  // namespace
 
 QuotaStage::QuotaStage(const config::Config& config, ops::Budgets& budgets, const ops::CostModel& costs)
-    : budgets_(budgets), costs_(costs) {
+    : budgets_(budgets), costs_(costs), filter_(std::make_unique<QuotaFilter>(*this)) {
   for (const auto& m : config.models) reachable_[m.name] = {&m};
   for (const auto& r : config.routes) {
     std::set<std::string> names(r.local.begin(), r.local.end());
@@ -41,9 +42,9 @@ QuotaStage::QuotaStage(const config::Config& config, ops::Budgets& budgets, cons
   }
 }
 
-std::unique_ptr<Filter> QuotaStage::start(RequestState&) const {
+FilterPtr QuotaStage::start(RequestState&) const {
   if (!budgets_.any()) return nullptr;
-  return std::make_unique<QuotaFilter>(*this);
+  return shared_filter(*filter_);
 }
 
 int64_t QuotaStage::estimate_micro_usd(const RequestState& s, int64_t prompt, int64_t completion) const {

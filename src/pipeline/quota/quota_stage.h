@@ -19,7 +19,7 @@ class QuotaStage final : public Stage {
   QuotaStage(const config::Config& config, ops::Budgets& budgets, const ops::CostModel& costs);
   std::string_view name() const override { return "quota"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   // Completion tokens assumed when the request sets no max_tokens; settled with the real count.
   static constexpr int64_t kDefaultCompletion = 256;
@@ -33,6 +33,7 @@ class QuotaStage final : public Stage {
   ops::Budgets& budgets_;
   const ops::CostModel& costs_;
   std::map<std::string, std::vector<const config::ModelConfig*>> reachable_;  // model or route -> its targets
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline

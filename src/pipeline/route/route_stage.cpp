@@ -12,6 +12,7 @@ namespace {
 class RouteFilter final : public Filter {
  public:
   explicit RouteFilter(const RouteStage& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
     auto routed = stage_.route(s);
     if (!routed) co_return routed.error();
@@ -47,7 +48,12 @@ class Resolver final : public router::TargetCheck {
 
 }  // namespace
 
-std::unique_ptr<Filter> RouteStage::start(RequestState&) const { return std::make_unique<RouteFilter>(*this); }
+RouteStage::RouteStage(const config::Config& config, const router::Router& router, const serving::Registry& registry,
+                       const router::Breakers& breakers, providers::Provider* faq_provider)
+    : config_(config), router_(router), registry_(registry), breakers_(breakers), faq_provider_(faq_provider),
+      filter_(std::make_unique<RouteFilter>(*this)) {}
+
+FilterPtr RouteStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 std::string RouteStage::caller_of(const RequestState& s) {
   if (const auto* user = s.chat.extensions.if_contains("user"); user && user->is_string() && !user->as_string().empty()) {

@@ -14,11 +14,10 @@ namespace sy::pipeline {
 class RouteStage final : public Stage {
  public:
   RouteStage(const config::Config& config, const router::Router& router, const serving::Registry& registry,
-             const router::Breakers& breakers, providers::Provider* faq_provider)
-      : config_(config), router_(router), registry_(registry), breakers_(breakers), faq_provider_(faq_provider) {}
+             const router::Breakers& breakers, providers::Provider* faq_provider);
   std::string_view name() const override { return "route"; }
   bool admission() const override { return true; }
-  std::unique_ptr<Filter> start(RequestState& state) const override;
+  FilterPtr start(RequestState& state) const override;
 
   core::Status route(RequestState& s) const;
 
@@ -35,6 +34,7 @@ class RouteStage final : public Stage {
   const serving::Registry& registry_;
   const router::Breakers& breakers_;
   providers::Provider* faq_provider_;
+  std::unique_ptr<Filter> filter_;  // stateless: one for every request
 };
 
 }  // namespace sy::pipeline
