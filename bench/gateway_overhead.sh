@@ -12,7 +12,8 @@
 #
 # nginx answers POST /v1/chat/completions with a fixed chat.completion, so any difference between
 # rows is the gateway. Targets are measured in alternating rounds (every target at c=1, then
-# every target at c=16, ...) so that background noise on this shared machine hits all alike.
+# every target at c=16, ...) so that background noise on this shared machine hits all alike, each
+# round in a rotated order.
 #
 # Usage: bench/gateway_overhead.sh            (DURATION=10 seconds per measurement)
 #        DURATION=2 WARMUP=1 bench/gateway_overhead.sh   (a quick check)
@@ -20,7 +21,8 @@
 #        CONNECTIONS (default "1 16 64"), ROUNDS (default 1; >1 reports the median per cell),
 #        AUDIT_DURABLE (default true: each answer waits for its audit record on disk, SQLite file),
 #        THREADS2 (1 = also measure switchyard with threads: 2), STAGES (1 = the sy-guard and sy-hit
-#        rows, default 1), BASELINE_BINARY (an earlier build to run beside), PIN (1 = pin processes to cores,
+#        rows, default 1), BASELINE_BINARY (an earlier build to run beside), PORTKEY (0 = without
+#        Portkey, for a quicker look at switchyard alone), PIN (1 = pin processes to cores,
 #        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs).
 # Needs: nginx, wrk, node + `npm ci` in bench/ (for Portkey), curl, taskset (optional).
 # All traffic is to 127.0.0.1; every process started here is stopped by PID on exit.
@@ -41,7 +43,8 @@ BENCH_KEY="sk-bench"
 die() { echo "gateway_overhead: $*" >&2; exit 1; }
 for tool in nginx wrk node curl; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
 [[ -x "$SWITCHYARD_BINARY" ]] || die "no switchyard binary at $SWITCHYARD_BINARY (build it, or set SWITCHYARD_BINARY)"
-[[ -f "$PORTKEY_JS" ]] || die "Portkey is not installed: run 'npm ci' in $HERE"
+PORTKEY="${PORTKEY:-1}"
+[[ "$PORTKEY" == 0 || -f "$PORTKEY_JS" ]] || die "Portkey is not installed: run 'npm ci' in $HERE"
 
 # Cores: the gateway under test gets core 1; wrk and nginx share core 0. Without pinning, the
 # scheduler would let wrk and the gateway fight over the same core and the numbers would mostly
@@ -156,12 +159,14 @@ fi
 # --headless (no web UI). NODE_ENV=production as one would deploy it. It binds all interfaces
 # (@hono/node-server is given no hostname); we only ever connect to 127.0.0.1. Its custom-host
 # check trusts 127.0.0.1 by default, so x-portkey-custom-host can point at our nginx.
-PORTKEY_PORT="$(free_port)"
-NODE_ENV=production "${GATEWAY_ON[@]}" node "$PORTKEY_JS" --port="$PORTKEY_PORT" --headless \
-  >"$TMP/portkey.log" 2>&1 &
-PORTKEY_PID=$!
-PIDS+=("$PORTKEY_PID")
-wait_http "http://127.0.0.1:$PORTKEY_PORT/" 30 "Portkey"
+if [[ "$PORTKEY" == 1 ]]; then
+  PORTKEY_PORT="$(free_port)"
+  NODE_ENV=production "${GATEWAY_ON[@]}" node "$PORTKEY_JS" --port="$PORTKEY_PORT" --headless \
+    >"$TMP/portkey.log" 2>&1 &
+  PORTKEY_PID=$!
+  PIDS+=("$PORTKEY_PID")
+  wait_http "http://127.0.0.1:$PORTKEY_PORT/" 30 "Portkey"
+fi
 
 # --- targets ------------------------------------------------------------------------------------
 TARGETS=(direct)
@@ -169,7 +174,7 @@ TARGETS=(direct)
 TARGETS+=(switchyard)
 [[ "$STAGES" == 1 ]] && TARGETS+=(sy-guard sy-hit)
 [[ "$THREADS2" == 1 ]] && TARGETS+=(sy-t2)
-TARGETS+=(portkey)
+[[ "$PORTKEY" == 1 ]] && TARGETS+=(portkey)
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
@@ -210,7 +215,7 @@ done
 
 SY1_RSS_IDLE="$(rss_kb "$SY1_PID")"
 [[ "$THREADS2" == 1 ]] && SY2_RSS_IDLE="$(rss_kb "$SY2_PID")"
-PORTKEY_RSS_IDLE="$(rss_kb "$PORTKEY_PID")"
+[[ "$PORTKEY" == 1 ]] && PORTKEY_RSS_IDLE="$(rss_kb "$PORTKEY_PID")"
 
 # --- wrk runs -----------------------------------------------------------------------------------
 to_us() {  # "123.45us" | "1.23ms" | "1.02s" | "2.00m" -> microseconds
@@ -272,8 +277,11 @@ if ((WARMUP > 0)); then
 fi
 
 for round in $(seq "$ROUNDS"); do
+  # Each round starts the targets one further along, so no target always follows the same one
+  # (the one before leaves work behind: disk writeback, a cooling cache).
+  ORDER=("${TARGETS[@]:$(((round - 1) % ${#TARGETS[@]}))}" "${TARGETS[@]:0:$(((round - 1) % ${#TARGETS[@]}))}")
   for c in $CONNECTIONS; do
-    for t in "${TARGETS[@]}"; do
+    for t in "${ORDER[@]}"; do
       echo "  round $round c=$c $t ..." >&2
       f="$(run_wrk "$t" "$c" "$DURATION")"
       read -r rps p50 p90 p99 non2xx sockerr < <(parse_wrk "$f")
@@ -288,7 +296,7 @@ done
 
 SY1_RSS_LOADED="$(rss_kb "$SY1_PID")"
 [[ "$THREADS2" == 1 ]] && SY2_RSS_LOADED="$(rss_kb "$SY2_PID")"
-PORTKEY_RSS_LOADED="$(rss_kb "$PORTKEY_PID")"
+[[ "$PORTKEY" == 1 ]] && PORTKEY_RSS_LOADED="$(rss_kb "$PORTKEY_PID")"
 
 # --- report -------------------------------------------------------------------------------------
 # Median over rounds of one column (4=rps 5=p50 6=p90 7=p99) for a target and c.
@@ -341,7 +349,7 @@ echo
 echo "Memory (VmRSS, KiB)      idle before load   after load"
 printf '%-24s %16s %12s\n' "switchyard threads: 1" "$SY1_RSS_IDLE" "$SY1_RSS_LOADED"
 [[ "$THREADS2" == 1 ]] && printf '%-24s %16s %12s\n' "switchyard threads: 2" "$SY2_RSS_IDLE" "$SY2_RSS_LOADED"
-printf '%-24s %16s %12s\n' "portkey (node)" "$PORTKEY_RSS_IDLE" "$PORTKEY_RSS_LOADED"
+[[ "$PORTKEY" == 1 ]] && printf '%-24s %16s %12s\n' "portkey (node)" "$PORTKEY_RSS_IDLE" "$PORTKEY_RSS_LOADED"
 
 # switchyard's own view, by status. 499 = the client closed with the request in flight: wrk stops
 # each run mid-request on every open connection, so up to c of those per run are expected.
