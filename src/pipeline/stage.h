@@ -55,6 +55,23 @@ FilterPtr own_filter(Args&&... args) {
 }
 inline FilterPtr shared_filter(Filter& f) { return FilterPtr(&f, FilterRelease{false}); }
 
+// The request hook of most admission stages: call the stage's `check(state)` (which reads its
+// config and writes the state), go on when it passes. No per-request state: one for every request.
+template <class S>
+class CheckFilter final : public Filter {
+ public:
+  explicit CheckFilter(const S& stage) : stage_(stage) {}
+  unsigned hooks() const override { return kRequest; }
+  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
+    auto checked = stage_.check(s);
+    if (!checked) co_return checked.error();
+    co_return Verdict::next;
+  }
+
+ private:
+  const S& stage_;
+};
+
 class Stage {
  public:
   virtual ~Stage() = default;

@@ -15,42 +15,9 @@ KeyDigest digest_of(std::string_view key) {
 
 bool same(const KeyDigest& a, const KeyDigest& b) { return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0; }
 
-class AuthFilter final : public Filter {
- public:
-  explicit AuthFilter(const AuthStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto principal = stage_.authenticate(*s.http);
-    if (!principal) co_return principal.error();
-    s.principal = std::move(*principal);
-    s.record.key_name = s.principal.key_name;
-    s.record.team = s.principal.team;
-    co_return Verdict::next;
-  }
-
- private:
-  const AuthStage& stage_;
-};
-
-class AdminAuthFilter final : public Filter {
- public:
-  explicit AdminAuthFilter(const AdminAuthStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto checked = stage_.check(*s.http);
-    if (!checked) co_return checked.error();
-    s.principal.key_name = "admin";
-    s.record.key_name = "admin";
-    co_return Verdict::next;
-  }
-
- private:
-  const AdminAuthStage& stage_;
-};
-
 }  // namespace
 
-AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) : filter_(std::make_unique<AuthFilter>(*this)) {
+AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) : filter_(std::make_unique<CheckFilter<AuthStage>>(*this)) {
   for (const auto& k : keys) keys_.push_back({digest_of(k.key), core::Principal{k.name, k.team, k.models}});
 }
 
@@ -65,6 +32,15 @@ std::string_view AuthStage::presented_key(const http::Request& request) {
   }
   if (auto k = request["x-api-key"]; !k.empty()) return k;
   return request["api-key"];
+}
+
+core::Status AuthStage::check(RequestState& s) const {
+  auto principal = authenticate(*s.http);
+  if (!principal) return principal.error();
+  s.principal = std::move(*principal);
+  s.record.key_name = s.principal.key_name;
+  s.record.team = s.principal.team;
+  return core::Ok{};
 }
 
 core::Result<core::Principal> AuthStage::authenticate(const http::Request& request) const {
@@ -84,13 +60,20 @@ core::Result<core::Principal> AuthStage::authenticate(const http::Request& reque
   return match->principal;
 }
 
-AdminAuthStage::AdminAuthStage(const std::string& admin_key) : filter_(std::make_unique<AdminAuthFilter>(*this)) {
+AdminAuthStage::AdminAuthStage(const std::string& admin_key) : filter_(std::make_unique<CheckFilter<AdminAuthStage>>(*this)) {
   if (!admin_key.empty()) digest_ = digest_of(admin_key);
 }
 
 FilterPtr AdminAuthStage::start(RequestState&) const { return shared_filter(*filter_); }
 
-core::Status AdminAuthStage::check(const http::Request& request) const {
+core::Status AdminAuthStage::check(RequestState& s) const {
+  if (auto verified = verify(*s.http); !verified) return verified;
+  s.principal.key_name = "admin";
+  s.record.key_name = "admin";
+  return core::Ok{};
+}
+
+core::Status AdminAuthStage::verify(const http::Request& request) const {
   if (!digest_) return core::Error::permission("The admin API is off: set admin_key in the config to use it.");
   auto key = AuthStage::presented_key(request);
   if (key.empty()) return core::Error::authentication("The admin API needs the admin key as 'Authorization: Bearer <key>'.");

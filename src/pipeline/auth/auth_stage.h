@@ -20,6 +20,8 @@ class AuthStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
 
+  // The caller's principal on the state (and its key name on the record), or 401.
+  core::Status check(RequestState& s) const;
   core::Result<core::Principal> authenticate(const http::Request& request) const;
   bool open() const { return keys_.empty(); }
 
@@ -43,7 +45,8 @@ class AdminAuthStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
 
-  core::Status check(const http::Request& request) const;
+  core::Status check(RequestState& s) const;
+  core::Status verify(const http::Request& request) const;
 
  private:
   std::optional<KeyDigest> digest_;

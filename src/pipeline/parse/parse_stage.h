@@ -23,6 +23,7 @@ class ParseStage final : public Stage {
   std::string_view name() const override { return "parse"; }
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
+  core::Status check(RequestState& s) const;
 
  private:
   std::unique_ptr<Filter> filter_;  // stateless: one for every request

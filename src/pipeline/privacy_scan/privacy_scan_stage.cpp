@@ -6,30 +6,12 @@
 
 namespace sy::pipeline {
 
-namespace {
-
-class PrivacyScanFilter final : public Filter {
- public:
-  explicit PrivacyScanFilter(const PrivacyScanStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto scanned = stage_.scan(s);
-    if (!scanned) co_return scanned.error();
-    co_return Verdict::next;
-  }
-
- private:
-  const PrivacyScanStage& stage_;
-};
-
-}  // namespace
-
 PrivacyScanStage::PrivacyScanStage(std::shared_ptr<const privacy::Scanner> scanner, std::string on_sensitive)
-    : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)), filter_(std::make_unique<PrivacyScanFilter>(*this)) {}
+    : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)), filter_(std::make_unique<CheckFilter<PrivacyScanStage>>(*this)) {}
 
 FilterPtr PrivacyScanStage::start(RequestState&) const { return shared_filter(*filter_); }
 
-core::Status PrivacyScanStage::scan(RequestState& s) const {
+core::Status PrivacyScanStage::check(RequestState& s) const {
   s.text = core::request_text(s.chat);
   auto& p = s.privacy;
   if (scanner_) {

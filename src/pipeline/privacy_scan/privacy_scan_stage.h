@@ -20,7 +20,8 @@ class PrivacyScanStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
 
-  core::Status scan(RequestState& s) const;
+  // Scans the request, sets its privacy facts and class; the block policy refuses here.
+  core::Status check(RequestState& s) const;
 
  private:
   std::shared_ptr<const privacy::Scanner> scanner_;

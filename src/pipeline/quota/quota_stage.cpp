@@ -7,26 +7,8 @@
 
 namespace sy::pipeline {
 
-namespace {
-
-class QuotaFilter final : public Filter {
- public:
-  explicit QuotaFilter(const QuotaStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto admitted = stage_.admit(s);
-    if (!admitted) co_return admitted.error();
-    co_return Verdict::next;
-  }
-
- private:
-  const QuotaStage& stage_;
-};
-
-}  // namespace
-
 QuotaStage::QuotaStage(const config::Config& config, ops::Budgets& budgets, const ops::CostModel& costs)
-    : budgets_(budgets), costs_(costs), filter_(std::make_unique<QuotaFilter>(*this)) {
+    : budgets_(budgets), costs_(costs), filter_(std::make_unique<CheckFilter<QuotaStage>>(*this)) {
   for (const auto& m : config.models) reachable_[m.name] = {&m};
   for (const auto& r : config.routes) {
     std::set<std::string> names(r.local.begin(), r.local.end());
@@ -61,7 +43,7 @@ int64_t QuotaStage::estimate_micro_usd(const RequestState& s, int64_t prompt, in
   return ops::micro_usd(dearest);
 }
 
-core::Status QuotaStage::admit(RequestState& s) const {
+core::Status QuotaStage::check(RequestState& s) const {
   int64_t chars = 0, prompt = 0;
   if (!s.text.empty()) router::count_text(s.text, chars, prompt);
   for (const auto& input : s.inputs) router::count_text(input, chars, prompt);

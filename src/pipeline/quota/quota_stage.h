@@ -24,7 +24,8 @@ class QuotaStage final : public Stage {
   // Completion tokens assumed when the request sets no max_tokens; settled with the real count.
   static constexpr int64_t kDefaultCompletion = 256;
 
-  core::Status admit(RequestState& s) const;
+  // Reserves (a dry run: only checks) the request's estimate against its key and team.
+  core::Status check(RequestState& s) const;
 
  private:
   // What the request may cost at most: the dearest target it can reach.

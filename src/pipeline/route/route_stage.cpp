@@ -9,20 +9,6 @@ namespace sy::pipeline {
 
 namespace {
 
-class RouteFilter final : public Filter {
- public:
-  explicit RouteFilter(const RouteStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto routed = stage_.route(s);
-    if (!routed) co_return routed.error();
-    co_return Verdict::next;
-  }
-
- private:
-  const RouteStage& stage_;
-};
-
 // The router's questions, answered by resolving each target it considers for this request.
 class Resolver final : public router::TargetCheck {
  public:
@@ -51,7 +37,7 @@ class Resolver final : public router::TargetCheck {
 RouteStage::RouteStage(const config::Config& config, const router::Router& router, const serving::Registry& registry,
                        const router::Breakers& breakers, providers::Provider* faq_provider)
     : config_(config), router_(router), registry_(registry), breakers_(breakers), faq_provider_(faq_provider),
-      filter_(std::make_unique<RouteFilter>(*this)) {}
+      filter_(std::make_unique<CheckFilter<RouteStage>>(*this)) {}
 
 FilterPtr RouteStage::start(RequestState&) const { return shared_filter(*filter_); }
 
@@ -94,7 +80,7 @@ core::Result<Target> RouteStage::resolve(const config::ModelConfig& model, const
   return t;
 }
 
-core::Status RouteStage::route(RequestState& s) const {
+core::Status RouteStage::check(RequestState& s) const {
   if (!s.pinned.empty()) {
     // model@VERSION pins a registry version of a model; a route has none.
     if (!config_.find_model(s.chat.model)) {

@@ -19,7 +19,8 @@ class RouteStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
 
-  core::Status route(RequestState& s) const;
+  // Decides and resolves the request's targets (state.decision, state.targets), or refuses it.
+  core::Status check(RequestState& s) const;
 
   // Who a canary share sticks to: the end user the client names (OpenAI's `user`), else the key.
   static std::string caller_of(const RequestState& s);

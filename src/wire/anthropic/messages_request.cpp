@@ -1,6 +1,7 @@
 #include "wire/anthropic/messages_request.h"
 
 #include "wire/json_fields.h"
+#include "wire/request_body.h"
 
 namespace sy::wire::anthropic {
 
@@ -16,19 +17,6 @@ namespace {
 
 Error bad(const std::string& param, const std::string& why) { return Error::invalid_request(param + ": " + why, param); }
 
-core::Result<json::object> parse_object(std::string_view body, json::storage_ptr storage) {
-  if (body.empty()) return Error::invalid_request("The request body is empty; expected a JSON object.");
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;
-  auto value = json::parse(body, ec, std::move(storage), opts);
-  if (ec) return Error::invalid_request("The request body is not valid JSON (" + ec.message() + ").");
-  if (!value.is_object()) return Error::invalid_request("The request body must be a JSON object.");
-  if (has_non_finite_number(value)) {
-    return Error::invalid_request("The request body has a number too large to represent (over 1.8e308).");
-  }
-  return std::move(value.get_object());
-}
 
 core::ContentPart text_part(std::string text) { return {core::ContentPart::Kind::text, std::move(text), {}, {}}; }
 
@@ -260,7 +248,7 @@ core::Status apply_tool_choice(const json::value& v, core::ChatRequest& r) {
 
 core::Result<core::ChatRequest> parse_messages_request(std::string_view body, RequestPurpose purpose) {
   wire::JsonScratch scratch;
-  auto parsed = parse_object(body, scratch.storage());
+  auto parsed = wire::parse_request_body(body, scratch.storage());
   if (!parsed) return parsed.error();
   const auto& o = *parsed;
   core::ChatRequest r;

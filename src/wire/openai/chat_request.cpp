@@ -3,6 +3,7 @@
 #include <set>
 
 #include "wire/json_fields.h"
+#include "wire/request_body.h"
 
 namespace sy::wire::openai {
 
@@ -10,24 +11,6 @@ using core::Error;
 
 namespace {
 
-core::Result<json::object> parse_object(std::string_view body, json::storage_ptr storage) {
-  if (body.empty()) return Error::invalid_request("The request body is empty; expected a JSON object.");
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;
-  auto value = json::parse(body, ec, std::move(storage), opts);
-  if (ec) {
-    std::string why = ec == json::error::syntax && body.find('\0') != std::string_view::npos
-                          ? "contains a NUL byte"
-                          : ec.message();
-    return Error::invalid_request("The request body is not valid JSON (" + why + ").");
-  }
-  if (!value.is_object()) return Error::invalid_request("The request body must be a JSON object.");
-  if (has_non_finite_number(value)) {
-    return Error::invalid_request("The request body has a number too large to represent (over 1.8e308).");
-  }
-  return std::move(value.get_object());
-}
 
 core::Result<std::vector<core::ContentPart>> parse_parts(const json::array& arr, const std::string& param) {
   std::vector<core::ContentPart> parts;
@@ -224,7 +207,7 @@ core::Status parse_common(json::object& o, core::ChatRequest& r) {
 
 core::Result<core::ChatRequest> parse_chat_request(std::string_view body) {
   JsonScratch scratch;
-  auto obj = parse_object(body, scratch.storage());
+  auto obj = wire::parse_request_body(body, scratch.storage());
   if (!obj) return obj.error();
   core::ChatRequest r;
   auto* messages = field(*obj, "messages");
@@ -250,7 +233,7 @@ core::Result<core::ChatRequest> parse_chat_request(std::string_view body) {
 
 core::Result<core::ChatRequest> parse_completion_request(std::string_view body) {
   JsonScratch scratch;
-  auto obj = parse_object(body, scratch.storage());
+  auto obj = wire::parse_request_body(body, scratch.storage());
   if (!obj) return obj.error();
   core::ChatRequest r;
   r.kind = core::ChatRequest::Kind::completion;

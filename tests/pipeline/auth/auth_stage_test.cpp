@@ -111,13 +111,13 @@ TEST_F(AuthStageTest, TheKeyNameGoesOnTheRecordNeverTheKey) {
 
 TEST(AdminAuthStage, OnlyTheAdminKeyAndOffWithoutOne) {
   http::Request request{http::bhttp::verb::get, "/admin/models", 11};
-  EXPECT_EQ(AdminAuthStage("").check(request).error().status, 403);
+  EXPECT_EQ(AdminAuthStage("").verify(request).error().status, 403);
   AdminAuthStage stage("admin-secret");
-  EXPECT_EQ(stage.check(request).error().status, 401);
+  EXPECT_EQ(stage.verify(request).error().status, 401);
   request.set(http::bhttp::field::authorization, "Bearer sk-alice-secret");
-  EXPECT_EQ(stage.check(request).error().status, 401);
+  EXPECT_EQ(stage.verify(request).error().status, 401);
   request.set(http::bhttp::field::authorization, "Bearer admin-secret");
-  EXPECT_TRUE(stage.check(request).ok());
+  EXPECT_TRUE(stage.verify(request).ok());
 }
 
 TEST(AuthStagePresentedKey, HeaderForms) {
