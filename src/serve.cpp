@@ -37,6 +37,7 @@ http::ServerOptions server_options(const config::Config& c) {
   o.header_timeout = c.limits.header_timeout;
   o.body_timeout = c.limits.body_timeout;
   o.idle_timeout = c.limits.idle_timeout;
+  o.max_connections = c.limits.max_connections;
   return o;
 }
 

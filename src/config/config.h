@@ -21,7 +21,15 @@ bool is_cloud(ProviderKind kind);
 struct UpstreamTimeouts {
   milliseconds connect{5'000};
   milliseconds first_byte{60'000};   // until the response headers arrive
+  milliseconds idle{60'000};         // between two pieces of a body (a stalled stream)
   milliseconds total{600'000};       // the whole exchange, streams included
+};
+
+// When a target is skipped after failing: `failures` in a row open its circuit for `open_for`;
+// then one request at a time may probe it, and a success closes it again.
+struct BreakerConfig {
+  int failures = 5;
+  milliseconds open_for{10'000};
 };
 
 struct ModelConfig {
@@ -42,6 +50,7 @@ struct ModelConfig {
   std::map<std::string, std::string> headers;  // extra upstream headers
   UpstreamTimeouts timeouts;
   int retries = 2;             // remote targets: extra tries on 429/5xx/connection errors (backoff)
+  BreakerConfig breaker;
   // Local provider.
   std::string path;            // GGUF file
   int slots = 1;               // concurrent sequences
@@ -171,6 +180,7 @@ struct Limits {
   milliseconds body_timeout{60'000};     // ... and its body within this
   milliseconds idle_timeout{75'000};     // keep-alive connections idle longer are closed
   uint64_t max_upstream_body_bytes = 64ull << 20;
+  uint64_t max_connections = 0;          // 0 = what the descriptor limit allows
 };
 
 struct Config {

@@ -79,7 +79,14 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
   m.upstream_model = map.string("model", m.name);
   m.timeouts.connect = map.duration("connect_timeout", m.timeouts.connect);
   m.timeouts.first_byte = map.duration("first_byte_timeout", m.timeouts.first_byte);
+  m.timeouts.idle = map.duration("idle_timeout", m.timeouts.first_byte);
   m.timeouts.total = map.duration("timeout", m.timeouts.total);
+  if (auto b = map.node("breaker"); b && !b.IsNull()) {
+    YamlMap breaker(b, path + ".breaker", file);
+    m.breaker.failures = static_cast<int>(breaker.integer("failures", m.breaker.failures, 1, 1000));
+    m.breaker.open_for = breaker.duration("open_for", m.breaker.open_for);
+    breaker.reject_unknown();
+  }
   if (m.provider == ProviderKind::local) {
     m.path = map.required_string("path");
     m.slots = static_cast<int>(map.integer("slots", 1, 1, 256));
@@ -304,6 +311,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     l.body_timeout = map.duration("body_timeout", l.body_timeout);
     l.idle_timeout = map.duration("idle_timeout", l.idle_timeout);
     l.max_upstream_body_bytes = map.bytes("max_upstream_body", l.max_upstream_body_bytes);
+    l.max_connections = static_cast<uint64_t>(map.integer("max_connections", 0, 0, 1 << 24));
     map.reject_unknown();
   }
   cfg->prices = root.string("prices", cfg->prices);

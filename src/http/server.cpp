@@ -1,13 +1,31 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 #include <boost/asio/ip/address.hpp>
 
 #include "http/worker.h"
 
 namespace sy::http {
 
+namespace {
+
+// What the descriptor limit leaves for client connections: each also needs an upstream connection
+// now and then, and the process needs files (the store, logs, models).
+size_t connections_allowed() {
+  rlimit nofile{};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == RLIM_INFINITY) return 65536;
+  auto soft = static_cast<size_t>(nofile.rlim_cur);
+  return soft > 256 ? (soft - 128) / 2 : std::max<size_t>(soft / 4, 8);
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options, Handler& handler) : options_(std::move(options)), handler_(handler) {
   if (options_.threads < 1) options_.threads = 1;
+  max_connections_ = options_.max_connections > 0 ? options_.max_connections : connections_allowed();
 }
 
 Server::~Server() {

@@ -24,6 +24,9 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{60'000};
   std::chrono::milliseconds idle_timeout{75'000};
   std::chrono::milliseconds write_timeout{60'000};
+  // Open connections at most; past it a new one is answered 503 at once and closed. 0 = what the
+  // descriptor limit allows (its soft limit, less a reserve for upstreams and files).
+  size_t max_connections = 0;
 };
 
 class Worker;
@@ -48,6 +51,8 @@ class Server {
   const ServerOptions& options() const { return options_; }
   Handler& handler() { return handler_; }
   size_t open_connections() const;
+  size_t max_connections() const { return max_connections_; }
+  uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
   friend class Worker;
@@ -56,6 +61,8 @@ class Server {
   uint16_t port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<int> live_workers_{0};
+  size_t max_connections_ = 0;
+  std::atomic<uint64_t> refused_{0};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::function<void()> on_stopped_;

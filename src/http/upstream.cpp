@@ -92,23 +92,35 @@ void give_back(std::shared_ptr<Connection> conn) {
   idle.push_back(std::move(conn));
 }
 
+// Where the upstream lives (its host and port) is the operator's business, not the client's: it
+// travels as the error's upstream words, which only the server's log shows.
 Error transport_error(const Connection& conn, const Endpoint& ep, const char* phase, boost::system::error_code ec) {
-  std::string where = ep.host + ":" + ep.port;
-  if (conn.timed_out) return Error::upstream_timeout(std::string("The upstream ") + where + " timed out " + phase + ".");
-  return Error::upstream(std::string("The upstream ") + where + " failed " + phase + ": " + ec.message() + ".");
+  auto e = conn.timed_out ? Error::upstream_timeout(std::string("The upstream timed out ") + phase + ".")
+                          : Error::upstream(std::string("The upstream failed ") + phase + ".");
+  e.upstream_message = ep.host + ":" + ep.port + ": " + (conn.timed_out ? std::string("timed out") : ec.message());
+  return e;
 }
 
+Error cancelled_error() { return Error::upstream("The request was cancelled."); }
+
 awaitable<core::Result<std::shared_ptr<Connection>>> connect(const Endpoint& ep, const Deadlines& d,
-                                                             clock::time_point total_deadline) {
+                                                             clock::time_point total_deadline, Cancel* cancel) {
   auto ex = co_await net::this_coro::executor;
   auto conn = std::make_shared<Connection>(ex);
   conn->pool_key = ep.pool_key;
   conn->arm(std::min(clock::now() + d.connect, total_deadline));
   tcp::resolver resolver(ex);
   auto [rec, results] = co_await resolver.async_resolve(ep.host, ep.port, kNoThrow);
-  if (rec) co_return Error::upstream("The upstream host " + ep.host + " could not be resolved: " + rec.message() + ".");
+  if (cancel && cancel->cancelled()) co_return cancelled_error();
+  if (rec) {
+    auto e = Error::upstream("The upstream's host name could not be resolved.");
+    e.upstream_message = ep.host + ": " + rec.message();
+    co_return e;
+  }
   if (ep.tls) conn->tls.emplace(ex, *ep.tls_context);
+  if (cancel) cancel->attach(conn);
   auto [cec, endpoint] = co_await net::async_connect(conn->socket(), results, kNoThrow);
+  if (conn->cancelled) co_return cancelled_error();
   if (cec) co_return transport_error(*conn, ep, "to connect", cec);
   boost::system::error_code ignored;
   conn->socket().set_option(tcp::no_delay(true), ignored);
@@ -118,7 +130,7 @@ awaitable<core::Result<std::shared_ptr<Connection>>> connect(const Endpoint& ep,
     boost::system::error_code not_ip;
     net::ip::make_address(ep.host, not_ip);
     if (not_ip && !SSL_set_tlsext_host_name(conn->tls->native_handle(), ep.host.c_str())) {
-      co_return Error::upstream("Cannot set TLS server name for " + ep.host + ".");
+      co_return Error::upstream("Cannot set the TLS server name for the upstream.");
     }
     conn->tls->set_verify_callback(net::ssl::host_name_verification(ep.host));
     auto [hec] = co_await conn->tls->async_handshake(net::ssl::stream_base::client, kNoThrow);
@@ -153,14 +165,17 @@ awaitable<std::tuple<boost::system::error_code, size_t>> read_piece(Stream& s, C
 struct UpstreamCall::Impl {
   const Endpoint* endpoint = nullptr;
   std::shared_ptr<Connection> conn;
+  std::shared_ptr<Cancel> cancel;
   bhttp::response_parser<bhttp::buffer_body> parser;
   clock::time_point total_deadline;
+  std::chrono::milliseconds idle{0};
   std::array<char, 16384> piece;  // left uninitialized: zeroing 16 KiB per call shows in profiles
 };
 
 UpstreamCall::UpstreamCall(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 UpstreamCall::~UpstreamCall() {
+  if (impl_->cancel) impl_->cancel->detach();
   auto& c = impl_->conn;
   if (!c) return;
   if (impl_->parser.is_done() && impl_->parser.get().keep_alive() && !c->timed_out && !c->cancelled) {
@@ -171,8 +186,25 @@ UpstreamCall::~UpstreamCall() {
   }
 }
 
+void Cancel::cancel() {
+  cancelled_ = true;
+  if (auto c = conn_.lock()) {
+    c->cancelled = true;
+    c->close();
+  }
+}
+
+void Cancel::attach(const std::shared_ptr<Connection>& conn) {
+  conn_ = conn;
+  if (cancelled_) {
+    conn->cancelled = true;
+    conn->close();
+  }
+}
+
 awaitable<core::Result<std::unique_ptr<UpstreamCall>>> UpstreamCall::start(const Endpoint& ep, Request request,
-                                                                           Deadlines d) {
+                                                                           Deadlines d, std::shared_ptr<Cancel> cancel) {
+  if (cancel && cancel->cancelled()) co_return cancelled_error();
   auto total_deadline = clock::now() + d.total;
   request.set(bhttp::field::host, ep.host_header);
   request.target(ep.base_path + std::string(request.target()));
@@ -183,16 +215,19 @@ awaitable<core::Result<std::unique_ptr<UpstreamCall>>> UpstreamCall::start(const
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<Impl> impl(new Impl);  // default-init: no zeroing of the read buffer
     impl->endpoint = &ep;
+    impl->cancel = cancel;
     impl->total_deadline = total_deadline;
+    impl->idle = d.idle;
     impl->parser.body_limit(boost::none);
     impl->parser.header_limit(64 * 1024);
     bool reused = false;
     if (attempt == 0) {
       impl->conn = take_pooled(ep.pool_key);
       reused = impl->conn != nullptr;
+      if (reused && cancel) cancel->attach(impl->conn);
     }
     if (!impl->conn) {
-      auto c = co_await connect(ep, d, total_deadline);
+      auto c = co_await connect(ep, d, total_deadline, cancel.get());
       if (!c) co_return c.error();
       impl->conn = std::move(*c);
     }
@@ -202,18 +237,22 @@ awaitable<core::Result<std::unique_ptr<UpstreamCall>>> UpstreamCall::start(const
     if (conn.tls) ec = co_await exchange_head(*conn.tls, conn, request, impl->parser);
     else ec = co_await exchange_head(conn.plain, conn, request, impl->parser);
     if (!ec) {
-      conn.arm(total_deadline);
+      conn.arm(total_deadline);  // read_some narrows it to the idle deadline for each piece
       co_return std::unique_ptr<UpstreamCall>(new UpstreamCall(std::move(impl)));
     }
     bool stale = reused && !conn.timed_out &&
                  (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
                   ec == net::error::broken_pipe);
+    if (conn.cancelled) {
+      conn.disarm();
+      co_return cancelled_error();
+    }
     auto error = transport_error(conn, ep, "before responding", ec);
     conn.disarm();
     conn.close();
     if (!stale) co_return error;
   }
-  co_return Error::upstream("The upstream " + ep.host + " closed the connection before responding.");
+  co_return Error::upstream("The upstream closed the connection before responding.");
 }
 
 int UpstreamCall::status() const { return static_cast<int>(impl_->parser.get().result_int()); }
@@ -228,6 +267,8 @@ bool UpstreamCall::done() const { return impl_->parser.is_done(); }
 
 awaitable<core::Result<std::string>> UpstreamCall::read_some() {
   auto& conn = *impl_->conn;
+  // A body that stops arriving (a stalled stream) fails after the idle deadline, not the total one.
+  if (impl_->idle.count() > 0) conn.arm(std::min(clock::now() + impl_->idle, impl_->total_deadline));
   // A read may consume only framing (a chunk header) and yield no body byte: go on until it does.
   while (!impl_->parser.is_done()) {
     std::tuple<boost::system::error_code, size_t> got;
@@ -254,14 +295,6 @@ awaitable<core::Result<std::string>> UpstreamCall::read_body(uint64_t limit) {
   co_return body;
 }
 
-std::function<void()> UpstreamCall::canceller() const {
-  return [weak = std::weak_ptr<Connection>(impl_->conn)] {
-    if (auto c = weak.lock()) {
-      c->cancelled = true;
-      c->close();
-    }
-  };
-}
 
 size_t pooled_connections() {
   size_t n = 0;

@@ -4,13 +4,33 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 #include "http/session.h"
 
 namespace sy::http {
 
 namespace {
+
+bool out_of_resources(const boost::system::error_code& ec) {
+  int e = ec.value();
+  return ec.category() == boost::system::system_category() && (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM);
+}
+
+// Past the connection cap: a short answer that says so, then the connection closes. The client
+// learns at once instead of waiting in the backlog, and the server spends nothing more on it.
+awaitable<void> refuse(net::ip::tcp::socket socket) {
+  static const std::string kBusy = [] {
+    std::string body = R"({"error":{"message":"The server has too many open connections; retry shortly.","type":"service_unavailable"}})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  co_await net::async_write(socket, net::buffer(kBusy), net::as_tuple(net::use_awaitable));
+  boost::system::error_code ignored;
+  socket.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+}
 
 // Named coroutine taking its state by value: the session lives exactly as long as this frame.
 awaitable<void> run_session(Worker& worker, net::ip::tcp::socket socket) {
@@ -49,11 +69,24 @@ void Worker::run() {
 }
 
 awaitable<void> Worker::accept_loop() {
+  net::steady_timer pause(ioc_);
   while (acceptor_.is_open()) {
     auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) break;
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): accepting again at once
+      // fails again at once, a loop that eats a core. Keep serving what is open, and try again in
+      // a moment, when some connection may have closed.
+      if (out_of_resources(ec)) {
+        pause.expires_after(std::chrono::milliseconds(50));
+        co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+      }
+      continue;
+    }
+    if (server_.open_connections() >= server_.max_connections()) {
+      server_.refused_.fetch_add(1, std::memory_order_relaxed);
+      net::co_spawn(ioc_, refuse(std::move(socket)), net::detached);
+      continue;
     }
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);

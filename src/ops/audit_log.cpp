@@ -230,7 +230,7 @@ AuditLog::~AuditLog() {
 }
 
 void AuditLog::append(RequestRecord record, Done done) {
-  Pending pending{audit_entry(record), std::move(done)};  // serialized here, on the caller's thread
+  Pending pending{std::move(record), std::move(done)};  // serialized by the writer, not on the caller's thread
   std::unique_lock lk(mu_);
   if (queue_.size() >= options_.max_pending) {
     lk.unlock();
@@ -290,7 +290,7 @@ bool AuditLog::next_batch(std::vector<store::AuditEntry>& entries, std::vector<D
   entries.clear();
   dones.clear();
   for (size_t i = 0; i < n; ++i) {
-    entries.push_back(std::move(taken_.front().entry));
+    entries.push_back(audit_entry(taken_.front().record));
     dones.push_back(std::move(taken_.front().done));
     taken_.pop_front();
   }

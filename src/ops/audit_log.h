@@ -60,7 +60,7 @@ class AuditLog {
 
  private:
   struct Pending {
-    store::AuditEntry entry;
+    RequestRecord record;  // serialized by the writer, off the request path
     Done done;
   };
   void run();

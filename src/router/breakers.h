@@ -13,7 +13,9 @@ namespace sy::router {
 class Breakers {
  public:
   explicit Breakers(const config::Config& config) {
-    for (const auto& m : config.models) breakers_[m.name] = std::make_unique<CircuitBreaker>();
+    for (const auto& m : config.models) {
+      breakers_[m.name] = std::make_unique<CircuitBreaker>(m.breaker.failures, m.breaker.open_for);
+    }
   }
   CircuitBreaker* find(const std::string& target) const {
     auto it = breakers_.find(target);

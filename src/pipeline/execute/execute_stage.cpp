@@ -39,9 +39,13 @@ void count_upstream_error(ops::ModelSeries& series, const Error& e) {
 
 // How long to wait before trying the same remote target again, if at all: the retry policy,
 // bounded by what is left of the target's total timeout for this request. Local targets are not
-// retried: a full queue moves on to the next candidate, and an engine error will not heal.
-std::optional<std::chrono::milliseconds> retry_delay_for(const RequestState& s, const Target& t, const Error& e, int tries) {
+// retried: a full queue moves on to the next candidate, and an engine error will not heal. A
+// target that timed out is not waited on again while another candidate remains: a hanging
+// primary would otherwise cost its timeout once per retry before the healthy fallback is asked.
+std::optional<std::chrono::milliseconds> retry_delay_for(const RequestState& s, const Target& t, const Error& e, int tries,
+                                                         bool last_target) {
   if (t.model->provider == config::ProviderKind::local || e.code == "empty_answer") return std::nullopt;
+  if (e.status == 504 && !last_target) return std::nullopt;
   thread_local std::mt19937_64 rng{std::random_device{}()};
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s.started);
   providers::RetryPolicy policy;
@@ -110,7 +114,7 @@ class ExecuteFilter final : public Filter {
       }
       // The same target again, but only while nothing has reached the answer path.
       for (int tries = 1; !outcome && !sink.forwarded() && !s.client_gone(); ++tries) {
-        auto delay = retry_delay_for(s, t, outcome.error(), tries);
+        auto delay = retry_delay_for(s, t, outcome.error(), tries, last_target);
         if (!delay) break;
         co_await pause(*delay);
         ++s.record.attempts;

@@ -18,14 +18,18 @@ RemoteProvider::RemoteProvider(const config::ModelConfig& model, http::Endpoint 
     : endpoint_(std::move(endpoint)), max_body_(max_body), codec_(std::move(codec)) {
   deadlines_.connect = model.timeouts.connect;
   deadlines_.first_byte = model.timeouts.first_byte;
+  deadlines_.idle = model.timeouts.idle;
   deadlines_.total = model.timeouts.total;
 }
 
 http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> RemoteProvider::send(RemoteCall& call, CallContext& ctx) {
-  auto started = co_await http::UpstreamCall::start(endpoint_, std::move(call.request), deadlines_);
+  // The client may leave at any time, before the upstream's response head too (a whole answer's
+  // head comes only once it is generated): from now on that closes the upstream connection.
+  auto cancel = std::make_shared<http::Cancel>();
+  if (ctx.set_canceller) ctx.set_canceller([cancel] { cancel->cancel(); });
+  auto started = co_await http::UpstreamCall::start(endpoint_, std::move(call.request), deadlines_, cancel);
   if (!started) co_return started.error();
   auto& up = *started;
-  if (ctx.set_canceller) ctx.set_canceller(up->canceller());
   if (up->status() / 100 != 2) {
     auto body = co_await up->read_body(kMaxErrorBody);
     std::string text = body ? std::move(*body) : std::string();
