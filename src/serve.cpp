@@ -38,6 +38,7 @@ http::ServerOptions server_options(const config::Config& c) {
   o.body_timeout = c.limits.body_timeout;
   o.idle_timeout = c.limits.idle_timeout;
   o.max_connections = c.limits.max_connections;
+  o.max_inflight_body = c.limits.max_inflight_body > 0 ? c.limits.max_inflight_body : c.limits.max_body_bytes;
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/endpoints.h"
+#include "http/offload.h"
 #include "ops/budgets.h"
 #include "ops/cost_model.h"
 #include "pipeline/account/account_stage.h"
@@ -239,6 +240,15 @@ http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWrit
     co_return;
   }
   co_await (*endpoint)(ex, *services_);
+  // Freeing a request of thousands of messages is a million small frees: the offload pool's work,
+  // done before the body's share of the budget goes to the next large request.
+  if (ex.state.chat.messages.size() > 4096) {
+    auto chat = std::make_shared<core::ChatRequest>(std::move(ex.state.chat));
+    co_await http::offload([chat] {
+      *chat = {};
+      return true;
+    });
+  }
 }
 
 }  // namespace sy::api

@@ -11,14 +11,14 @@
 
 #include "core/in_flight.h"
 #include "http/types.h"
-#include "providers/local/event_queue.h"
+#include "http/event_queue.h"
 
 namespace sy::api {
 
 template <class F>
 http::awaitable<std::invoke_result_t<F>> off_thread(core::InFlight& background, F work) {
   using T = std::invoke_result_t<F>;
-  auto done = std::make_shared<providers::local::EventQueue<T>>(co_await boost::asio::this_coro::executor);
+  auto done = std::make_shared<http::EventQueue<T>>(co_await boost::asio::this_coro::executor);
   std::thread([done, work = std::move(work), ticket = core::InFlight::Ticket(background)]() mutable {
     done->push(work());
   }).detach();

@@ -181,6 +181,7 @@ struct Limits {
   milliseconds idle_timeout{75'000};     // keep-alive connections idle longer are closed
   uint64_t max_upstream_body_bytes = 64ull << 20;
   uint64_t max_connections = 0;          // 0 = what the descriptor limit allows
+  uint64_t max_inflight_body = 0;        // bytes of large bodies worked on at once; 0 = max_body
 };
 
 struct Config {

@@ -26,6 +26,7 @@ size_t connections_allowed() {
 Server::Server(ServerOptions options, Handler& handler) : options_(std::move(options)), handler_(handler) {
   if (options_.threads < 1) options_.threads = 1;
   max_connections_ = options_.max_connections > 0 ? options_.max_connections : connections_allowed();
+  body_budget_ = std::make_unique<BodyBudget>(std::max(options_.max_inflight_body, options_.large_body), options_.large_body);
 }
 
 Server::~Server() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "http/body_budget.h"
 #include "http/response_writer.h"
 
 namespace sy::http {
@@ -27,6 +28,9 @@ struct ServerOptions {
   // Open connections at most; past it a new one is answered 503 at once and closed. 0 = what the
   // descriptor limit allows (its soft limit, less a reserve for upstreams and files).
   size_t max_connections = 0;
+  // Bytes of large request bodies (past large_body) taken in and worked on at once (BodyBudget).
+  uint64_t max_inflight_body = 16ull << 20;
+  uint64_t large_body = 1ull << 20;
 };
 
 class Worker;
@@ -50,6 +54,7 @@ class Server {
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   const ServerOptions& options() const { return options_; }
   Handler& handler() { return handler_; }
+  BodyBudget& body_budget() { return *body_budget_; }
   size_t open_connections() const;
   size_t max_connections() const { return max_connections_; }
   uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
@@ -62,6 +67,7 @@ class Server {
   std::atomic<bool> draining_{false};
   std::atomic<int> live_workers_{0};
   size_t max_connections_ = 0;
+  std::unique_ptr<BodyBudget> body_budget_;
   std::atomic<uint64_t> refused_{0};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

@@ -66,8 +66,10 @@ awaitable<void> Session::run() {
     gone_hook_ = nullptr;
     keep_alive_ = request.keep_alive();
     co_await serve(request);
+    body_permit_.release();
     if (gone_ || !keep_alive_ || !finished_) break;
   }
+  body_permit_.release();
   beast::error_code ignored;
   socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   socket_.close(ignored);
@@ -81,6 +83,15 @@ awaitable<bool> Session::read_request(Request& request) {
   auto [ec, n] = co_await bhttp::async_read_header(socket_, buffer_, parser, kNoThrow);
   if (!ec) {
     idle_ = false;
+    // A large body waits for its share of the budget before it is read (see http/body_budget).
+    if (!parser.is_done()) {
+      auto length = parser.content_length();
+      uint64_t bytes = length ? *length : opt.max_body_bytes;
+      if (bytes > worker_.server().body_budget().threshold() && bytes <= opt.max_body_bytes) {
+        expire_never();
+        body_permit_ = co_await worker_.server().body_budget().acquire(bytes);
+      }
+    }
     if (parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       expire_at(clock::now() + opt.write_timeout);

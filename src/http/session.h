@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "http/body_budget.h"
 #include "http/deadline_sweeper.h"
 #include "http/response_writer.h"
 
@@ -51,6 +52,7 @@ class Session final : public ResponseWriter, private Deadline {
   bool finished_ = false;
   bool gone_ = false;
   std::function<void()> gone_hook_;
+  BodyBudget::Permit body_permit_;  // a large body's share of the budget, held until it is answered
 };
 
 }  // namespace sy::http

@@ -22,7 +22,7 @@ class BodyParser;
 
 struct RequestState {
   // Set by the endpoint.
-  const http::Request* http = nullptr;
+  http::Request* http = nullptr;          // its body is freed once parsed (the parse stage's)
   const BodyParser* parser = nullptr;      // its ingress's reading of the body (pipeline/parse)
   http::ResponseWriter* client = nullptr;  // whether the client is still there; its hook cancels upstream work
   bool dry_run = false;                    // explain, count_tokens: decide, call nothing, hold nothing

@@ -4,7 +4,7 @@
 
 #include "core/request_text.h"
 #include "pipeline/execute/shadow.h"
-#include "providers/local/event_queue.h"
+#include "http/event_queue.h"
 
 namespace sy::pipeline {
 
@@ -26,7 +26,7 @@ bool is_probe(const std::string& path) { return path == "/healthz" || path == "/
 // Waits on the I/O thread for the audit writer's verdict on one record, handed over the way the
 // engine hands its events (providers/local/event_queue).
 http::awaitable<core::Status> append_and_wait(ops::AuditLog& log, ops::RequestRecord record) {
-  auto verdict = std::make_shared<providers::local::EventQueue<core::Status>>(co_await boost::asio::this_coro::executor);
+  auto verdict = std::make_shared<http::EventQueue<core::Status>>(co_await boost::asio::this_coro::executor);
   log.append(std::move(record), [verdict](core::Status s) { verdict->push(std::move(s)); });
   auto results = co_await verdict->pop_all();
   co_return std::move(results.front());

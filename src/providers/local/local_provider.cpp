@@ -5,7 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
-#include "providers/local/event_queue.h"
+#include "http/event_queue.h"
 #include "providers/local/request_mapping.h"
 
 namespace sy::providers {
@@ -92,7 +92,7 @@ http::awaitable<core::Result<LocalProvider::Outcome>> LocalProvider::generate(co
   if (!prompt) co_return prompt.error();
   gen->prompt = std::move(*prompt);
 
-  auto queue = std::make_shared<local::EventQueue<engine::GenerationEvent>>(co_await boost::asio::this_coro::executor);
+  auto queue = std::make_shared<http::EventQueue<engine::GenerationEvent>>(co_await boost::asio::this_coro::executor);
   auto id = engine->submit(std::move(*gen), [queue](engine::GenerationEvent ev) { queue->push(std::move(ev)); });
   if (!id) co_return id.error();
   ctx.set_canceller([engine, task = *id] { engine->cancel(task); });
@@ -188,7 +188,7 @@ http::awaitable<core::Result<Embeddings>> LocalProvider::embed(const std::vector
     tokens.push_back(std::move(*t));
   }
   using Answer = core::Result<std::vector<std::vector<float>>>;
-  auto queue = std::make_shared<local::EventQueue<Answer>>(co_await boost::asio::this_coro::executor);
+  auto queue = std::make_shared<http::EventQueue<Answer>>(co_await boost::asio::this_coro::executor);
   auto submitted = engine->submit_embeddings({std::move(tokens), [queue](Answer a) { queue->push(std::move(a)); }});
   if (!submitted) co_return submitted.error();
   auto answers = co_await queue->pop_all();

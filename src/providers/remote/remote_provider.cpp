@@ -1,10 +1,22 @@
 #include "providers/remote/remote_provider.h"
 
+#include "http/offload.h"
+
 namespace sy::providers {
 
 namespace {
+
 constexpr uint64_t kMaxErrorBody = 64 * 1024;
+// Writing out a request of thousands of messages is work for the offload pool, not the I/O thread.
+constexpr size_t kOffloadMessages = 4096;
+
+http::awaitable<core::Result<std::unique_ptr<RemoteCall>>> start_call(const Codec& codec, const core::ChatRequest& request,
+                                                                      const CallContext& ctx) {
+  if (request.messages.size() <= kOffloadMessages) co_return codec.start(request, ctx);
+  co_return co_await http::offload([&codec, &request, &ctx] { return codec.start(request, ctx); });
 }
+
+}  // namespace
 
 core::Result<std::unique_ptr<Provider>> RemoteProvider::create(const config::ModelConfig& model,
                                                                const config::Limits& limits, std::unique_ptr<Codec> codec) {
@@ -40,7 +52,7 @@ http::awaitable<core::Result<std::unique_ptr<http::UpstreamCall>>> RemoteProvide
 
 http::awaitable<core::Result<core::ChatResponse>> RemoteProvider::complete(const core::ChatRequest& request,
                                                                           CallContext& ctx) {
-  auto call = codec_->start(request, ctx);
+  auto call = co_await start_call(*codec_, request, ctx);
   if (!call) co_return call.error();
   auto up = co_await send(**call, ctx);
   if (!up) co_return up.error();
@@ -50,7 +62,7 @@ http::awaitable<core::Result<core::ChatResponse>> RemoteProvider::complete(const
 }
 
 http::awaitable<core::Status> RemoteProvider::stream(const core::ChatRequest& request, CallContext& ctx, ChunkSink& sink) {
-  auto call = codec_->start(request, ctx);
+  auto call = co_await start_call(*codec_, request, ctx);
   if (!call) co_return call.error();
   auto up = co_await send(**call, ctx);
   if (!up) co_return up.error();

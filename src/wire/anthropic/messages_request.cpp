@@ -260,6 +260,7 @@ core::Result<core::ChatRequest> parse_messages_request(std::string_view body, Re
   if (!messages || !messages->is_array()) return bad("messages", "Field required (a list of messages).");
   const auto& arr = messages->get_array();
   if (arr.empty()) return bad("messages", "At least one message is required.");
+  r.messages.reserve(arr.size() + 1);  // a system message may come first
   for (size_t i = 0; i < arr.size(); ++i) {
     if (auto s = add_message(arr[i], "messages." + std::to_string(i), r.messages); !s) return s.error();
   }

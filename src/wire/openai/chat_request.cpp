@@ -215,14 +215,15 @@ core::Result<core::ChatRequest> parse_chat_request(std::string_view body) {
     return Error::invalid_request("'messages' is required and must be a non-empty array.", "messages");
   }
   const auto& arr = messages->get_array();
+  r.messages.reserve(arr.size());  // exactly: a vector that doubles would hold up to twice the messages
   for (size_t i = 0; i < arr.size(); ++i) {
-    std::string p = "messages[" + std::to_string(i) + "]";
-    if (!arr[i].is_object()) return Error::invalid_request("'" + p + "' must be an object.", p);
+    auto where = [i] { return "messages[" + std::to_string(i) + "]"; };
+    if (!arr[i].is_object()) return Error::invalid_request("'" + where() + "' must be an object.", where());
     auto m = parse_message(arr[i].get_object(), true);
     if (!m) {
       auto e = m.error();
-      e.param = p + "." + e.param;
-      e.message = "In '" + p + "': " + e.message;
+      e.param = where() + "." + e.param;
+      e.message = "In '" + where() + "': " + e.message;
       return e;
     }
     r.messages.push_back(std::move(*m));

@@ -16,7 +16,7 @@
 
 #include "http/types.h"
 
-namespace sy::providers::local {
+namespace sy::http {
 
 template <class T>
 class EventQueue : public std::enable_shared_from_this<EventQueue<T>> {
@@ -35,7 +35,7 @@ class EventQueue : public std::enable_shared_from_this<EventQueue<T>> {
   }
 
   // The owning coroutine: everything pushed so far, waiting for at least one item.
-  http::awaitable<std::deque<T>> pop_all() {
+  awaitable<std::deque<T>> pop_all() {
     for (;;) {
       // Cleared before looking, so a push that comes after the look posts a fresh wake-up.
       wake_posted_.store(false);
@@ -60,4 +60,4 @@ class EventQueue : public std::enable_shared_from_this<EventQueue<T>> {
   std::atomic<bool> wake_posted_{false};
 };
 
-}  // namespace sy::providers::local
+}  // namespace sy::http
