@@ -120,9 +120,53 @@ class BodyWriter {
   }
 
  private:
+  // As Boost.JSON's serializer writes a string (the bytes of records written before stay the
+  // bytes a verifier reads), in one pass and without a temporary: invalid UTF-8 becomes U+FFFD,
+  // quotes and backslashes are escaped, control characters as \b \f \n \r \t or \u00XX.
   void append_quoted(std::string_view value) {
-    std::string text = valid_text(value);
-    out_ += boost::json::serialize(boost::json::string_view(text.data(), text.size()));
+    out_ += '"';
+    size_t run = 0;  // start of the bytes not yet copied
+    auto flush = [&](size_t upto) { out_.append(value.substr(run, upto - run)); };
+    for (size_t i = 0; i < value.size();) {
+      auto c = static_cast<unsigned char>(value[i]);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        ++i;
+        continue;
+      }
+      if (c >= 0x80) {
+        size_t n = utf8_char_length(value, i);
+        if (n > 0) {
+          i += n;
+          continue;
+        }
+        flush(i);
+        out_ += "\xEF\xBF\xBD";
+        run = ++i;
+        continue;
+      }
+      flush(i);
+      run = ++i;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        case 0:  // NUL is invalid for the store (see utf8_char_length): like any invalid byte
+          out_ += "\xEF\xBF\xBD";
+          break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 15];
+        }
+      }
+    }
+    flush(value.size());
+    out_ += '"';
   }
   void name(std::string_view key) {
     if (out_.size() > 1) out_ += ',';

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
@@ -351,6 +353,54 @@ TEST(AuditLogOpen, FailsOnAStoreItCannotOpen) {
   TempDir dir("switchyard-audit-open");
   std::ofstream(dir.file("plain-file")) << "not a directory";
   EXPECT_FALSE(AuditLog::open("sqlite:" + dir.file("plain-file") + "/audit.db", AuditOptions{}));
+}
+
+}  // namespace
+}  // namespace sy::ops
+
+namespace sy::ops {
+namespace {
+
+// The body's strings are written as Boost.JSON writes them (what records written before hold),
+// with every invalid UTF-8 byte (and NUL) as U+FFFD: checked on random bytes against that rule.
+TEST(AuditBody, StringsAreEscapedAsBoostJsonWritesThem) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    std::string raw;
+    size_t n = rng() % 24;
+    for (size_t i = 0; i < n; ++i) {
+      switch (rng() % 4) {
+        case 0: raw += static_cast<char>(rng() % 0x20); break;        // control characters
+        case 1: raw += "\"\\/"[rng() % 3]; break;
+        case 2: raw += "\xE4\xB8\xAD"; break;                          // a valid CJK character
+        default: raw += static_cast<char>(rng() % 256); break;        // anything, often invalid
+      }
+    }
+    RequestRecord r;
+    r.request_id = raw;
+    auto body = audit_body(r);
+    // What the rule says the field holds, as Boost.JSON serializes it.
+    std::string valid;
+    for (size_t i = 0; i < raw.size();) {
+      auto c = static_cast<unsigned char>(raw[i]);
+      size_t len = c >= 0x01 && c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xF0 && c < 0xF5 ? 4 : 0;
+      bool ok = len > 0 && i + len <= raw.size();
+      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(raw[i + k]) & 0xC0) == 0x80;
+      if (ok && len > 1) {
+        auto c1 = static_cast<unsigned char>(raw[i + 1]);
+        ok = !((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90));
+      }
+      if (!ok) {
+        valid += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        valid.append(raw, i, len);
+        i += len;
+      }
+    }
+    auto expected = "\"request_id\":" + boost::json::serialize(boost::json::string_view(valid.data(), valid.size()));
+    EXPECT_NE(body.find(expected), std::string::npos) << "round " << round;
+  }
 }
 
 }  // namespace
