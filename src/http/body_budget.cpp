@@ -1,10 +1,10 @@
 #include "http/body_budget.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 
 #include <boost/asio/this_coro.hpp>
+
+#include "core/heap.h"
 
 namespace sy::http {
 
@@ -58,11 +58,11 @@ void BodyBudget::release(uint64_t bytes) {
       waiters_.pop_front();
     }
   }
-  // The large body's tree and request are freed, but glibc keeps the pages in the arena of the
-  // thread that freed them (the offload pool's, the I/O thread's), where the next large body may
-  // not look: hand them back before the next one starts. (Milliseconds, after a request that
-  // took the better part of a second.)
-  ::malloc_trim(0);
+  // The large body's tree and request are freed, but the allocator keeps the pages in the cache
+  // or arena of the thread that freed them (the offload pool's, the I/O thread's), where the next
+  // large body may not look: hand them back before the next one starts. (Milliseconds, after a
+  // request that took the better part of a second.)
+  core::return_free_heap();
   for (auto& w : woken) w->push(true);
 }
 
