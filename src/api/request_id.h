@@ -4,7 +4,8 @@
 
 namespace sy::api {
 
-// A fresh random id ("req_" and 32 hex digits): the request's own, unique in the audit trail.
+// A fresh id ("req_" and 32 hex digits: 12 of milliseconds since 1970, then 80 random bits): the
+// request's own, unique in the audit trail, and ordered by time.
 std::string new_request_id();
 
 // The client's x-request-id if it is a sane token (1..128 visible ASCII characters), else "".
