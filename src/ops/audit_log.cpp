@@ -65,7 +65,7 @@ std::string valid_text(std::string_view s) {
 // would also do, but its float format ("1.25E1") is hostile to the auditors who read it.
 class BodyWriter {
  public:
-  BodyWriter() { out_.reserve(512); out_ += '{'; }
+  BodyWriter() { out_.reserve(768); out_ += '{'; }
 
   void string(std::string_view key, std::string_view value) {
     name(key);

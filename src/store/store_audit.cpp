@@ -4,6 +4,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -47,14 +48,22 @@ const std::string& insert_sql(size_t rows) {
 }
 
 // {"seq":N, + the body's fields }. The body is a JSON object text; "{}" (or "") gives {"seq":N}.
+// Built in one allocation: the writer seals every record of every batch.
 core::Result<std::string> seal(int64_t seq, const std::string& body) {
-  std::string head = "{\"seq\":" + std::to_string(seq);
-  if (body.empty()) return head + "}";
-  if (body.front() != '{' || body.back() != '}')
+  if (!body.empty() && (body.front() != '{' || body.back() != '}'))
     return core::Error::invalid_request("audit record body must be a JSON object");
-  size_t first = body.find_first_not_of(" \t\r\n", 1);
-  if (first == body.size() - 1) return head + "}";
-  return head + "," + body.substr(1);
+  std::string out;
+  out.reserve(body.size() + 32);
+  out += "{\"seq\":";
+  out += std::to_string(seq);
+  bool no_fields = body.empty() || body.find_first_not_of(" \t\r\n", 1) == body.size() - 1;
+  if (no_fields) {
+    out += '}';
+  } else {
+    out += ',';
+    out.append(body, 1);
+  }
+  return out;
 }
 
 AuditRow to_audit_row(const Row& r) {
@@ -139,9 +148,16 @@ core::Result<AuditHead> Store::append_audit(const std::vector<AuditEntry>& entri
       auto content = seal(seq, e.body);
       if (!content) return content.error();
       std::string hash = chain_hash(head.hash, *content);
-      params.insert(params.end(), {seq, e.ts_ms, e.request_id, e.key_name, e.team, e.model, e.target, e.version,
-                                   int64_t{e.status}, e.prompt_tokens, e.completion_tokens, e.cost_micro_usd,
-                                   std::move(*content), std::move(head.hash), hash});
+      // One by one, not as an initializer list, whose elements would be copied, content included.
+      params.emplace_back(seq);
+      params.emplace_back(e.ts_ms);
+      for (const std::string* text : {&e.request_id, &e.key_name, &e.team, &e.model, &e.target, &e.version})
+        params.emplace_back(*text);
+      for (int64_t n : {int64_t{e.status}, e.prompt_tokens, e.completion_tokens, e.cost_micro_usd})
+        params.emplace_back(n);
+      params.emplace_back(std::move(*content));
+      params.emplace_back(std::move(head.hash));
+      params.emplace_back(hash);
       head = AuditHead{seq, std::move(hash)};
     }
     if (auto s = db.exec(insert_sql(rows), params); !s) return failed("append_audit", s.error());
