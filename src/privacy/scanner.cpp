@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 
 #include "privacy/dictionary.h"
@@ -26,9 +27,22 @@ std::atomic<uint64_t> g_next_scanner_id{1};
 // One Hyperscan scratch per thread, grown to fit every scanner the thread has used (a scratch
 // allocated for one database can be grown for another and stays valid for both), so replacing the
 // scanner on a config reload needs no coordination with the threads that scan.
+// A thread commonly alternates between scanners (the request's and the output guard's); refitting
+// on every switch cost more than the scan itself (hs_alloc_scratch reallocates), so the scratch
+// remembers every scanner it fits. A handful at most; on a reload the list starts again.
 struct ThreadScratch {
+  static constexpr size_t kMaxFitted = 8;
   hs_scratch_t* scratch = nullptr;
-  uint64_t fitted_for = 0;
+  std::array<uint64_t, kMaxFitted> fitted_for{};
+  size_t fitted = 0;
+  bool fits(uint64_t id) const {
+    auto end = fitted_for.begin() + fitted;
+    return std::find(fitted_for.begin(), end, id) != end;
+  }
+  void remember(uint64_t id) {
+    if (fitted == kMaxFitted) fitted = 0;  // forget the old ones; they are refitted when next used
+    fitted_for[fitted++] = id;
+  }
   ~ThreadScratch() {
     if (scratch != nullptr) hs_free_scratch(scratch);
   }
@@ -197,10 +211,10 @@ int Scanner::on_stage2_match(unsigned id, unsigned long long from, unsigned long
 
 hs_scratch* Scanner::thread_scratch() const {
   thread_local ThreadScratch tls;
-  if (tls.fitted_for != id_) {
+  if (!tls.fits(id_)) {
     if (hs_alloc_scratch(stage1_.get(), &tls.scratch) != HS_SUCCESS) return nullptr;
     if (hs_alloc_scratch(stage2_.get(), &tls.scratch) != HS_SUCCESS) return nullptr;
-    tls.fitted_for = id_;
+    tls.remember(id_);
   }
   return tls.scratch;
 }

@@ -216,6 +216,28 @@ TEST(Scanner, ThreadsShareOneScanner) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+// One thread keeps one Hyperscan scratch for all the scanners it uses (the request's, the output
+// guard's, the ones a reload made): taken in turns, more of them than it remembers, each still
+// finds its own terms and the common patterns.
+TEST(Scanner, OneThreadTakesManyScannersInTurns) {
+  std::vector<std::shared_ptr<const Scanner>> scanners;
+  for (int i = 0; i < 11; ++i) {
+    ScannerOptions options;
+    options.dictionary_terms = {"codename" + std::string(static_cast<size_t>(i + 1), 'x')};
+    auto s = Scanner::create(options);
+    ASSERT_TRUE(s) << s.error().message;
+    scanners.push_back(*s);
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < scanners.size(); ++i) {
+      std::string term = "codename" + std::string(i + 1, 'x');
+      EXPECT_EQ(found(*scanners[i], "ask " + term + " at a@b.example"),
+                (Found{"confidential_term:" + term, "email:a@b.example"}))
+          << "scanner " << i << " round " << round;
+    }
+  }
+}
+
 class DictionaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
