@@ -59,6 +59,19 @@ std::string valid_text(std::string_view s) {
   return out.empty() ? std::string(s) : out;
 }
 
+// n in exactly `width` decimal digits, zero-padded (n < 10^width).
+void append_digits(std::string& out, uint64_t n, int width) {
+  char buf[20];
+  for (int i = width - 1; i >= 0; --i, n /= 10) buf[i] = static_cast<char>('0' + n % 10);
+  out.append(buf, static_cast<size_t>(width));
+}
+
+void append_unsigned(std::string& out, uint64_t n) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
+
 // The body is the hashed content of the chain, so its bytes must not depend on anything but the
 // record: fields in one fixed order, numbers printed one way (fixed decimals, no locale, no
 // exponent), strings escaped by one serializer. It is built by hand for that reason; a JSON tree
@@ -73,7 +86,8 @@ class BodyWriter {
   }
   void integer(std::string_view key, int64_t value) {
     name(key);
-    out_ += std::to_string(value);
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
   }
   void boolean(std::string_view key, bool value) {
     name(key);
@@ -95,11 +109,10 @@ class BodyWriter {
   void millionths(std::string_view key, int64_t value) {
     name(key);
     uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%s%llu.%06llu", value < 0 ? "-" : "",
-                  static_cast<unsigned long long>(magnitude / 1'000'000),
-                  static_cast<unsigned long long>(magnitude % 1'000'000));
-    out_ += buf;
+    if (value < 0) out_ += '-';
+    append_unsigned(out_, magnitude / 1'000'000);
+    out_ += '.';
+    append_digits(out_, magnitude % 1'000'000, 6);
   }
   void null(std::string_view key) {
     name(key);
@@ -177,18 +190,39 @@ class BodyWriter {
   std::string out_;
 };
 
-// "2026-11-22T03:20:29.904Z" for a Unix millisecond timestamp (also before 1970).
+// "2026-11-22T03:20:29.904Z" for a Unix millisecond timestamp (also before 1970). Digits are put
+// by hand for years 0..9999: snprintf was a third of the writer's time to build a record.
 std::string iso_utc(int64_t ts_ms) {
   chr::sys_time<chr::milliseconds> t{chr::milliseconds(ts_ms)};
   auto day = chr::floor<chr::days>(t);
   chr::year_month_day ymd{day};
   chr::hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  return buf;
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+                  static_cast<int>(hms.subseconds().count()));
+    return buf;
+  }
+  std::string out;
+  out.reserve(24);
+  append_digits(out, static_cast<uint64_t>(year), 4);
+  out += '-';
+  append_digits(out, static_cast<unsigned>(ymd.month()), 2);
+  out += '-';
+  append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+  out += 'T';
+  append_digits(out, static_cast<uint64_t>(hms.hours().count()), 2);
+  out += ':';
+  append_digits(out, static_cast<uint64_t>(hms.minutes().count()), 2);
+  out += ':';
+  append_digits(out, static_cast<uint64_t>(hms.seconds().count()), 2);
+  out += '.';
+  append_digits(out, static_cast<uint64_t>(hms.subseconds().count()), 3);
+  out += 'Z';
+  return out;
 }
 
 int64_t cost_micro_usd(double cost_usd) { return std::isfinite(cost_usd) ? std::llround(cost_usd * 1e6) : 0; }

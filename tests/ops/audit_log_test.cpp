@@ -4,8 +4,11 @@
 
 #include <random>
 
+#include <array>
 #include <boost/json.hpp>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <set>
@@ -97,6 +100,40 @@ TEST(AuditBody, WritesTimesNumbersAndOptionalFields) {
   EXPECT_TRUE(o["ttft_ms"].is_null());
   EXPECT_EQ(o["answer_text"].as_string(), "");
   EXPECT_FALSE(o.contains("prompt_text"));
+}
+
+// Times and costs are printed by hand; they must read exactly as printf writes them, across
+// years, leap days, times before 1970 and negative or huge costs.
+TEST(AuditBody, TimesAndCostsAreWrittenAsPrintfWouldWriteThem) {
+  namespace chr = std::chrono;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int64_t> any_ms(-2'208'988'800'000, 7'258'118'400'000);  // 1900..2200
+  std::uniform_int_distribution<int64_t> any_cost(-5'000'000'000, 5'000'000'000);
+  for (int i = 0; i < 20'000; ++i) {
+    RequestRecord r = sample_record(1);
+    r.ts_ms = i == 0 ? 951'782'400'000 : any_ms(rng);  // 2000-02-29 first
+    int64_t micro = i < 3 ? std::array<int64_t, 3>{0, -1, 999'999}[i] : any_cost(rng);
+    r.cost_usd = static_cast<double>(micro) / 1e6;
+    chr::sys_time<chr::milliseconds> t{chr::milliseconds(r.ts_ms)};
+    auto day = chr::floor<chr::days>(t);
+    chr::year_month_day ymd{day};
+    chr::hh_mm_ss hms{t - day};
+    char time[48];
+    std::snprintf(time, sizeof time, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
+    int64_t stored = std::llround(r.cost_usd * 1e6);
+    uint64_t magnitude = stored < 0 ? 0 - static_cast<uint64_t>(stored) : static_cast<uint64_t>(stored);
+    char cost[48];
+    std::snprintf(cost, sizeof cost, "%s%llu.%06llu", stored < 0 ? "-" : "",
+                  static_cast<unsigned long long>(magnitude / 1'000'000),
+                  static_cast<unsigned long long>(magnitude % 1'000'000));
+    std::string body = audit_body(r);
+    ASSERT_NE(body.find(std::string("\"time\":\"") + time + "\""), std::string::npos) << body;
+    ASSERT_NE(body.find(std::string("\"cost_usd\":") + cost + ","), std::string::npos) << body;
+    ASSERT_NE(body.find("\"ts\":" + std::to_string(r.ts_ms) + ","), std::string::npos) << body;
+  }
 }
 
 // The verifier compares the indexed cost column with the content; they must agree even where
