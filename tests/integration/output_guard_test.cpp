@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <vector>
+#include <sstream>
+#include <map>
+#include <algorithm>
 
 #include <boost/json.hpp>
 
@@ -129,6 +133,145 @@ TEST(OutputGuard, NothingFoundMeansTheSameTextAsWithoutTheGuard) {
   }
   EXPECT_EQ(with, without);
   EXPECT_EQ(without, pieces[0] + pieces[1] + pieces[2] + pieces[3]);
+}
+
+// ---- tool calls: their arguments are the model's text too ---------------------------------------
+
+// One streamed fragment of tool call `call` (the first carries its id and name).
+std::string tool_event(int call, const std::string& args, bool first, const std::string& finish = {}) {
+  json::object fn;
+  if (first) fn["name"] = "send_mail";
+  fn["arguments"] = args;
+  json::object tc{{"index", call}, {"function", fn}};
+  if (first) {
+    tc["id"] = "call_" + std::to_string(call);
+    tc["type"] = "function";
+  }
+  json::object choice{{"index", 0}, {"delta", json::object{{"tool_calls", json::array{tc}}}},
+                      {"finish_reason", finish.empty() ? json::value(nullptr) : json::value(finish)}};
+  json::object o{{"id", "chatcmpl-1"}, {"object", "chat.completion.chunk"}, {"created", 1700000000},
+                 {"model", "gpt-test"}, {"choices", json::array{choice}}};
+  return "data: " + json::serialize(o) + "\n\n";
+}
+
+// Call 0 carries an e-mail address and a Taiwan ID cut mid-value; call 1 carries nothing to find.
+const std::string kLeakyArgs = R"({"to":"jane.doe@example.com","ref":"G297049707"})";
+const std::string kRedactedArgs = R"({"to":"[EMAIL_1]","ref":"[TW_NATIONAL_ID_1]"})";
+const std::string kCleanArgs = R"({"subject":"Quarterly report","pages":12})";
+
+void stream_tool_calls(FakeConnection& c) {
+  c.start_stream();
+  c.send_chunk(tool_event(0, "", true));
+  c.send_chunk(tool_event(0, R"({"to":"jane.d)", false));
+  c.send_chunk(tool_event(0, R"(oe@example.com","ref":"G2970)", false));
+  c.send_chunk(tool_event(0, R"(49707"})", false));
+  c.send_chunk(tool_event(1, "", true));
+  c.send_chunk(tool_event(1, kCleanArgs.substr(0, 20), false));
+  c.send_chunk(tool_event(1, kCleanArgs.substr(20), false));
+  c.send_chunk(tool_event(1, "", false, "tool_calls") + "data: [DONE]\n\n");
+  c.end_stream();
+}
+
+std::string whole_tool_calls_json() {
+  json::array calls;
+  for (int i : {0, 1}) {
+    calls.push_back(json::object{{"id", "call_" + std::to_string(i)}, {"type", "function"},
+                                 {"function", json::object{{"name", "send_mail"}, {"arguments", i == 0 ? kLeakyArgs : kCleanArgs}}}});
+  }
+  json::object message{{"role", "assistant"}, {"content", nullptr}, {"tool_calls", calls}};
+  return json::serialize(json::object{
+      {"id", "chatcmpl-1"}, {"object", "chat.completion"}, {"created", 1700000000}, {"model", "gpt-test"},
+      {"choices", json::array{json::object{{"index", 0}, {"message", message}, {"finish_reason", "tool_calls"}}}},
+      {"usage", json::object{{"prompt_tokens", 9}, {"completion_tokens", 30}, {"total_tokens", 39}}}});
+}
+
+// The arguments a stream's tool-call deltas add up to, by call, and the order calls' fragments came in.
+std::map<int64_t, std::string> streamed_args(const std::string& sse, std::vector<int64_t>* order = nullptr) {
+  std::map<int64_t, std::string> args;
+  std::istringstream lines(sse);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("data: {")) continue;
+    auto v = json::parse(line.substr(6));
+    for (const auto& c : v.at("choices").as_array()) {
+      const auto* calls = c.at("delta").as_object().if_contains("tool_calls");
+      if (!calls) continue;
+      for (const auto& call : calls->as_array()) {
+        auto index = call.at("index").as_int64();
+        const auto* fragment = call.at("function").as_object().if_contains("arguments");
+        if (!fragment || fragment->as_string().empty()) continue;
+        args[index] += fragment->as_string();
+        if (order) order->push_back(index);
+      }
+    }
+  }
+  return args;
+}
+
+TEST(OutputGuard, StreamedToolCallArgumentsAreRedactedAndStayInOrder) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { stream_tool_calls(c); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = stream_request(sy.port(), "/v1/chat/completions", kStream, [](const std::string&, auto) { return true; });
+  ASSERT_EQ(r.status, 200);
+  std::vector<int64_t> order;
+  auto args = streamed_args(r.body, &order);
+  EXPECT_EQ(args[0], kRedactedArgs) << r.body;
+  EXPECT_EQ(args[1], kCleanArgs) << r.body;
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << "a call's fragments after the next call began: " << r.body;
+  EXPECT_EQ(r.body.find("jane.d"), std::string::npos);
+  EXPECT_EQ(r.body.find("49707"), std::string::npos);
+  EXPECT_NE(r.body.find(R"("finish_reason":"tool_calls")"), std::string::npos);
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+}
+
+TEST(OutputGuard, WholeToolCallArgumentsAreRedacted) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, whole_tool_calls_json()); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/chat/completions", kWhole);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto parsed = json::parse(r.body);
+  const auto& calls = parsed.at("choices").at(0).at("message").at("tool_calls").as_array();
+  ASSERT_EQ(calls.size(), 2u) << r.body;
+  EXPECT_EQ(calls[0].at("function").at("arguments").as_string(), kRedactedArgs);
+  EXPECT_EQ(calls[1].at("function").at("arguments").as_string(), kCleanArgs);
+  EXPECT_EQ(calls[0].at("id").as_string(), "call_0");
+}
+
+// Anthropic's decoders close a tool_use block when the next begins: everything a call's guard held
+// must reach the client inside that call's block.
+TEST(OutputGuard, ToolCallArgumentsReachAnAnthropicClientRedactedInTheirOwnBlocks) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { stream_tool_calls(c); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = stream_request(sy.port(), "/v1/messages",
+                          R"({"model":"cloud","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"mail it"}]})",
+                          [](const std::string&, auto) { return true; });
+  ASSERT_EQ(r.status, 200);
+  std::map<int64_t, std::string> input_by_block;
+  std::istringstream lines(r.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("data: {")) continue;
+    auto v = json::parse(line.substr(6)).as_object();
+    if (v["type"] != "content_block_delta") continue;
+    const auto& delta = v["delta"].as_object();
+    if (delta.at("type") == "input_json_delta") input_by_block[v["index"].as_int64()] += delta.at("partial_json").as_string();
+  }
+  ASSERT_EQ(input_by_block.size(), 2u) << r.body;
+  EXPECT_EQ(input_by_block.begin()->second, kRedactedArgs) << r.body;
+  EXPECT_EQ(std::next(input_by_block.begin())->second, kCleanArgs) << r.body;
+  EXPECT_EQ(r.body.find("jane.d"), std::string::npos);
+}
+
+TEST(OutputGuard, BlockStopsAStreamWhoseToolCallCarriesAFinding) {
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { stream_tool_calls(c); });
+  Switchyard sy(config_for(up, "output_guard: {on_sensitive: block}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = stream_request(sy.port(), "/v1/chat/completions", kStream, [](const std::string&, auto) { return true; });
+  EXPECT_NE(r.body.find(R"("type":"output_guard")"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("jane.d"), std::string::npos);
+  EXPECT_EQ(r.body.find("49707"), std::string::npos);
+  EXPECT_EQ(r.body.find("[DONE]"), std::string::npos);
 }
 
 TEST(OutputGuard, ARouteHasItsOwnPolicy) {

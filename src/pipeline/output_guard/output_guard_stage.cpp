@@ -1,7 +1,10 @@
 #include "pipeline/output_guard/output_guard_stage.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "core/metrics_text.h"
 #include "pipeline/output_guard/json_schema_check.h"
@@ -59,13 +62,15 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
       auto& guard = guard_for(c.index);
       const bool had_content = c.has_content;
       if (had_content) c.content = guard.push(c.content);
+      bool blocked = guard_tool_calls(c);
       if (!c.finish_reason.empty()) {
         c.content += guard.flush();
+        blocked = flush_tool_calls(c.index, c.tool_calls) || blocked;
         end = true;
       }
       // Text goes out as content; a role chunk keeps its (empty) content as it came.
       c.has_content = !c.content.empty() || (had_content && !c.role.empty());
-      if (guard.blocked()) {
+      if (guard.blocked() || blocked) {
         stop();
         co_return false;
       }
@@ -84,17 +89,16 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
     if (!policy_) co_return core::Ok{};
     core::ChatChunk rest;
     for (auto& [index, guard] : guards_) {
-      auto text = guard.flush();
-      if (guard.blocked()) {
+      core::ChunkChoice c;
+      c.index = index;
+      c.content = guard.flush();
+      c.has_content = !c.content.empty();
+      bool blocked = flush_tool_calls(index, c.tool_calls);
+      if (guard.blocked() || blocked) {
         stop();
         co_return *s.stopped;
       }
-      if (text.empty()) continue;
-      core::ChunkChoice c;
-      c.index = index;
-      c.content = std::move(text);
-      c.has_content = true;
-      rest.choices.push_back(std::move(c));
+      if (c.has_content || !c.tool_calls.empty()) rest.choices.push_back(std::move(c));
     }
     record(s);
     if (!rest.choices.empty()) {
@@ -124,10 +128,67 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
     return it->second;
   }
 
+  // A tool call's arguments are text the model wrote too (the address to mail, the ID to look up),
+  // guarded like the content with one guard per call. Calls stream one after another, and a
+  // client's decoder may close a call once the next begins (Anthropic's content blocks), so what a
+  // call's guard holds goes out before the next call's first fragment. Returns whether a finding
+  // the policy blocks was seen.
+  bool guard_tool_calls(core::ChunkChoice& c) {
+    if (c.tool_calls.empty()) return false;
+    bool blocked = false;
+    std::vector<core::ToolCallDelta> out;
+    for (auto& d : c.tool_calls) {
+      auto& current = current_call_[c.index];
+      if (current && *current != d.index) blocked = flush_tool_call(c.index, *current, out) || blocked;
+      current = d.index;
+      if (d.has_arguments) {
+        auto& g = tool_guard_for(c.index, d.index);
+        d.arguments = g.push(d.arguments);
+        blocked = blocked || g.blocked();
+      }
+      // A fragment held back whole says nothing: dropped, unless it opens the call.
+      if (d.has_arguments && d.arguments.empty() && d.id.empty() && d.name.empty()) continue;
+      out.push_back(std::move(d));
+    }
+    c.tool_calls = std::move(out);
+    return blocked;
+  }
+
+  // What the guards of one choice's calls still hold, appended as fragments of their calls.
+  bool flush_tool_calls(int choice, std::vector<core::ToolCallDelta>& out) {
+    bool blocked = false;
+    for (auto& [key, g] : tool_guards_) {
+      if (key.first == choice) blocked = flush_tool_call(choice, key.second, out) || blocked;
+    }
+    return blocked;
+  }
+
+  bool flush_tool_call(int choice, int call, std::vector<core::ToolCallDelta>& out) {
+    auto it = tool_guards_.find({choice, call});
+    if (it == tool_guards_.end()) return false;
+    auto rest = it->second.flush();
+    if (!rest.empty()) out.push_back(core::ToolCallDelta{call, {}, {}, std::move(rest), true});
+    return it->second.blocked();
+  }
+
+  TextGuard& tool_guard_for(int choice, int call) {
+    auto key = std::make_pair(choice, call);
+    auto it = tool_guards_.find(key);
+    if (it == tool_guards_.end()) it = tool_guards_.emplace(key, TextGuard(stage_.scanner(), *policy_)).first;
+    return it->second;
+  }
+
+  // Every guard of the answer: the content's per choice, the arguments' per call.
+  template <typename F>
+  void each_guard(F&& f) const {
+    for (const auto& [i, g] : guards_) f(g);
+    for (const auto& [key, g] : tool_guards_) f(g);
+  }
+
   void stop() {
     record(s_);
     std::vector<std::string> all;
-    for (auto& [i, g] : guards_) all.insert(all.end(), g.interventions().begin(), g.interventions().end());
+    each_guard([&](const TextGuard& g) { all.insert(all.end(), g.interventions().begin(), g.interventions().end()); });
     s_.stopped = blocked_error(all);
   }
 
@@ -146,6 +207,8 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
       if (!s_.json_repaired && s_.answered_by && !s_.answered_by->cloud()) {
         s_.json_repair_wanted = true;
         guards_.clear();
+        tool_guards_.clear();
+        current_call_.clear();
         co_return true;
       }
       s_.stopped = core::Error{502, "upstream_error", "The answer does not match the requested JSON schema: " + *violation + ".",
@@ -176,9 +239,9 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
       s.record.guard.push_back(i);
       stage_.count(i);
     };
-    for (auto& [index, g] : guards_) {
+    each_guard([&](const TextGuard& g) {
       for (const auto& i : g.interventions()) add(i);
-    }
+    });
     for (const auto& i : extra_) add(i);
   }
 
@@ -190,7 +253,9 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
   bool released_ = false;  // a JSON answer was checked and went on: what follows (usage) goes straight on
   const GuardPolicy* policy_ = nullptr;
   const boost::json::value* schema_ = nullptr;
-  std::map<int, TextGuard> guards_;
+  std::map<int, TextGuard> guards_;                        // by choice
+  std::map<std::pair<int, int>, TextGuard> tool_guards_;   // by choice and tool call
+  std::map<int, std::optional<int>> current_call_;         // by choice: the call streaming now
   std::vector<core::ChatChunk> held_;  // a JSON answer, until it is whole and checked
   std::vector<std::string> extra_;
 };
