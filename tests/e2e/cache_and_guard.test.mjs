@@ -32,6 +32,7 @@ function upstream() {
   return http.createServer(async (req, res) => {
     const body = await readJson(req);
     seen.push(body);
+    if (body.tools) return answerWithToolCall(body, res);
     const question = body.messages[body.messages.length - 1].content;
     const pieces = /contact/i.test(question) ? LEAKY_PIECES : [`Answer #${seen.length} `, 'to your question.'];
     const base = { id: `chatcmpl-${seen.length}`, created: 1_700_000_000, model: 'gpt-fake' };
@@ -52,6 +53,29 @@ function upstream() {
     if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
     res.end('data: [DONE]\n\n');
   });
+}
+
+// A request with tools gets one call whose arguments carry the same e-mail address and Taiwan ID,
+// cut across fragments mid-value.
+const TOOL_ARGS_PIECES = ['{"to":"jane.d', 'oe@example.com","ref":"G2970', '49707"}'];
+const REDACTED_ARGS = { to: '[EMAIL_1]', ref: '[TW_NATIONAL_ID_1]' };
+const MAIL_TOOL = { type: 'function', function: { name: 'send_mail', parameters: { type: 'object', properties: { to: { type: 'string' }, ref: { type: 'string' } } } } };
+
+function answerWithToolCall(body, res) {
+  const base = { id: `chatcmpl-tools-${seen.length}`, created: 1_700_000_000, model: 'gpt-fake' };
+  const call = (args, first) => ({ index: 0, ...(first ? { id: 'call_1', type: 'function' } : {}), function: { ...(first ? { name: 'send_mail' } : {}), arguments: args } });
+  if (!body.stream) {
+    const message = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'send_mail', arguments: TOOL_ARGS_PIECES.join('') } }] };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 10, completion_tokens: 9, total_tokens: 19 } }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const chunk = (delta, finish = null) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  res.write(chunk({ role: 'assistant', content: null, tool_calls: [call('', true)] }));
+  for (const p of TOOL_ARGS_PIECES) res.write(chunk({ tool_calls: [call(p, false)] }));
+  res.write(chunk({}, 'tool_calls'));
+  res.end('data: [DONE]\n\n');
 }
 
 let fake;
@@ -137,6 +161,21 @@ test('anthropic: the streamed answer arrives redacted', { timeout: T }, async ()
   const stream = claude.messages.stream({ model: 'fake', max_tokens: 64, messages: [{ role: 'user', content: 'Who is my HR contact?' }] });
   const final = await stream.finalMessage();
   assert.equal(final.content[0].text, REDACTED);
+});
+
+test('openai and anthropic: tool-call arguments with an e-mail address and a Taiwan ID arrive redacted', { timeout: T }, async () => {
+  const ask = { model: 'fake', tools: [MAIL_TOOL], messages: [{ role: 'user', content: 'Mail my HR contact the form.' }] };
+  const whole = await alice.chat.completions.create(ask);
+  assert.deepEqual(JSON.parse(whole.choices[0].message.tool_calls[0].function.arguments), REDACTED_ARGS);
+  const streamed = await alice.chat.completions.stream(ask).finalChatCompletion();
+  const call = streamed.choices[0].message.tool_calls[0];
+  assert.equal(call.function.name, 'send_mail');
+  assert.deepEqual(JSON.parse(call.function.arguments), REDACTED_ARGS);
+  const tools = [{ name: 'send_mail', input_schema: MAIL_TOOL.function.parameters }];
+  const final = await claude.messages.stream({ model: 'fake', max_tokens: 64, tools, messages: [{ role: 'user', content: 'Mail my HR contact the form.' }] }).finalMessage();
+  const use = final.content.find((b) => b.type === 'tool_use');
+  assert.ok(use, JSON.stringify(final.content));
+  assert.deepEqual(use.input, REDACTED_ARGS);
 });
 
 test('a route that blocks: PermissionDeniedError whole, an APIError ends the stream', { timeout: T }, async () => {
