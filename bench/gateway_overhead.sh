@@ -8,6 +8,9 @@
 #               consulted for nothing (temperature 0.2 is not cached), the guard scans every answer
 #   sy-hit      the same with the cache, for a temperature-0 request: every answer is a cache hit
 #   sy-t2       wrk -> switchyard (threads: 2) -> nginx       (THREADS2=1, the default)
+#   sy-noaudit  switchyard with the audit trail off              (AUDIT_ROWS=1)
+#   sy-durable  switchyard with a durable audit trail            (AUDIT_ROWS=1; with
+#               AUDIT_DURABLE=false the three rows are the audit's cost: off, non-durable, durable)
 #   portkey     wrk -> @portkey-ai/gateway (Node) -> nginx
 #
 # nginx answers POST /v1/chat/completions with a fixed chat.completion, so any difference between
@@ -23,7 +26,8 @@
 #        THREADS2 (1 = also measure switchyard with threads: 2), STAGES (1 = the sy-guard and sy-hit
 #        rows, default 1), BASELINE_BINARY (an earlier build to run beside), PORTKEY (0 = without
 #        Portkey, for a quicker look at switchyard alone), PIN (1 = pin processes to cores,
-#        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs).
+#        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs),
+#        AUDIT_ROWS (1 = the sy-noaudit and sy-durable rows, measured in the same rounds; default 0).
 # Needs: nginx, wrk, node + `npm ci` in bench/ (for Portkey), curl, taskset (optional).
 # All traffic is to 127.0.0.1; every process started here is stopped by PID on exit.
 set -euo pipefail
@@ -112,7 +116,7 @@ threads: $threads
 drain_timeout: 5s
 log: {access: $TMP/$name-access.log}
 store: sqlite:$TMP/$name.db
-audit: {durable: ${AUDIT_DURABLE:-true}, enabled: ${AUDIT_ENABLED:-true}}
+audit: ${SY_AUDIT:-"{durable: ${AUDIT_DURABLE:-true}, enabled: ${AUDIT_ENABLED:-true}}"}
 keys:
   - {name: bench, key: $BENCH_KEY, models: ["*"]}
 models:
@@ -153,6 +157,13 @@ if [[ "$THREADS2" == 1 ]]; then
   start_switchyard sy-t2 2 "$SWITCHYARD_BINARY" "" "${BOTH_ON[@]}"
   SY2_PID=$SY_PID SY2_ADDR=$SY_ADDR
 fi
+AUDIT_ROWS="${AUDIT_ROWS:-0}"
+if [[ "$AUDIT_ROWS" == 1 ]]; then
+  SY_AUDIT="{enabled: false}" start_switchyard sy-noaudit 1 "$SWITCHYARD_BINARY" "" "${GATEWAY_ON[@]}"
+  NOAUDIT_ADDR=$SY_ADDR
+  SY_AUDIT="{durable: true}" start_switchyard sy-durable 1 "$SWITCHYARD_BINARY" "" "${GATEWAY_ON[@]}"
+  DURABLE_ADDR=$SY_ADDR
+fi
 
 # --- Portkey (Node) -----------------------------------------------------------------------------
 # Its start-server.js (the package's bin) takes --port=N (default 8787; it does not read PORT) and
@@ -174,6 +185,7 @@ TARGETS=(direct)
 TARGETS+=(switchyard)
 [[ "$STAGES" == 1 ]] && TARGETS+=(sy-guard sy-hit)
 [[ "$THREADS2" == 1 ]] && TARGETS+=(sy-t2)
+[[ "$AUDIT_ROWS" == 1 ]] && TARGETS+=(sy-noaudit sy-durable)
 [[ "$PORTKEY" == 1 ]] && TARGETS+=(portkey)
 url_of() {
   case "$1" in
@@ -182,12 +194,14 @@ url_of() {
     baseline) echo "http://$BASE_ADDR/v1/chat/completions" ;;
     sy-guard | sy-hit) echo "http://$GUARD_ADDR/v1/chat/completions" ;;
     sy-t2) echo "http://$SY2_ADDR/v1/chat/completions" ;;
+    sy-noaudit) echo "http://$NOAUDIT_ADDR/v1/chat/completions" ;;
+    sy-durable) echo "http://$DURABLE_ADDR/v1/chat/completions" ;;
     portkey) echo "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" ;;
   esac
 }
 headers_of() {  # prints one header per line
   case "$1" in
-    switchyard | sy-t2 | baseline | sy-guard | sy-hit) echo "Authorization: Bearer $BENCH_KEY" ;;
+    switchyard | sy-t2 | baseline | sy-guard | sy-hit | sy-noaudit | sy-durable) echo "Authorization: Bearer $BENCH_KEY" ;;
     portkey)
       echo "x-portkey-provider: openai"
       echo "x-portkey-custom-host: http://127.0.0.1:$NGINX_PORT/v1"
@@ -232,7 +246,7 @@ settle() {  # target
   local t="$1" addr deadline pending
   case "$t" in
     switchyard) addr=$SY1_ADDR ;; baseline) addr=$BASE_ADDR ;; sy-guard | sy-hit) addr=$GUARD_ADDR ;;
-    sy-t2) addr=$SY2_ADDR ;; *) return 0 ;;
+    sy-t2) addr=$SY2_ADDR ;; sy-durable) addr=$DURABLE_ADDR ;; *) return 0 ;;
   esac
   deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
@@ -345,6 +359,18 @@ for row in baseline sy-guard sy-hit; do
   done
 done
 
+if [[ "$AUDIT_ROWS" == 1 ]]; then
+  echo
+  echo "The audit trail's cost (switchyard: durable=${AUDIT_DURABLE:-true}; sy-noaudit: off; sy-durable: durable):"
+  printf '%4s %12s %12s %12s %14s %14s %14s\n' c "p50 off" "p50 sy" "p50 durable" "p99 sy/off" "req/s sy/off" "durable/sy"
+  for c in $CONNECTIONS; do
+    printf '%4s %12s %12s %12s %14s %14s %14s\n' "$c" "$(cell sy-noaudit "$c" 5)" "$(cell switchyard "$c" 5)" \
+      "$(cell sy-durable "$c" 5)" "$(div_ "$(cell switchyard "$c" 7)" "$(cell sy-noaudit "$c" 7)")" \
+      "$(div_ "$(cell switchyard "$c" 4)" "$(cell sy-noaudit "$c" 4)")" \
+      "$(div_ "$(cell sy-durable "$c" 4)" "$(cell switchyard "$c" 4)")"
+  done
+fi
+
 echo
 echo "Memory (VmRSS, KiB)      idle before load   after load"
 printf '%-24s %16s %12s\n' "switchyard threads: 1" "$SY1_RSS_IDLE" "$SY1_RSS_LOADED"
@@ -354,7 +380,7 @@ printf '%-24s %16s %12s\n' "switchyard threads: 1" "$SY1_RSS_IDLE" "$SY1_RSS_LOA
 # switchyard's own view, by status. 499 = the client closed with the request in flight: wrk stops
 # each run mid-request on every open connection, so up to c of those per run are expected.
 echo
-for name in switchyard baseline sy-guard sy-t2; do
+for name in switchyard baseline sy-guard sy-t2 sy-noaudit sy-durable; do
   log="$TMP/$name-access.log"
   [[ -f "$log" ]] || continue
   sleep 0.2  # the access log is written by a background thread
