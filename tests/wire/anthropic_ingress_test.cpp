@@ -112,6 +112,36 @@ TEST(AnthropicIngressRequest, ToolResultErrorsAndUrlImages) {
   EXPECT_EQ(r.messages[2].parts[0].url, "https://example.com/a.png");
 }
 
+TEST(AnthropicIngressRequest, ToolResultBlocksOfTextAndImages) {
+  auto text_only = parsed(R"({"model":"m","max_tokens":5,"messages":[
+      {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
+      {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1",
+                                 "content":[{"type":"text","text":"sunny, "},{"type":"text","text":"21 C"}]}]}]})");
+  ASSERT_EQ(text_only.messages.size(), 2u);
+  EXPECT_FALSE(text_only.messages[1].content_is_parts);
+  ASSERT_EQ(text_only.messages[1].parts.size(), 1u);  // joined into one string
+  EXPECT_EQ(text_only.messages[1].parts[0].text, "sunny, \n21 C");  // text blocks join by lines, as Message::text() does
+
+  auto with_image = parsed(R"({"model":"m","max_tokens":5,"messages":[
+      {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
+      {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1",
+                                 "content":[{"type":"text","text":"the chart:"},
+                                            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBO"}}]}]}]})");
+  ASSERT_EQ(with_image.messages.size(), 2u);
+  EXPECT_TRUE(with_image.messages[1].content_is_parts);
+  ASSERT_EQ(with_image.messages[1].parts.size(), 2u);
+  EXPECT_EQ(with_image.messages[1].parts[1].url, "data:image/png;base64,iVBO");
+
+  EXPECT_EQ(refused(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[
+      {"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"a"},{"type":"tool_use","id":"x","name":"y"}]}]}]})").param,
+            "messages.0.content.0.content.1.type");
+  EXPECT_EQ(refused(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[
+      {"type":"tool_result","tool_use_id":"t","content":["plain"]}]}]})").param,
+            "messages.0.content.0.content.0");
+  EXPECT_EQ(refused(R"({"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"text"}]}]})").param,
+            "messages.0.content.0.text");
+}
+
 TEST(AnthropicIngressRequest, InvalidRequestsNameTheField) {
   EXPECT_EQ(refused(R"({"model":"m","messages":[{"role":"user","content":"hi"}]})").param, "max_tokens");
   EXPECT_EQ(refused(R"({"max_tokens":5,"messages":[{"role":"user","content":"hi"}]})").param, "model");

@@ -1,5 +1,7 @@
 #include "wire/anthropic/messages_request.h"
 
+#include <optional>
+
 #include "wire/json_fields.h"
 #include "wire/request_body.h"
 
@@ -48,6 +50,36 @@ core::Result<core::ContentPart> image_of_block(const json::object& b, const std:
   return part;
 }
 
+// A text or image block as a content part; nullopt for any other type (the caller says which
+// types it takes).
+core::Result<std::optional<core::ContentPart>> media_part(const json::object& b, const std::string& type,
+                                                          const std::string& p) {
+  if (type == "text") {
+    auto t = text_of_block(b, p);
+    if (!t) return t.error();
+    return std::optional(text_part(std::move(*t)));
+  }
+  if (type == "image") {
+    auto img = image_of_block(b, p);
+    if (!img) return img.error();
+    return std::optional(std::move(*img));
+  }
+  return std::optional<core::ContentPart>();
+}
+
+// Calls on_block(block, its path, its type) for each content block, in order; a block that is not
+// an object, or an error from on_block, ends it.
+template <typename OnBlock>
+core::Status each_block(const json::array& blocks, const std::string& p, OnBlock&& on_block) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    auto bp = p + ".content." + std::to_string(i);
+    if (!blocks[i].is_object()) return bad(bp, "Input should be an object.");
+    const auto& b = blocks[i].get_object();
+    if (auto s = on_block(b, bp, string_or(b, "type")); !s) return s;
+  }
+  return core::Ok{};
+}
+
 // A tool_result's content: a string, or text and image blocks.
 core::Result<core::Message> tool_result_of(const json::object& b, const std::string& p) {
   core::Message m;
@@ -60,25 +92,16 @@ core::Result<core::Message> tool_result_of(const json::object& b, const std::str
   } else if (c->is_string()) {
     m.parts.push_back(text_part(std::string(c->get_string())));
   } else if (c->is_array()) {
-    const auto& arr = c->get_array();
-    for (size_t i = 0; i < arr.size(); ++i) {
-      auto bp = p + ".content." + std::to_string(i);
-      if (!arr[i].is_object()) return bad(bp, "Input should be an object.");
-      const auto& inner = arr[i].get_object();
-      auto type = string_or(inner, "type");
-      if (type == "text") {
-        auto t = text_of_block(inner, bp);
-        if (!t) return t.error();
-        m.parts.push_back(text_part(std::move(*t)));
-      } else if (type == "image") {
-        auto img = image_of_block(inner, bp);
-        if (!img) return img.error();
-        m.parts.push_back(std::move(*img));
-        m.content_is_parts = true;
-      } else {
-        return bad(bp + ".type", "tool_result content blocks must be 'text' or 'image', got '" + type + "'.");
-      }
-    }
+    auto read = each_block(c->get_array(), p, [&](const json::object& inner, const std::string& bp,
+                                                   const std::string& type) -> core::Status {
+      auto part = media_part(inner, type, bp);
+      if (!part) return part.error();
+      if (!*part) return bad(bp + ".type", "tool_result content blocks must be 'text' or 'image', got '" + type + "'.");
+      if ((*part)->kind == core::ContentPart::Kind::image_url) m.content_is_parts = true;
+      m.parts.push_back(std::move(**part));
+      return core::Ok{};
+    });
+    if (!read) return read.error();
     if (m.parts.empty()) m.parts.push_back(text_part(""));
     if (!m.content_is_parts && m.parts.size() > 1) {
       // Text only: one string, as every OpenAI-compatible host takes it.
@@ -117,38 +140,27 @@ core::Status add_message(const json::value& v, const std::string& p, std::vector
   const auto& blocks = content->get_array();
   if (role == "user") {
     m.content_is_parts = true;
-    for (size_t i = 0; i < blocks.size(); ++i) {
-      auto bp = p + ".content." + std::to_string(i);
-      if (!blocks[i].is_object()) return bad(bp, "Input should be an object.");
-      const auto& b = blocks[i].get_object();
-      auto type = string_or(b, "type");
-      if (type == "text") {
-        auto t = text_of_block(b, bp);
-        if (!t) return t.error();
-        m.parts.push_back(text_part(std::move(*t)));
-      } else if (type == "image") {
-        auto img = image_of_block(b, bp);
-        if (!img) return img.error();
-        m.parts.push_back(std::move(*img));
-      } else if (type == "tool_result") {
+    auto read = each_block(blocks, p, [&](const json::object& b, const std::string& bp, const std::string& type) -> core::Status {
+      if (type == "tool_result") {
         auto r = tool_result_of(b, bp);
         if (!r) return r.error();
         out.push_back(std::move(*r));
-      } else {
-        return bad(bp + ".type", "content block type '" + type + "' is not supported here (text, image, tool_result).");
+        return core::Ok{};
       }
-    }
+      auto part = media_part(b, type, bp);
+      if (!part) return part.error();
+      if (!*part) return bad(bp + ".type", "content block type '" + type + "' is not supported here (text, image, tool_result).");
+      m.parts.push_back(std::move(**part));
+      return core::Ok{};
+    });
+    if (!read) return read;
     if (!m.parts.empty() || blocks.empty()) out.push_back(std::move(m));
     return core::Ok{};
   }
   // assistant
   std::string text;
   bool any_text = false;
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    auto bp = p + ".content." + std::to_string(i);
-    if (!blocks[i].is_object()) return bad(bp, "Input should be an object.");
-    const auto& b = blocks[i].get_object();
-    auto type = string_or(b, "type");
+  auto read = each_block(blocks, p, [&](const json::object& b, const std::string& bp, const std::string& type) -> core::Status {
     if (type == "text") {
       auto t = text_of_block(b, bp);
       if (!t) return t.error();
@@ -167,7 +179,9 @@ core::Status add_message(const json::value& v, const std::string& p, std::vector
     } else {
       return bad(bp + ".type", "content block type '" + type + "' is not supported here (text, tool_use).");
     }
-  }
+    return core::Ok{};
+  });
+  if (!read) return read;
   if (any_text || m.tool_calls.empty()) m.parts.push_back(text_part(std::move(text)));
   else m.content_is_null = true;
   out.push_back(std::move(m));
