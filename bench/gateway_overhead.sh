@@ -251,7 +251,10 @@ settle() {  # target
   deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
     pending="$(curl -s --max-time 2 "http://$addr/metrics" | awk '$1 == "switchyard_audit_pending" {print $2}')"
-    [[ -z "$pending" || "$pending" == 0 ]] && return 0
+    if [[ -z "$pending" || "$pending" == 0 ]]; then
+      sync  # and what it wrote reaches the disk now, not under the next target's load
+      return 0
+    fi
     sleep 0.2
   done
   echo "  !! $t still has $pending audit records pending after 60 s" >&2
@@ -291,9 +294,11 @@ if ((WARMUP > 0)); then
 fi
 
 for round in $(seq "$ROUNDS"); do
-  # Each round starts the targets one further along, so no target always follows the same one
-  # (the one before leaves work behind: disk writeback, a cooling cache).
-  ORDER=("${TARGETS[@]:$(((round - 1) % ${#TARGETS[@]}))}" "${TARGETS[@]:0:$(((round - 1) % ${#TARGETS[@]}))}")
+  # Each round takes the targets in another order (a shuffle seeded by the round, so runs are
+  # repeatable), so no target always follows the same one: the one before leaves work behind (disk
+  # writeback, a cooling cache). A rotation would not do: it keeps every target's predecessor.
+  mapfile -t ORDER < <(printf '%s\n' "${TARGETS[@]}" |
+    shuf --random-source=<(openssl enc -aes-256-ctr -pass "pass:round $round" -nosalt -pbkdf2 </dev/zero 2>/dev/null))
   for c in $CONNECTIONS; do
     for t in "${ORDER[@]}"; do
       echo "  round $round c=$c $t ..." >&2
