@@ -242,7 +242,7 @@ http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWrit
   co_await (*endpoint)(ex, *services_);
   // Freeing a request of thousands of messages is a million small frees: the offload pool's work,
   // done before the body's share of the budget goes to the next large request.
-  if (ex.state.chat.messages.size() > 4096) {
+  if (ex.state.chat.messages.size() > http::kOffloadMessages) {
     auto chat = std::make_shared<core::ChatRequest>(std::move(ex.state.chat));
     co_await http::offload([chat] {
       *chat = {};

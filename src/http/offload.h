@@ -3,6 +3,7 @@
 // own, so the I/O thread goes on serving its other connections (/healthz among
 // them); the calling coroutine resumes on its own executor with the result. The work must touch
 // only what belongs to its request.
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <type_traits>
@@ -14,6 +15,11 @@
 #include "http/types.h"
 
 namespace sy::http {
+
+// What counts as a large request, whose parsing, scanning, writing out and freeing go to the
+// offload pool: a body past this many bytes, or a request of more messages than this.
+inline constexpr size_t kOffloadBodyBytes = size_t{1} << 20;
+inline constexpr size_t kOffloadMessages = 4096;
 
 boost::asio::thread_pool& offload_pool();
 

@@ -12,10 +12,12 @@
 //   on_commit   A complete answer, before its last byte goes out. An error withholds the answer
 //               (the client gets the error instead): a durable audit record that could not be kept.
 //   on_end      However the request ended, once, in chain order: settle what is still open.
+#include <concepts>
 #include <memory>
 #include <string_view>
 
 #include "core/result.h"
+#include "http/offload.h"
 #include "pipeline/request_state.h"
 #include "providers/provider.h"
 
@@ -57,13 +59,27 @@ inline FilterPtr shared_filter(Filter& f) { return FilterPtr(&f, FilterRelease{f
 
 // The request hook of most admission stages: call the stage's `check(state)` (which reads its
 // config and writes the state), go on when it passes. No per-request state: one for every request.
+// A stage that also has `bool heavy(const RequestState&) const` has its check run on the offload
+// pool for the requests it names (megabytes of body, thousands of messages), so the I/O thread
+// goes on serving its other connections, a health check among them, meanwhile.
+template <class S>
+concept NamesHeavyRequests = requires(const S& stage, const RequestState& s) {
+  { stage.heavy(s) } -> std::same_as<bool>;
+};
+
 template <class S>
 class CheckFilter final : public Filter {
  public:
   explicit CheckFilter(const S& stage) : stage_(stage) {}
   unsigned hooks() const override { return kRequest; }
   http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    auto checked = stage_.check(s);
+    core::Status checked = core::Ok{};
+    if constexpr (NamesHeavyRequests<S>) {
+      if (stage_.heavy(s)) checked = co_await http::offload([this, &s] { return stage_.check(s); });
+      else checked = stage_.check(s);
+    } else {
+      checked = stage_.check(s);
+    }
     if (!checked) co_return checked.error();
     co_return Verdict::next;
   }

@@ -24,6 +24,8 @@ class ParseStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
   core::Status check(RequestState& s) const;
+  // Reading a body of megabytes takes the better part of a second: done on the offload pool.
+  bool heavy(const RequestState& s) const;
 
  private:
   std::unique_ptr<Filter> filter_;  // stateless: one for every request

@@ -3,38 +3,13 @@
 #include <set>
 
 #include "core/request_text.h"
-#include "http/offload.h"
 
 namespace sy::pipeline {
 
-namespace {
-
-// A request of thousands of messages is megabytes of text to gather and scan: off the I/O thread.
-constexpr size_t kOffloadMessages = 4096;
-
-class PrivacyScanFilter final : public Filter {
- public:
-  explicit PrivacyScanFilter(const PrivacyScanStage& stage) : stage_(stage) {}
-  unsigned hooks() const override { return kRequest; }
-  http::awaitable<core::Result<Verdict>> on_request(RequestState& s) override {
-    core::Status scanned = core::Ok{};
-    if (s.chat.messages.size() > kOffloadMessages) {
-      scanned = co_await http::offload([this, &s] { return stage_.check(s); });
-    } else {
-      scanned = stage_.check(s);
-    }
-    if (!scanned) co_return scanned.error();
-    co_return Verdict::next;
-  }
-
- private:
-  const PrivacyScanStage& stage_;
-};
-
-}  // namespace
-
 PrivacyScanStage::PrivacyScanStage(std::shared_ptr<const privacy::Scanner> scanner, std::string on_sensitive)
-    : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)), filter_(std::make_unique<PrivacyScanFilter>(*this)) {}
+    : scanner_(std::move(scanner)), on_sensitive_(std::move(on_sensitive)), filter_(std::make_unique<CheckFilter<PrivacyScanStage>>(*this)) {}
+
+bool PrivacyScanStage::heavy(const RequestState& s) const { return s.chat.messages.size() > http::kOffloadMessages; }
 
 FilterPtr PrivacyScanStage::start(RequestState&) const { return shared_filter(*filter_); }
 

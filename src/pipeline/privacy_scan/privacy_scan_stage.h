@@ -22,6 +22,8 @@ class PrivacyScanStage final : public Stage {
 
   // Scans the request, sets its privacy facts and class; the block policy refuses here.
   core::Status check(RequestState& s) const;
+  // Thousands of messages are megabytes of text to gather and scan: done on the offload pool.
+  bool heavy(const RequestState& s) const;
 
  private:
   std::shared_ptr<const privacy::Scanner> scanner_;

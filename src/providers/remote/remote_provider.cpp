@@ -7,12 +7,11 @@ namespace sy::providers {
 namespace {
 
 constexpr uint64_t kMaxErrorBody = 64 * 1024;
-// Writing out a request of thousands of messages is work for the offload pool, not the I/O thread.
-constexpr size_t kOffloadMessages = 4096;
 
 http::awaitable<core::Result<std::unique_ptr<RemoteCall>>> start_call(const Codec& codec, const core::ChatRequest& request,
                                                                       const CallContext& ctx) {
-  if (request.messages.size() <= kOffloadMessages) co_return codec.start(request, ctx);
+  // Writing out a request of thousands of messages is work for the offload pool, not the I/O thread.
+  if (request.messages.size() <= http::kOffloadMessages) co_return codec.start(request, ctx);
   co_return co_await http::offload([&codec, &request, &ctx] { return codec.start(request, ctx); });
 }
 
