@@ -1,33 +1,14 @@
 #include "ops/access_log.h"
 
-#include <chrono>
 #include <charconv>
-#include <ctime>
+#include <chrono>
+#include <cstdio>
 
+#include "ops/utc_time.h"
 
 namespace sy::ops {
 
 namespace {
-
-// "2026-11-22T03:20:29.904Z". The date part changes once a second, so it is cached per thread.
-void append_utc_now(std::string& out) {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  thread_local std::time_t cached_secs = -1;
-  thread_local char cached[24];
-  if (secs != cached_secs) {
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    cached_secs = secs;
-  }
-  out += cached;
-  char tail[6] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                  static_cast<char>('0' + ms % 10), 'Z', 0};
-  out += tail;
-}
 
 // The log is written per request on the hot path, so it is built by hand rather than through a
 // JSON tree. Strings are escaped as JSON requires (quotes, backslashes, control characters); runs
@@ -87,7 +68,8 @@ std::string to_json_line(const RequestRecord& r) {
   std::string line;
   line.reserve(256);
   line += "{\"ts\":\"";
-  append_utc_now(line);
+  append_utc_time(line, std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count());
   line += '"';
   append_string(line, "request_id", r.request_id);
   append_string(line, "method", r.method);

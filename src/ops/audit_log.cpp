@@ -8,14 +8,12 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "core/metrics_text.h"
+#include "ops/utc_time.h"
 
 namespace sy::ops {
 namespace {
-
-namespace chr = std::chrono;
 
 // Length of the valid UTF-8 character at s[i], or 0 if the bytes there are not one (overlong,
 // surrogate, past U+10FFFF, cut short). NUL counts as invalid: PostgreSQL text cannot hold it.
@@ -88,6 +86,13 @@ class BodyWriter {
     name(key);
     char buf[24];
     out_.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
+  }
+  // A time as ops/utc_time writes it: digits and punctuation, nothing to escape.
+  void time(std::string_view key, int64_t ts_ms) {
+    name(key);
+    out_ += '"';
+    append_utc_time(out_, ts_ms);
+    out_ += '"';
   }
   void boolean(std::string_view key, bool value) {
     name(key);
@@ -190,41 +195,6 @@ class BodyWriter {
   std::string out_;
 };
 
-// "2026-11-22T03:20:29.904Z" for a Unix millisecond timestamp (also before 1970). Digits are put
-// by hand for years 0..9999: snprintf was a third of the writer's time to build a record.
-std::string iso_utc(int64_t ts_ms) {
-  chr::sys_time<chr::milliseconds> t{chr::milliseconds(ts_ms)};
-  auto day = chr::floor<chr::days>(t);
-  chr::year_month_day ymd{day};
-  chr::hh_mm_ss hms{t - day};
-  int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  static_cast<int>(hms.subseconds().count()));
-    return buf;
-  }
-  std::string out;
-  out.reserve(24);
-  append_digits(out, static_cast<uint64_t>(year), 4);
-  out += '-';
-  append_digits(out, static_cast<unsigned>(ymd.month()), 2);
-  out += '-';
-  append_digits(out, static_cast<unsigned>(ymd.day()), 2);
-  out += 'T';
-  append_digits(out, static_cast<uint64_t>(hms.hours().count()), 2);
-  out += ':';
-  append_digits(out, static_cast<uint64_t>(hms.minutes().count()), 2);
-  out += ':';
-  append_digits(out, static_cast<uint64_t>(hms.seconds().count()), 2);
-  out += '.';
-  append_digits(out, static_cast<uint64_t>(hms.subseconds().count()), 3);
-  out += 'Z';
-  return out;
-}
-
 int64_t cost_micro_usd(double cost_usd) { return std::isfinite(cost_usd) ? std::llround(cost_usd * 1e6) : 0; }
 
 }  // namespace
@@ -232,7 +202,7 @@ int64_t cost_micro_usd(double cost_usd) { return std::isfinite(cost_usd) ? std::
 std::string audit_body(const RequestRecord& r) {
   BodyWriter w;
   w.integer("ts", r.ts_ms);
-  w.string("time", iso_utc(r.ts_ms));
+  w.time("time", r.ts_ms);
   w.string("request_id", r.request_id);
   w.string("key", r.key_name);
   w.string("team", r.team);

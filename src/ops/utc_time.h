@@ -11,4 +11,8 @@ namespace sy::ops {
 
 core::Result<int64_t> parse_utc_time(const std::string& text);  // Unix ms
 
+// And the way we write them, in the access log and the audit trail: "2026-11-22T03:20:29.904Z"
+// for Unix milliseconds (also before 1970), appended to `out`.
+void append_utc_time(std::string& out, int64_t ts_ms);
+
 }  // namespace sy::ops
