@@ -312,7 +312,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     l.idle_timeout = map.duration("idle_timeout", l.idle_timeout);
     l.max_upstream_body_bytes = map.bytes("max_upstream_body", l.max_upstream_body_bytes);
     l.max_connections = static_cast<uint64_t>(map.integer("max_connections", 0, 0, 1 << 24));
-    l.max_inflight_body = map.bytes("max_inflight_body", l.max_body_bytes);
+    l.max_inflight_body = map.bytes("max_inflight_body", 0);  // 0: max_body (resolved in serve)
     map.reject_unknown();
   }
   cfg->prices = root.string("prices", cfg->prices);

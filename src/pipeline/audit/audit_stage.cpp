@@ -24,7 +24,7 @@ class AuditFilter final : public Filter {
 bool is_probe(const std::string& path) { return path == "/healthz" || path == "/readyz" || path == "/metrics"; }
 
 // Waits on the I/O thread for the audit writer's verdict on one record, handed over the way the
-// engine hands its events (providers/local/event_queue).
+// engine hands its events (http/event_queue).
 http::awaitable<core::Status> append_and_wait(ops::AuditLog& log, ops::RequestRecord record) {
   auto verdict = std::make_shared<http::EventQueue<core::Status>>(co_await boost::asio::this_coro::executor);
   log.append(std::move(record), [verdict](core::Status s) { verdict->push(std::move(s)); });
