@@ -32,6 +32,27 @@ std::optional<Span> ssn_after_label(std::string_view text, size_t match_end);  /
 // extract_password.cpp
 std::optional<Span> password_value(std::string_view text, size_t match_end);  // anchor "password=" and friends
 
+// extract_labelled.cpp: the value after its label ("passport number L19530021", 帳號 123-45-678901-2)
+std::optional<Span> passport_number(std::string_view text, size_t match_end);        // anchor "passport", 護照
+std::optional<Span> account_number(std::string_view text, size_t match_end);         // anchor "account", 帳號
+std::optional<Span> medical_record_number(std::string_view text, size_t match_end);  // anchor "MRN", 病歷號
+std::optional<Span> case_number(std::string_view text, size_t match_end);            // anchor "case no", 案號
+std::optional<Span> bare_case_number(std::string_view text, size_t match_end);       // "case 2023-CW-01877"
+std::optional<Span> court_case_number(std::string_view text, size_t match_end);      // 112年度訴字第123號, whole
+std::optional<Span> mainland_case_number(std::string_view text, size_t match_end);   // （2024）沪0115民初4567号, whole
+
+// extract_birth_date.cpp
+std::optional<Span> birth_date_after_label(std::string_view text, size_t match_end);  // anchor "DOB", 出生日期
+std::optional<Span> birth_date_before(std::string_view text, size_t match_end);       // anchor 出生, 日生
+
+// extract_address.cpp
+std::optional<Span> han_address(std::string_view text, size_t match_end);    // anchor: a number and 號/号
+std::optional<Span> latin_address(std::string_view text, size_t match_end);  // anchor: " Street", " Ave", ...
+
+// extract_medical_words.cpp: the fact patterns (patterns.h)
+std::optional<Span> whole_word(std::string_view text, size_t match_end);        // the Latin word ending here
+std::optional<Span> han_inflammation(std::string_view text, size_t match_end);  // anchor 炎: 肺炎, not 炎熱
+
 // Shared by the secret extractors: whether a key body is a stand-in such as "YOUR_API_KEY",
 // "xxxxxxxx" or "sk-...-here" rather than a credential.
 bool looks_like_placeholder(std::string_view value);

@@ -9,7 +9,7 @@ namespace {
 
 // Lower = more specific. Checksummed and prefixed formats first, loose shapes and dictionary last.
 int specificity(Kind kind) {
-  static constexpr std::array<Kind, kKindCount> kOrder = {
+  static constexpr Kind kOrder[] = {
       Kind::private_key,
       Kind::jwt,
       Kind::github_token,
@@ -25,10 +25,23 @@ int specificity(Kind kind) {
       Kind::phone,
       Kind::ipv6,
       Kind::ipv4,
+      Kind::passport,
+      Kind::medical_record,
+      Kind::account_number,
+      Kind::case_number,
+      Kind::date_of_birth,
       Kind::password,
+      Kind::address,
       Kind::confidential_term,
+      Kind::person,
+      Kind::health,
+      Kind::salary,
+      Kind::performance,
+      Kind::family,
+      Kind::religion,
   };
-  return static_cast<int>(std::find(kOrder.begin(), kOrder.end(), kind) - kOrder.begin());
+  static_assert(std::size(kOrder) == kKindCount, "every kind has a place in the order");
+  return static_cast<int>(std::find(std::begin(kOrder), std::end(kOrder), kind) - std::begin(kOrder));
 }
 
 }  // namespace

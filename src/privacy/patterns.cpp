@@ -38,12 +38,52 @@ constexpr std::array kDirect = {
     DirectPattern{"(?:\xe5\xaf\x86\xe7\xa2\xbc|\xe5\xaf\x86\xe7\xa0\x81|\xe5\x8f\xa3\xe4\xbb\xa4)[ \\t]{0,3}"
                   "(?:[:=]|\xef\xbc\x9a|\xe6\x98\xaf|\xe7\x82\xba|\xe4\xb8\xba)",
                   0, Kind::password, extract::password_value},
+
+    // Numbers told apart by their label (extract_labelled.cpp); English labels start a word.
+    DirectPattern{R"(\bpassport)", HS_FLAG_CASELESS, Kind::passport, extract::passport_number},
+    DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
+    DirectPattern{R"(\b(?:account|acct|a/c))", HS_FLAG_CASELESS, Kind::account_number, extract::account_number},
+    DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
+    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital number)|病歷|病历|住院號|住院号|病案號|病案号)",
+                  HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
+    DirectPattern{R"(\b(?:case|docket|claim) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
+                  extract::case_number},
+    DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
+    DirectPattern{"案號|案号|案件編號|案件编号|個案編號|个案编号|案件號碼|案件号码|案件號|案件号|理賠號|理赔号", 0,
+                  Kind::case_number, extract::case_number},
+    DirectPattern{"(?:（|\\()[0-9]{4}(?:）|\\))(?:[\\x80-\\xff]{3}){1,2}[0-9]{2,6}(?:[\\x80-\\xff]{3}){1,4}[0-9]{1,7}(?:號|号)", 0,
+                  Kind::case_number, extract::mainland_case_number},
+    DirectPattern{"[0-9]{2,3}年度(?:[\\x80-\\xff]{3}){1,6}字第[0-9]{1,7}(?:號|号)", 0, Kind::case_number,
+                  extract::court_case_number},
+
+    // Birth dates (extract_birth_date.cpp): a date after its label, or before 出生 / 日生.
+    DirectPattern{R"(\b(?:dob|d\.o\.b|date of birth|birth ?date|born|birthday))", HS_FLAG_CASELESS, Kind::date_of_birth,
+                  extract::birth_date_after_label},
+    DirectPattern{"出生日期|出生年月日|生日|出生|生於|生于", 0, Kind::date_of_birth, extract::birth_date_after_label},
+    DirectPattern{"出生|日生|號生|号生", 0, Kind::date_of_birth, extract::birth_date_before},
+
+    // Han addresses (extract_address.cpp): a house number, 號 or 号. Latin ones are anchored on the
+    // lexicon's street types (scanner.cpp).
+    DirectPattern{"(?:[0-9]|\\xef\\xbc[\\x90-\\x99]){1,5}(?:號|号)", 0, Kind::address, extract::han_address},
 };
 
 // Where stage 2 must look: each shape below contains one of these. Every phone, card, IBAN and ID
 // shape has 9 digits with at most single spaces or dashes between them, except the formats that
 // the others catch; dates (2024-03-15: 8 digits), times, amounts and short order numbers
 // stay quiet, which matters because every trigger costs a stage-2 window.
+// Medical words by their endings: procedures (-ectomy, -otomy, -oscopy, -plasty), inflammations
+// (-itis) and drug stems (the WHO INN stems: -mab, -tinib, -pril, -sartan, -olol, -statin, -dipine,
+// ...), which no list of words keeps up with; and Han X炎 (肺炎, 闌尾炎), but not 炎熱 (hot).
+constexpr std::array kFactPatterns = {
+    DirectPattern{R"(\b[a-z]{3,}(?:ectomy|otomy|ostomy|oscopy|plasty|itis)\b)", HS_FLAG_CASELESS, Kind::health,
+                  extract::whole_word},
+    DirectPattern{R"(\b[a-z]{3,}(?:mab|tinib|pril|sartan|olol|statin|cillin|mycin|floxacin|cycline|prazole|dipine|)"
+                  R"(oxetine|triptan|thyroxine|azepam|parin|formin|gliptin|semide|thiazide|dronate|vudine|navir)\b)",
+                  HS_FLAG_CASELESS, Kind::health, extract::whole_word},
+    DirectPattern{R"(\bcef[a-z]{4,}\b)", HS_FLAG_CASELESS, Kind::health, extract::whole_word},
+    DirectPattern{"炎", 0, Kind::health, extract::han_inflammation},
+};
+
 constexpr std::array kTriggers = {
     TriggerPattern{R"([0-9](?:[ \-]?[0-9]){8})", 0},
     TriggerPattern{R"([0-9]{3}\.[0-9]{3}\.[0-9]{4})", 0},  // 415.555.2671
@@ -93,6 +133,7 @@ constexpr std::array kShapes = {
 }  // namespace
 
 std::span<const DirectPattern> direct_patterns() { return kDirect; }
+std::span<const DirectPattern> fact_patterns() { return kFactPatterns; }
 std::span<const TriggerPattern> trigger_patterns() { return kTriggers; }
 std::span<const ShapePattern> shape_patterns() { return kShapes; }
 

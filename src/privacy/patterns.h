@@ -54,6 +54,9 @@ struct ShapePattern {
 };
 
 std::span<const DirectPattern> direct_patterns();
+// Personal facts by the shape of a word rather than a list: "appendectomy", "amlodipine", 肺炎.
+// Like the lexicon's fact words, they count only next to a person's name (context.h).
+std::span<const DirectPattern> fact_patterns();
 std::span<const TriggerPattern> trigger_patterns();
 std::span<const ShapePattern> shape_patterns();
 

@@ -32,6 +32,7 @@ std::string Redactor::redact(std::string_view text, const std::vector<Finding>& 
   size_t pos = 0;
   for (const Finding& f : sorted) {
     if (f.start < pos || f.end > text.size() || f.start >= f.end) continue;
+    if (is_personal_fact(f.kind)) continue;  // the name next to it is what gets hidden
     out.append(text.substr(pos, f.start - pos));
     out += placeholder_for(f.kind, text.substr(f.start, f.end - f.start));
     pos = f.end;

@@ -18,7 +18,8 @@ namespace sy::privacy {
 class Redactor {
  public:
   // `findings` are byte offsets into `text` (Scanner::scan's). Overlapping findings are skipped
-  // after the first; a finding outside the text is ignored.
+  // after the first; a finding outside the text is ignored. Personal facts ("insulin") stay: the
+  // person's name is replaced instead, and without it the fact is a topic the model needs.
   std::string redact(std::string_view text, const std::vector<Finding>& findings);
 
   // (placeholder, original value) in order of first appearance. Holds the sensitive values: never

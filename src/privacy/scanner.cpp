@@ -6,7 +6,11 @@
 #include <array>
 #include <atomic>
 
+#include "privacy/boundaries.h"
+#include "privacy/context.h"
 #include "privacy/dictionary.h"
+#include "privacy/extractors.h"
+#include "privacy/lexicon.h"
 #include "privacy/overlaps.h"
 #include "privacy/patterns.h"
 
@@ -101,7 +105,8 @@ struct Scanner::ScanState {
   Clock::time_point deadline;
   size_t base = 0;  // stage 1: offset of the segment being scanned
   std::vector<Finding> found;
-  std::vector<Range> ranges;  // stage 1 -> stage 2
+  std::vector<Finding> facts;  // stage 1 -> stage 3: personal-fact words, sensitive only near a name
+  std::vector<Range> ranges;   // stage 1 -> stage 2
   std::string buffer;         // stage 2: windows one after another
   std::vector<Window> windows;
   unsigned calls = 0;
@@ -146,19 +151,52 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   scanner->budget_ = options.budget;
   scanner->id_ = g_next_scanner_id.fetch_add(1);
 
-  // Stage 1: ids are [direct..., triggers..., terms...] in that order (see on_stage1_match).
+  // Stage 1: each expression's id is its place in stage1_ids_, which says what it is and which one
+  // (see on_stage1_match).
   PatternList stage1;
-  for (const auto& p : direct_patterns()) {
-    stage1.add(p.expression, p.flags, std::string(to_string(p.kind)) + " pattern " + p.expression);
+  auto add = [&](std::string expression, unsigned flags, std::string name, Stage1Role role, size_t index) {
+    stage1.add(std::move(expression), flags, std::move(name));
+    scanner->stage1_ids_.push_back({role, static_cast<uint32_t>(index)});
+  };
+  const bool context = options.context_detectors;
+  for (size_t i = 0; i < direct_patterns().size(); ++i) {
+    const DirectPattern& p = direct_patterns()[i];
+    if (!context && p.kind >= Kind::person) continue;
+    add(p.expression, p.flags, std::string(to_string(p.kind)) + " pattern " + p.expression, Stage1Role::direct, i);
   }
-  for (const auto& p : trigger_patterns()) stage1.add(p.expression, p.flags, std::string("trigger ") + p.expression);
+  for (size_t i = 0; i < trigger_patterns().size(); ++i) {
+    const TriggerPattern& p = trigger_patterns()[i];
+    add(p.expression, p.flags, std::string("trigger ") + p.expression, Stage1Role::trigger, i);
+  }
   size_t longest_term = 0;
   for (size_t i = 0; i < scanner->terms_.size(); ++i) {
     // Without HS_FLAG_UTF8, case folding is ASCII only: exactly "case-insensitive for Latin".
-    stage1.add(literal_expression(scanner->terms_[i]), HS_FLAG_CASELESS, "dictionary term #" + std::to_string(i + 1));
+    add(literal_expression(scanner->terms_[i]), HS_FLAG_CASELESS, "dictionary term #" + std::to_string(i + 1),
+        Stage1Role::term, i);
     longest_term = std::max(longest_term, scanner->terms_[i].size());
   }
   scanner->max_stage1_match_ = std::max<size_t>(256, longest_term + 1);  // anchors are < 100 bytes
+  if (context) {
+    // The lexicon's personal-fact words (Latin ones case-insensitive), the fact patterns, and one
+    // expression for the street types that end a Latin address ("12 Elm Street"), case-sensitive:
+    // "street" in prose is not an address.
+    const Lexicon& lexicon = Lexicon::get();
+    for (size_t i = 0; i < lexicon.facts().size(); ++i) {
+      const FactTerm& fact = lexicon.facts()[i];
+      bool latin = std::all_of(fact.text.begin(), fact.text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      add(literal_expression(fact.text), latin ? HS_FLAG_CASELESS : 0, "fact word " + fact.text, Stage1Role::fact_word, i);
+    }
+    for (size_t i = 0; i < fact_patterns().size(); ++i) {
+      const DirectPattern& p = fact_patterns()[i];
+      add(p.expression, p.flags, std::string("fact pattern ") + p.expression, Stage1Role::fact_pattern, i);
+    }
+    std::string streets;
+    for (const std::string& suffix : lexicon.latin_street_suffixes()) {
+      if (!streets.empty()) streets += '|';
+      streets += literal_expression(suffix);
+    }
+    if (!streets.empty()) add("[A-Za-z0-9] (?:" + streets + ")\\b", 0, "street types", Stage1Role::street, 0);
+  }
 
   PatternList stage2;
   for (const auto& p : shape_patterns()) {
@@ -178,19 +216,38 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
 int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
                              void* ctx) {
   auto& state = *static_cast<ScanState*>(ctx);
-  size_t end = state.base + static_cast<size_t>(to);
-  auto direct = direct_patterns();
-  size_t n_triggers = trigger_patterns().size();
-  if (id < direct.size()) {
-    if (auto span = direct[id].extract(state.text, end))
-      state.found.push_back({direct[id].kind, span->start, span->end});
-  } else if (id < direct.size() + n_triggers) {
-    state.add_trigger(end);
-  } else {
-    const std::string& term = state.scanner.terms_[id - direct.size() - n_triggers];
-    if (auto span = dictionary_match(state.text, end, term)) {
-      state.found.push_back({Kind::confidential_term, span->start, span->end});
+  const size_t end = state.base + static_cast<size_t>(to);
+  const Stage1Id what = state.scanner.stage1_ids_[id];
+  switch (what.role) {
+    case Stage1Role::direct: {
+      const DirectPattern& p = direct_patterns()[what.index];
+      if (auto span = p.extract(state.text, end)) state.found.push_back({p.kind, span->start, span->end});
+      break;
     }
+    case Stage1Role::trigger: state.add_trigger(end); break;
+    case Stage1Role::term:
+      if (auto span = dictionary_match(state.text, end, state.scanner.terms_[what.index])) {
+        state.found.push_back({Kind::confidential_term, span->start, span->end});
+      }
+      break;
+    case Stage1Role::fact_word: {
+      const FactTerm& fact = Lexicon::get().facts()[what.index];
+      size_t start = end - fact.text.size();
+      // Latin words stand alone ("cancer", not "cancerous" unless written "cancer*"); Han need not.
+      bool latin = is_alpha(fact.text.front());
+      if (!latin || (!before_is(state.text, start, is_alpha) && (fact.prefix || !at_is(state.text, end, is_alpha)))) {
+        state.facts.push_back({fact.kind, start, end});
+      }
+      break;
+    }
+    case Stage1Role::fact_pattern: {
+      const DirectPattern& p = fact_patterns()[what.index];
+      if (auto span = p.extract(state.text, end)) state.facts.push_back({p.kind, span->start, span->end});
+      break;
+    }
+    case Stage1Role::street:
+      if (auto span = extract::latin_address(state.text, end)) state.found.push_back({Kind::address, span->start, span->end});
+      break;
   }
   return state.tick() ? 1 : 0;  // non-zero stops the scan: HS_SCAN_TERMINATED
 }
@@ -266,6 +323,10 @@ ScanResult Scanner::scan(std::string_view text) const {
   ScanState state{*this, text, Clock::now() + budget_};
   hs_scratch* scratch = thread_scratch();
   bool ok = scratch != nullptr && run_stage1(state, scratch) && run_stage2(state, scratch) && !state.out_of_time();
+  if (ok && (!state.facts.empty() || !state.found.empty())) {
+    add_people(text, state.facts, state.found);
+    ok = !state.out_of_time();
+  }
   result.findings = resolve_overlaps(std::move(state.found));
   result.failed = !ok;
   result.sensitive = result.failed || !result.findings.empty();

@@ -34,6 +34,9 @@ struct ScannerOptions {
   std::vector<std::string> dictionary_files;  // confidential terms, one per line
   std::vector<std::string> dictionary_terms;  // more terms, given inline
   std::chrono::microseconds budget{50000};    // per scan() call
+  // People with personal facts, addresses, labelled numbers, birth dates (context.h). Off: values
+  // with a shape and dictionary terms only (privacy.context: false).
+  bool context_detectors = true;
 };
 
 class Scanner {
@@ -63,9 +66,17 @@ class Scanner {
   bool run_stage1(ScanState& state, hs_scratch* scratch) const;
   bool run_stage2(ScanState& state, hs_scratch* scratch) const;
 
-  Database stage1_;  // direct anchors, triggers, dictionary terms; end offsets only
+  // What a stage-1 expression is, by its id.
+  enum class Stage1Role : uint8_t { direct, trigger, term, fact_word, fact_pattern, street };
+  struct Stage1Id {
+    Stage1Role role;
+    uint32_t index;  // into direct_patterns(), trigger_patterns(), terms_, the lexicon's facts, fact_patterns()
+  };
+
+  Database stage1_;  // direct anchors, triggers, dictionary terms, fact words; end offsets only
   Database stage2_;  // exact shapes, leftmost start offsets, run on windows around triggers
   std::vector<std::string> terms_;
+  std::vector<Stage1Id> stage1_ids_;
   size_t max_stage1_match_ = 0;  // how much consecutive segments of a huge text overlap
   std::chrono::microseconds budget_{0};
   uint64_t id_ = 0;  // tells a thread's scratch space which scanner it was last fitted to

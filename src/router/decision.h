@@ -22,6 +22,7 @@ struct PrivacyFacts {
   bool sensitive = false;
   bool scan_failed = false;
   std::vector<std::string> kinds;  // distinct kinds found
+  std::string because;             // privacy::sensitive_because: "person + health, address"
   PrivacyClass privacy = PrivacyClass::any;
 };
 

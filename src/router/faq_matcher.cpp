@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
+
 namespace sy::router {
 
 namespace {
@@ -20,25 +22,6 @@ const std::unordered_set<std::string> kStopwords = {
     "a", "an", "the", "is", "are", "am", "do", "does", "did", "i", "my", "me", "we", "our", "you", "your", "to",
     "of", "in", "on", "for", "and", "or", "it", "can", "how", "what", "when", "where", "which", "who", "with",
     "be", "at", "if", "there", "this", "that", "have", "has", "get", "should", "will", "would", "please"};
-
-// Decodes one UTF-8 code point at s[i]; advances i. Invalid bytes come back as U+FFFD.
-char32_t next_code_point(std::string_view s, size_t& i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
-  i += static_cast<size_t>(len);
-  return cp;
-}
-
-bool is_han(char32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x2FFFF);
-}
 
 std::unordered_map<std::string, int> counted(const std::vector<std::string>& terms) {
   std::unordered_map<std::string, int> m;
@@ -63,11 +46,11 @@ std::vector<std::string> FaqMatcher::terms(std::string_view text) {
   };
   for (size_t i = 0; i < text.size();) {
     size_t at = i;
-    char32_t cp = next_code_point(text, i);
+    char32_t cp = core::next_code_point(text, i);
     if (cp < 0x80 && std::isalnum(static_cast<int>(cp))) {
       end_han();
       word += static_cast<char>(std::tolower(static_cast<int>(cp)));
-    } else if (is_han(cp)) {
+    } else if (core::is_han(cp)) {
       end_word();
       han.emplace_back(text.substr(at, i - at));
     } else {

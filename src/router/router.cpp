@@ -65,6 +65,7 @@ Features Router::measure(const core::ChatRequest& request, std::string_view text
   d.prompt_tokens = f.tokens;
   f.sensitive = privacy.sensitive;
   f.kinds = privacy.kinds;
+  f.because = privacy.because;
   if (privacy.scan_failed) d.reasons.push_back("privacy scan failed: treated as sensitive");
   if (faq_) {
     auto match = faq_->best(core::last_user_text(request));
@@ -142,7 +143,7 @@ std::vector<const config::ModelConfig*> Router::order_for(const config::RouteCon
     // The default policy.
     if (f.sensitive) {
       d.rule = "default:sensitive";
-      d.reasons.push_back("sensitive data found: local only");
+      d.reasons.push_back("sensitive data found (" + f.because + "): local only");
       return local_first();
     }
     if (f.tools || f.images || f.json_schema || f.long_context) {

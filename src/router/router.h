@@ -41,6 +41,7 @@ class TargetCheck {
 struct Features {
   bool sensitive = false;
   std::vector<std::string> kinds;
+  std::string because;  // PrivacyFacts::because
   double faq_score = 0;
   const FaqEntry* faq = nullptr;
   int64_t chars = 0;

@@ -28,13 +28,14 @@ core::Status PrivacyScanStage::check(RequestState& s) const {
   std::set<std::string> kinds;
   for (const auto& f : s.findings) kinds.insert(privacy::to_string(f.kind));
   p.kinds.assign(kinds.begin(), kinds.end());
+  p.because = p.scan_failed ? "scan failed" : privacy::sensitive_because(s.findings);
   if (p.sensitive) p.privacy = on_sensitive_ == "redact" ? router::PrivacyClass::redact : router::PrivacyClass::local_only;
   s.record.privacy = router::to_string(p.privacy);
   s.record.kinds = p.kinds;
   if (p.sensitive && on_sensitive_ == "block") {
     s.record.rule = "privacy:block";
-    return core::Error::privacy_policy("This request contains sensitive data (" + std::to_string(p.kinds.size()) +
-                                       " kinds found) and the privacy policy blocks it.");
+    return core::Error::privacy_policy("This request contains sensitive data (" + p.because +
+                                       ") and the privacy policy blocks it.");
   }
   return core::Ok{};
 }

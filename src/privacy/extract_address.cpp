@@ -1,0 +1,265 @@
+// Postal addresses with a house number: a street name without one, a district or a city is a
+// place, not where someone lives.
+//
+// Han (Taiwan and mainland): the anchor is a number and 號/号; the character before the number must
+// end a road (路 街 道 段 巷 弄 里 村 ...: "光復路二段101號", "张江路100弄5号"), so dates (12月5號),
+// metro lines (5號線) and gates (3號出口) stay quiet. The address reaches back over the road name to
+// the county or city when one is written (新竹市東區光復路二段101號) and on over floors and rooms
+// (之3, 5樓, 1203室).
+//
+// Latin (US, UK): the anchor is a street type ("Street", "Ave", "Road"); before it, one to four
+// capitalized words (or ordinals: "5th") and a house number ("221B", "12"); after it, optionally a
+// unit, a city, a state and ZIP code or a UK postcode. Famous addresses (10 Downing Street) are
+// general knowledge, not personal data.
+#include <algorithm>
+#include <array>
+
+#include "core/utf8.h"
+#include "privacy/boundaries.h"
+#include "privacy/extractors.h"
+#include "privacy/lexicon.h"
+
+namespace sy::privacy::extract {
+namespace {
+
+bool full_width_digit(std::string_view text, size_t pos) {
+  return pos + 3 <= text.size() && text.substr(pos, 2) == "\xef\xbc" && static_cast<unsigned char>(text[pos + 2]) >= 0x90 &&
+         static_cast<unsigned char>(text[pos + 2]) <= 0x99;
+}
+
+// Back over digits (ASCII or full-width) that end at pos.
+size_t digits_back(std::string_view text, size_t pos) {
+  while (true) {
+    if (before_is(text, pos, is_digit)) {
+      --pos;
+    } else if (pos >= 3 && full_width_digit(text, pos - 3)) {
+      pos -= 3;
+    } else {
+      return pos;
+    }
+  }
+}
+// Forward over digits (ASCII or full-width) from pos.
+size_t digits_forward(std::string_view text, size_t pos) {
+  while (true) {
+    if (at_is(text, pos, is_digit)) {
+      ++pos;
+    } else if (full_width_digit(text, pos)) {
+      pos += 3;
+    } else {
+      return pos;
+    }
+  }
+}
+
+constexpr std::u32string_view kHanNumerals = U"一二三四五六七八九十百零〇";
+// Where an address written in a sentence begins: the word before it ends here.
+constexpr std::u32string_view kHanStops = U"到在於于住址為为是的給给寄送往至從从和與与及請请搬：，、；";
+
+bool han_number(char32_t c) { return kHanNumerals.find(c) != std::u32string_view::npos; }
+
+// Floors, rooms and sub-numbers after 號: 之3, 5樓, 5F, 12層, 1203室.
+size_t han_address_tail(std::string_view text, size_t pos) {
+  for (int k = 0; k < 3; ++k) {
+    std::string_view rest = text.substr(pos);
+    if (rest.starts_with("之")) {
+      size_t e = digits_forward(text, pos + 3);
+      if (e == pos + 3) break;
+      pos = e;
+      continue;
+    }
+    if (rest.starts_with("-") || rest.starts_with(",")) break;
+    size_t e = digits_forward(text, pos);
+    if (e == pos) break;
+    std::string_view unit = text.substr(e);
+    size_t len = 0;
+    for (std::string_view u : {"樓", "楼", "層", "层", "室", "F", "f", "號房", "号房"}) {
+      if (unit.starts_with(u)) {
+        len = u.size();
+        break;
+      }
+    }
+    if (len == 0) break;
+    pos = e + len;
+  }
+  return pos;
+}
+
+}  // namespace
+
+std::optional<Span> han_address(std::string_view text, size_t match_end) {
+  const Lexicon& lex = Lexicon::get();
+  size_t number = digits_back(text, match_end - 3);  // before 號/号
+  if (number >= 3 && text.substr(number - 3, 3) == "之") number = digits_back(text, number - 3);  // 101之3號
+  if (number == match_end - 3 || before_is(text, number, is_alnum)) return std::nullopt;
+  size_t suffix_at = number;
+  char32_t suffix = core::previous_code_point(text, suffix_at);
+  if (!lex.zh_road_suffix(suffix)) return std::nullopt;
+  // The road's name (and for 段, 巷, 弄 the numbers before them): Han characters and digits back to
+  // whatever is not (punctuation, Latin, the start), at most 24. Where it begins is a guess: from
+  // the county or city when one is written (新竹市東區光復路二段101號), else after the last word that
+  // introduces an address (寄到, 住在), else the whole run.
+  size_t run = suffix_at;
+  size_t after_stop = suffix_at;
+  bool stopped = false;
+  int han_chars = 0;
+  for (int n = 0; n < 24 && run > 0; ++n) {
+    if (before_is(text, run, is_digit)) {
+      --run;
+      continue;
+    }
+    size_t p = run;
+    char32_t c = core::previous_code_point(text, p);
+    if (!(core::is_han(c) || full_width_digit(text, p))) break;
+    if (!stopped && kHanStops.find(c) != std::u32string_view::npos) {
+      stopped = true;
+      after_stop = run;
+    }
+    if (!stopped && core::is_han(c) && !han_number(c)) ++han_chars;
+    run = p;
+  }
+  size_t start = stopped ? after_stop : run;
+  for (size_t p = run; p < suffix_at;) {
+    if (lex.zh_place_at(text, p) > 0) {
+      start = p;
+      han_chars = std::max(han_chars, 1);
+      break;
+    }
+    core::next_code_point(text, p);
+  }
+  if (han_chars == 0) return std::nullopt;  // "路5號" with no road name
+  return Span{start, han_address_tail(text, match_end)};
+}
+
+namespace {
+
+bool capitalized_word(std::string_view w) {
+  return !w.empty() && is_upper(w[0]) && std::all_of(w.begin(), w.end(), [](char c) { return is_alpha(c) || c == '\'' || c == '-' || c == '.'; });
+}
+bool ordinal(std::string_view w) {  // 5th, 42nd, 1st
+  size_t d = 0;
+  while (d < w.size() && is_digit(w[d])) ++d;
+  std::string_view s = w.substr(d);
+  return d > 0 && (s == "st" || s == "nd" || s == "rd" || s == "th");
+}
+bool house_number(std::string_view w) {  // 12, 221B, 12-14, 1600
+  size_t d = 0;
+  while (d < w.size() && is_digit(w[d])) ++d;
+  if (d == 0 || d > 6) return false;
+  std::string_view rest = w.substr(d);
+  if (rest.empty() || (rest.size() == 1 && is_alpha(rest[0]))) return true;
+  if (rest[0] == '-' && rest.size() > 1) return std::all_of(rest.begin() + 1, rest.end(), is_digit);
+  return false;
+}
+
+// The word that ends at pos (after a single space), or empty.
+std::string_view word_before(std::string_view text, size_t pos) {
+  if (pos == 0 || text[pos - 1] != ' ') return {};
+  size_t end = pos - 1, start = end;
+  while (start > 0 && (is_alnum(text[start - 1]) || text[start - 1] == '\'' || text[start - 1] == '-' || text[start - 1] == '.')) --start;
+  return text.substr(start, end - start);
+}
+
+bool two_capitals(std::string_view text, size_t pos) {
+  return pos + 2 <= text.size() && is_upper(text[pos]) && is_upper(text[pos + 1]) && !at_is(text, pos + 2, is_alpha);
+}
+
+// A US ZIP (12345, 12345-6789) or a UK postcode (LS6 2AB, SW1A 1AA) at pos; its length or 0.
+size_t postcode(std::string_view text, size_t pos) {
+  size_t e = pos;
+  while (e < text.size() && e - pos < 5 && is_digit(text[e])) ++e;
+  if (e - pos == 5 && !at_is(text, e, is_alnum)) {
+    if (at_is(text, e, [](char c) { return c == '-'; }) && pos + 10 <= text.size() &&
+        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(e + 1), text.begin() + static_cast<std::ptrdiff_t>(e + 5), is_digit)) {
+      return 10;
+    }
+    return 5;
+  }
+  // UK: area (1-2 letters), district (digit + optional letter/digit), space, digit, two letters.
+  e = pos;
+  size_t letters = 0;
+  while (e < text.size() && letters < 2 && is_upper(text[e])) ++e, ++letters;
+  if (letters == 0 || !at_is(text, e, is_digit)) return 0;
+  ++e;
+  if (at_is(text, e, is_upper) || at_is(text, e, is_digit)) ++e;
+  if (!at_is(text, e, [](char c) { return c == ' '; })) return 0;
+  ++e;
+  if (!at_is(text, e, is_digit) || !at_is(text, e + 1, is_upper) || !at_is(text, e + 2, is_upper) ||
+      at_is(text, e + 3, is_alnum)) {
+    return 0;
+  }
+  return e + 3 - pos;
+}
+
+// After the street: ", Apt 4B", ", Springfield", ", IL 62704", " LS6 2AB".
+size_t latin_address_tail(std::string_view text, size_t pos) {
+  for (int k = 0; k < 4; ++k) {
+    size_t p = pos;
+    if (at_is(text, p, [](char c) { return c == ','; })) ++p;
+    if (!at_is(text, p, [](char c) { return c == ' '; })) break;
+    ++p;
+    if (size_t n = postcode(text, p)) {
+      pos = p + n;
+      continue;
+    }
+    if (two_capitals(text, p)) {  // a state, then its ZIP
+      size_t q = p + 2;
+      if (at_is(text, q, [](char c) { return c == ' '; }) && postcode(text, q + 1) > 0) {
+        pos = q + 1 + postcode(text, q + 1);
+        continue;
+      }
+      break;
+    }
+    if (text[pos] != ',') break;  // a city comes after a comma; anything else is the sentence going on
+    size_t e = p;
+    int words = 0;
+    while (words < 3 && at_is(text, e, is_upper)) {
+      size_t w = e;
+      while (w < text.size() && (is_alpha(text[w]) || text[w] == '.' || text[w] == '#' || is_digit(text[w]))) ++w;
+      e = w;
+      ++words;
+      if (at_is(text, e, [](char c) { return c == ' '; }) && at_is(text, e + 1, is_upper) && !two_capitals(text, e + 1)) ++e;
+      else break;
+    }
+    if (words == 0) break;
+    pos = e;
+  }
+  return pos;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (is_upper(c)) c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Span> latin_address(std::string_view text, size_t match_end) {
+  size_t suffix_start = match_end;
+  while (suffix_start > 0 && is_alpha(text[suffix_start - 1])) --suffix_start;
+  size_t pos = suffix_start;
+  int name_words = 0;
+  std::optional<size_t> start;
+  for (int k = 0; k < 5; ++k) {
+    std::string_view w = word_before(text, pos);
+    if (w.empty()) break;
+    size_t w_start = pos - 1 - w.size();
+    if (house_number(w)) {
+      if (name_words > 0 && !before_is(text, w_start, is_alnum)) start = w_start;
+      break;
+    }
+    if (!capitalized_word(w) && !ordinal(w)) break;
+    ++name_words;
+    pos = w_start;
+  }
+  if (!start) return std::nullopt;
+  size_t end = match_end;
+  if (at_is(text, end, [](char c) { return c == '.'; }) && match_end - suffix_start <= 4) ++end;  // "St."
+  if (Lexicon::get().famous_address(lower_ascii(text.substr(*start, match_end - *start)))) return std::nullopt;
+  return Span{*start, latin_address_tail(text, end)};
+}
+
+}  // namespace sy::privacy::extract

@@ -1,0 +1,165 @@
+// Numbers that only their label tells apart: a passport, bank account, medical record or case
+// number is a run of digits like an order or a ticket number, so the anchor is the label
+// ("passport", 帳號, "MRN") and the extractor reads the value after it: past the label's tail
+// ("number", "no.", 號碼) and a separator (":", "is", 是), a run of letters and digits with at least
+// a few digits. A label with no such value after it ("your account manager", 帳號被鎖) is not a
+// finding.
+#include <array>
+
+#include "privacy/boundaries.h"
+#include "privacy/extractors.h"
+
+namespace sy::privacy::extract {
+namespace {
+
+// What may stand between a label and its value, longest first where one starts another.
+constexpr std::string_view kLabelTails[] = {
+    "number", "Number", "NUMBER", "num", "no", "No", "NO", "nr", "id", "ID", "reference", "Reference", "ref", "Ref",
+    "is",     "was",    "of",     "ending", "#", ":", "=", "-", "(", ")", ",", ".", "號碼", "号码", "編號", "编号", "號",
+    "号",     "是",     "為",     "为",     "：", "（", "）", "，",
+};
+
+// Skips the label's tail and separators after `pos`, at most 32 bytes; returns where the value
+// may start. "ending" is kept as a tail so that "account ending 4821" reads "4821" (too short).
+size_t skip_label_tail(std::string_view text, size_t pos) {
+  size_t limit = std::min(text.size(), pos + 32);
+  bool moved = true;
+  while (pos < limit && moved) {
+    moved = false;
+    if (is_space(text[pos])) {
+      ++pos;
+      moved = true;
+      continue;
+    }
+    for (std::string_view tail : kLabelTails) {
+      if (text.substr(pos).starts_with(tail)) {
+        // A word tail must end there: "no" is not the start of "nothing".
+        if (is_alpha(tail.back()) && at_is(text, pos + tail.size(), is_alpha)) continue;
+        pos += tail.size();
+        moved = true;
+        break;
+      }
+    }
+  }
+  return pos;
+}
+
+struct ValueRules {
+  size_t min_digits;
+  size_t max_letters;  // letters allowed in the value (passport "L19530021", MRN "A-004821")
+  bool digit_first;
+};
+
+// The value at `pos`: letters and digits, with single '-', '/', '.' or ' ' between digit groups.
+std::optional<Span> read_value(std::string_view text, size_t pos, const ValueRules& rules) {
+  if (pos >= text.size() || !is_alnum(text[pos]) || before_is(text, pos, is_alnum)) return std::nullopt;
+  if (rules.digit_first && !is_digit(text[pos])) return std::nullopt;
+  size_t end = pos, digits = 0, letters = 0;
+  while (end < text.size() && end - pos < 40) {
+    char c = text[end];
+    if (is_digit(c)) {
+      ++digits;
+    } else if (is_alpha(c)) {
+      ++letters;
+    } else if ((c == '-' || c == '/' || c == '.' || c == ' ' || c == ':') && at_is(text, end + 1, is_alnum) &&
+               before_is(text, end, is_alnum)) {
+      // A space only between digits: "123 456 789", not "123 and".
+      if (c == ' ' && !(is_digit(text[end - 1]) && is_digit(text[end + 1]))) break;
+    } else {
+      break;
+    }
+    ++end;
+  }
+  if (digits < rules.min_digits || letters > rules.max_letters) return std::nullopt;
+  if (at_is(text, end, is_alnum)) return std::nullopt;  // cut off at 40: not a value we understand
+  return Span{pos, end};
+}
+
+std::optional<Span> after_label(std::string_view text, size_t match_end, const ValueRules& rules) {
+  return read_value(text, skip_label_tail(text, match_end), rules);
+}
+
+// The label must not be the end of a longer word: "passport" yes, "subpassport" no. Han labels
+// need no boundary.
+bool label_stands_alone(std::string_view text, size_t match_end) {
+  size_t start = match_end;
+  while (start > 0 && is_alpha(text[start - 1])) --start;
+  return start == match_end || !before_is(text, start, is_alnum);
+}
+
+}  // namespace
+
+std::optional<Span> passport_number(std::string_view text, size_t match_end) {
+  if (!label_stands_alone(text, match_end)) return std::nullopt;
+  return after_label(text, match_end, {.min_digits = 6, .max_letters = 2, .digit_first = false});
+}
+
+std::optional<Span> account_number(std::string_view text, size_t match_end) {
+  if (!label_stands_alone(text, match_end)) return std::nullopt;
+  return after_label(text, match_end, {.min_digits = 6, .max_letters = 0, .digit_first = true});
+}
+
+std::optional<Span> medical_record_number(std::string_view text, size_t match_end) {
+  if (at_is(text, match_end, is_alpha)) return std::nullopt;  // "MRNA", "medical records"
+  return after_label(text, match_end, {.min_digits = 4, .max_letters = 4, .digit_first = false});
+}
+
+// A help-desk ticket is not a case about a person: "support case #00412877", "Salesforce case
+// no. 12". `word_start`: where "case" (or "claim", "docket") begins.
+bool support_ticket(std::string_view text, size_t word_start) {
+  size_t end = word_start;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  size_t start = end;
+  while (start > 0 && is_alpha(text[start - 1])) --start;
+  if (start == end || end - start > 16) return false;
+  char word[16];
+  for (size_t i = start; i < end; ++i) word[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
+  std::string_view w(word, end - start);
+  return w == "support" || w == "ticket" || w == "service" || w == "helpdesk" || w == "salesforce" || w == "zendesk" ||
+         w == "jira" || w == "it";
+}
+
+std::optional<Span> case_number(std::string_view text, size_t match_end) {
+  // Back over the label's last word ("number", "#") and its space to the start of "case".
+  size_t p = match_end;
+  while (p > 0 && text[p - 1] != ' ') --p;
+  if (p > 0) --p;
+  while (p > 0 && is_alpha(text[p - 1])) --p;
+  if (support_ticket(text, p)) return std::nullopt;
+  return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
+}
+
+// "case 2023-CW-01877" with no "number" between: only a value that looks like a reference (four
+// digits or more and a dash or slash), so that "in case 2 fails" stays prose.
+std::optional<Span> bare_case_number(std::string_view text, size_t match_end) {
+  size_t value = match_end - 1;  // the anchor is "case " and the value's first character
+  if (support_ticket(text, value - 5)) return std::nullopt;
+  auto span = read_value(text, value, {.min_digits = 4, .max_letters = 6, .digit_first = false});
+  if (!span) return std::nullopt;
+  std::string_view v = text.substr(span->start, span->end - span->start);
+  if (v.find_first_of("-/") == std::string_view::npos) return std::nullopt;
+  return span;
+}
+
+// A mainland court case: （2024）沪0115民初4567号, (2022)粤0305民初2210号. The anchor is the whole
+// reference; it starts at the bracket before the year.
+std::optional<Span> mainland_case_number(std::string_view text, size_t match_end) {
+  size_t open = text.rfind("（", match_end);
+  size_t ascii = text.rfind('(', match_end);
+  if (ascii != std::string_view::npos && (open == std::string_view::npos || ascii > open)) open = ascii;
+  if (open == std::string_view::npos || match_end - open > 64) return std::nullopt;
+  return Span{open, match_end};
+}
+
+// A Taiwan court case: 112年度訴字第123號. The anchor is the whole reference; its start is found
+// by walking back from 號 over the digits, 字第, the court's category and 年度.
+std::optional<Span> court_case_number(std::string_view text, size_t match_end) {
+  size_t year = text.rfind("年度", match_end);
+  if (year == std::string_view::npos) return std::nullopt;
+  size_t start = year;
+  while (start > 0 && is_digit(text[start - 1]) && year - start < 3) --start;
+  if (start == year || before_is(text, start, is_digit)) return std::nullopt;
+  return Span{start, match_end};
+}
+
+}  // namespace sy::privacy::extract

@@ -1,0 +1,116 @@
+#pragma once
+// The word lists behind the context detectors (context.h): given names and family names, famous
+// people, places, street types, the words that mark a person ("customer", 客戶, "Mr.") and the
+// facts that make a person's name sensitive (health, salary, ...). They are plain text files in
+// src/privacy/lexicon/ (its README says how they were made), compiled into the binary by
+// cmake/embed_lexicon.cmake and indexed once, on first use.
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "privacy/finding.h"
+
+namespace sy::privacy {
+
+struct LexiconFile {
+  std::string_view name;  // file name without ".txt"
+  std::string_view text;
+};
+std::span<const LexiconFile> embedded_lexicon();  // generated
+
+// A word that, next to a person's name, says something personal about them.
+struct FactTerm {
+  std::string text;  // lower case for Latin script
+  Kind kind;         // health, salary, performance, family or religion
+  bool prefix;       // written "diagnos*": matches diagnosis, diagnosed
+};
+
+// Code points, as a bitmap for the Basic Multilingual Plane (every common Han character) and a
+// hash set above it.
+class CharSet {
+ public:
+  void insert(char32_t c);
+  bool contains(char32_t c) const { return c < kBitmap ? bits_[c] : rest_.contains(c); }
+
+ private:
+  static constexpr char32_t kBitmap = 0x10000;
+  std::vector<bool> bits_ = std::vector<bool>(kBitmap);
+  std::unordered_set<char32_t> rest_;
+};
+
+// A set of words looked up without allocating: Latin case-insensitively (kept in lower case), and
+// by position in Han text with a bitmap of first (and last) characters tried before any hashing,
+// because the detectors ask at every character of a stretch.
+class WordSet {
+ public:
+  void insert(std::string_view word);
+  bool contains(std::string_view word) const;  // any ASCII case
+  // The byte length of the longest entry that starts at pos / ends at pos, 0 if none.
+  size_t longest_at(std::string_view text, size_t pos) const;
+  size_t longest_ending_at(std::string_view text, size_t pos) const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Which lengths, in characters (bit n-1 for n = 1..8), the entries starting / ending with a
+  // character have: a lookup by position tries those lengths only.
+  static uint8_t mask_of(const std::unordered_map<char32_t, uint8_t>& masks, char32_t c) {
+    auto it = masks.find(c);
+    return it == masks.end() ? 0 : it->second;
+  }
+  std::unordered_set<std::string, Hash, std::equal_to<>> words_;
+  std::unordered_map<char32_t, uint8_t> first_lengths_, last_lengths_;
+  CharSet firsts_, lasts_;
+  size_t max_bytes_ = 0;
+};
+
+class Lexicon {
+ public:
+  static const Lexicon& get();
+
+  // Latin-script words, any case.
+  bool first_name(std::string_view word) const { return first_names_.contains(word); }
+  bool ambiguous_first_name(std::string_view word) const { return ambiguous_first_names_.contains(word); }
+  bool surname(std::string_view word) const { return surnames_.contains(word); }
+  bool ambiguous_surname(std::string_view word) const { return ambiguous_surnames_.contains(word); }
+  bool person_cue(std::string_view word) const { return latin_cues_.contains(word); }  // "patient", "Mr"
+  // Names in either script, as written ("Albert Einstein", "Einstein", "諸葛亮"), Latin in any case.
+  bool famous(std::string_view name) const { return famous_.contains(name); }
+  bool famous_address(std::string_view address) const { return famous_addresses_.contains(address); }
+
+  // Han text, by position: each returns the byte length of what starts (or, for cue_before, ends)
+  // at pos, 0 if nothing does.
+  size_t zh_surname_at(std::string_view text, size_t pos) const { return zh_surnames_.longest_at(text, pos); }
+  size_t zh_title_at(std::string_view text, size_t pos) const { return zh_titles_.longest_at(text, pos); }
+  size_t zh_cue_before(std::string_view text, size_t pos) const { return zh_cues_.longest_ending_at(text, pos); }
+  size_t zh_place_at(std::string_view text, size_t pos) const { return zh_places_.longest_at(text, pos); }
+  size_t zh_famous_at(std::string_view text, size_t pos) const { return famous_.longest_at(text, pos); }
+  // Whether the family-name character at [pos, pos + len) ends an ordinary word instead: 翻成, 處方, 獎金.
+  bool zh_ends_word(std::string_view text, size_t pos, size_t len) const {
+    return zh_surname_words_.longest_ending_at(text, pos + len) > len;
+  }
+  // The byte length of an ordinary word that starts with the family-name character at pos (王國,
+  // 陳述, 凌晨), 0 if none.
+  size_t zh_word_at(std::string_view text, size_t pos) const { return zh_surname_starts_.longest_at(text, pos); }
+  bool zh_given(char32_t c) const { return zh_given_.contains(c); }
+  bool zh_road_suffix(char32_t c) const { return zh_road_suffixes_.contains(c); }
+
+  std::span<const FactTerm> facts() const { return facts_; }
+  std::span<const std::string> latin_street_suffixes() const { return street_suffix_list_; }
+
+ private:
+  Lexicon();
+
+  WordSet first_names_, ambiguous_first_names_, surnames_, ambiguous_surnames_, latin_cues_, famous_, famous_addresses_;
+  WordSet zh_surnames_, zh_titles_, zh_cues_, zh_places_, zh_surname_words_, zh_surname_starts_;
+  CharSet zh_given_, zh_road_suffixes_;
+  std::vector<FactTerm> facts_;
+  std::vector<std::string> street_suffix_list_;
+};
+
+}  // namespace sy::privacy
