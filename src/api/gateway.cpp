@@ -123,6 +123,7 @@ core::Status Gateway::start() {
 
   privacy::ScannerOptions scan_options;
   scan_options.dictionary_files = cfg.dictionaries;
+  scan_options.context_detectors = cfg.privacy_context;
   if (auto scanner = privacy::Scanner::create(scan_options)) {
     p.scanner = *scanner;
   } else {

@@ -200,6 +200,9 @@ struct Config {
   std::vector<RouteConfig> routes;
   std::string on_sensitive = "local_only";
   std::vector<std::string> dictionaries;  // confidential terms, one per line
+  // privacy.context: also find people with personal facts, addresses, labelled numbers and birth
+  // dates (src/privacy/context.h), not only values with a shape.
+  bool privacy_context = true;
   FaqConfig faq;
   AuditConfig audit;
   CacheConfig cache;

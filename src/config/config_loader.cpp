@@ -339,6 +339,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
       map.fail("on_sensitive", "must be local_only, redact or block");
     }
     cfg->dictionaries = map.string_list("dictionaries");
+    cfg->privacy_context = map.boolean("context", cfg->privacy_context);
     map.reject_unknown();
   }
   if (auto audit = root.node("audit"); audit && !audit.IsNull()) {

@@ -133,8 +133,10 @@ std::optional<Span> han_address(std::string_view text, size_t match_end) {
 
 namespace {
 
-bool capitalized_word(std::string_view w) {
-  return !w.empty() && is_upper(w[0]) && std::all_of(w.begin(), w.end(), [](char c) { return is_alpha(c) || c == '\'' || c == '-' || c == '.'; });
+bool capitalized_word(std::string_view w) {  // "Elm", "O'Connell", "Piñon" (accented letters are UTF-8 bytes)
+  return !w.empty() && is_upper(w[0]) && std::all_of(w.begin(), w.end(), [](char c) {
+    return is_alpha(c) || c == '\'' || c == '-' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
+  });
 }
 bool ordinal(std::string_view w) {  // 5th, 42nd, 1st
   size_t d = 0;
@@ -156,7 +158,10 @@ bool house_number(std::string_view w) {  // 12, 221B, 12-14, 1600
 std::string_view word_before(std::string_view text, size_t pos) {
   if (pos == 0 || text[pos - 1] != ' ') return {};
   size_t end = pos - 1, start = end;
-  while (start > 0 && (is_alnum(text[start - 1]) || text[start - 1] == '\'' || text[start - 1] == '-' || text[start - 1] == '.')) --start;
+  while (start > 0 && (is_alnum(text[start - 1]) || text[start - 1] == '\'' || text[start - 1] == '-' || text[start - 1] == '.' ||
+                       static_cast<unsigned char>(text[start - 1]) >= 0x80)) {
+    --start;
+  }
   return text.substr(start, end - start);
 }
 

@@ -116,7 +116,26 @@ bool support_ticket(std::string_view text, size_t word_start) {
   for (size_t i = start; i < end; ++i) word[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
   std::string_view w(word, end - start);
   return w == "support" || w == "ticket" || w == "service" || w == "helpdesk" || w == "salesforce" || w == "zendesk" ||
-         w == "jira" || w == "it";
+         w == "jira" || w == "it" || w == "test" || w == "use";
+}
+
+// The word before a bare "case" that makes it a case about someone: "court case 2023-...",
+// "social services case ...", "insurance case ...".
+bool case_about_someone(std::string_view text, size_t word_start) {
+  size_t end = word_start;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  size_t start = end;
+  while (start > 0 && is_alpha(text[start - 1])) --start;
+  if (start == end || end - start > 16) return false;
+  char word[16];
+  for (size_t i = start; i < end; ++i) word[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
+  std::string_view w(word, end - start);
+  for (std::string_view domain : {"court", "legal", "services", "social", "insurance", "immigration", "custody", "welfare",
+                                  "criminal", "civil", "patient", "probate", "family", "tribunal", "asylum", "compensation",
+                                  "claims", "protection", "benefits", "housing", "disability"}) {
+    if (w == domain) return true;
+  }
+  return false;
 }
 
 std::optional<Span> case_number(std::string_view text, size_t match_end) {
@@ -129,11 +148,12 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
 }
 
-// "case 2023-CW-01877" with no "number" between: only a value that looks like a reference (four
-// digits or more and a dash or slash), so that "in case 2 fails" stays prose.
+// "case 2023-CW-01877" with no "number" between: only after a word that makes it a case about
+// someone ("social services case", "court case") and only a value that looks like a reference
+// (four digits or more and a dash or slash), so that "in case 2 fails" stays prose.
 std::optional<Span> bare_case_number(std::string_view text, size_t match_end) {
   size_t value = match_end - 1;  // the anchor is "case " and the value's first character
-  if (support_ticket(text, value - 5)) return std::nullopt;
+  if (!case_about_someone(text, value - 5)) return std::nullopt;
   auto span = read_value(text, value, {.min_digits = 4, .max_letters = 6, .digit_first = false});
   if (!span) return std::nullopt;
   std::string_view v = text.substr(span->start, span->end - span->start);

@@ -124,7 +124,6 @@ const Lexicon& Lexicon::get() {
 
 Lexicon::Lexicon() {
   auto fact_kind = [](std::string_view file) -> std::optional<Kind> {
-    if (file.ends_with("_more")) file.remove_suffix(5);  // health_more.txt: the second list of a kind
     if (file == "health") return Kind::health;
     if (file == "salary") return Kind::salary;
     if (file == "performance") return Kind::performance;
@@ -133,7 +132,9 @@ Lexicon::Lexicon() {
     return std::nullopt;
   };
   for (const LexiconFile& file : embedded_lexicon()) {
-    const std::string_view name = file.name;
+    // A file's second list (health_more.txt, first_names_more_ambiguous.txt) adds to its first.
+    std::string name(file.name);
+    if (size_t more = name.find("_more"); more != std::string::npos) name.erase(more, 5);
     each_entry(file.text, [&](std::string_view e) {
       if (auto kind = fact_kind(name)) {
         bool prefix = e.back() == '*';

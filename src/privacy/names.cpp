@@ -120,6 +120,11 @@ bool joined(std::string_view text, const Token& a, const Token& b) {
 
 // Whether the words before token i introduce a person: "Dr.", "Dear", "patient", "account holder".
 bool latin_cue_before(std::string_view text, const std::vector<Token>& tokens, size_t i, const Lexicon& lex) {
+  // A Han role word before a Latin name: 病人 Wong Ka-lok, 個案：Lisin Kacaw.
+  size_t p = tokens[i].start;
+  while (p > 0 && name_separator(text[p - 1])) --p;
+  if (p >= 3 && text.substr(p - 3, 3) == "：") p -= 3;
+  if (p > 0 && static_cast<unsigned char>(text[p - 1]) >= 0x80 && lex.zh_cue_before(text, p) > 0) return true;
   if (i == 0) return false;
   const Token& prev = tokens[i - 1];
   std::string_view gap = text.substr(prev.end, tokens[i].start - prev.end);
@@ -154,6 +159,8 @@ constexpr std::string_view kNotNameWords[] = {
     "next", "yes", "no", "not", "ok", "okay", "happy", "best", "kind", "regards", "sincerely", "cheers", "day",
     "week", "month", "year", "manager", "director", "head", "lead", "senior", "junior", "chief", "officer",
     "patient", "employee", "staff", "client", "member", "mr", "mrs", "ms", "dr", "god", "allah", "christmas",
+    "describe", "compare", "outline", "define", "discuss", "analyze", "analyse", "calculate", "generate", "convert",
+    "format", "classify", "extract", "review", "plan", "suggest", "identify", "provide", "design", "build", "turn",
     "easter", "ramadan", "diwali", "eid", "lunar", "chapter", "section", "article", "form", "name", "dob", "date",
 };
 
@@ -296,6 +303,11 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
       continue;
     }
     const size_t n = j - first;
+    // One letter or an acronym alone is no name: "Patient A", "customer FAQ".
+    if (n == 1 && (head.size() == 1 || acronym(head))) {
+      i = next;
+      continue;
+    }
     int score = cue ? 2 : 0;
     if (lex.first_name(head)) {
       bool weak = lex.ambiguous_first_name(head);
@@ -367,8 +379,10 @@ constexpr std::string_view kNotNicknames[] = {"小時", "小时", "小於", "小
                                               "小區", "小区", "老師", "老师", "老公", "阿公", "阿婆", "阿嬤", "阿伯",
                                               "阿拉", "阿爾", "阿尔", "阿根", "阿富", "阿里", "阿斯", "阿司", "阿姨"};
 
+// Whether a fact begins at pos or one character after it: a name runs straight into what is said
+// of it (陳靜懷孕, 皇甫文傑腸胃炎, where the fact word found is 胃炎).
 bool starts_fact(size_t pos, std::span<const size_t> fact_starts) {
-  return std::find(fact_starts.begin(), fact_starts.end(), pos) != fact_starts.end();
+  return std::any_of(fact_starts.begin(), fact_starts.end(), [&](size_t f) { return f >= pos && f <= pos + 3; });
 }
 
 const CharSet& char_set(std::u32string_view chars) {
@@ -450,8 +464,11 @@ HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, co
   HanCandidate best{0, 0};
   for (int k = 2; k >= 0; --k) {
     if (ends[k] == 0 || !given[k] || han_not_a_person_after().longest_at(text, ends[k]) > 0) continue;
+    if (k < 2 && ends[k + 1] != 0 && text.substr(ends[k + 1]).starts_with("氏")) continue;  // 何杰金氏: an eponym
     bool title = k == 0 ? title0 : lex.zh_title_at(text, ends[k]) > 0;
-    if (k == 0 && !title) continue;  // a family name alone is a name only with a title: 陳先生
+    // A family name alone is a name only with a title, and at the start of a word: 陳先生, not the
+    // 段 of 二段總行.
+    if (k == 0 && (!title || !(before || cue))) continue;
     if (k == 1 && word && !cue && !title) continue;
     int score = k + (cue ? 3 : 0) + (title ? 3 : 0) + (before ? 1 : 0) +
                 (han_boundary_after(text, ends[k], fact_starts) ? 1 : 0) - (k == 2 && word ? 1 : 0);
@@ -502,6 +519,20 @@ std::optional<Span> dotted_name(std::string_view text, size_t dot, size_t dot_en
   return Span{start, end};
 }
 
+// A given name and a kinship title, the way colleagues write each other: 美惠姐, 志明哥. The given
+// name's two characters at `at`; the title must follow them and the name must start a word.
+HanCandidate score_given_name_with_kin(std::string_view text, size_t at, const Lexicon& lex) {
+  char32_t first = 0, second = 0;
+  size_t len1 = 0, len2 = 0;
+  if (!han_at(text, at, &first, &len1) || !han_at(text, at + len1, &second, &len2)) return {0, 0};
+  if (!lex.zh_given(first) || !lex.zh_given(second) || !han_boundary_before(text, at)) return {0, 0};
+  size_t end = at + len1 + len2;
+  for (std::string_view kin : {"姐", "哥", "姊", "嫂"}) {
+    if (text.substr(end).starts_with(kin)) return {end, kHanEnough, true};
+  }
+  return {0, 0};
+}
+
 void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex, std::span<const size_t> fact_starts,
                 PeopleNearby& out) {
   std::vector<Person> found;
@@ -535,6 +566,7 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
     }
     size_t surname = lex.zh_surname_at(text, at);
     HanCandidate best = c == U'小' || c == U'老' || c == U'阿' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
+    if (surname == 0 && best.score == 0) best = score_given_name_with_kin(text, at, lex);
     if (surname == 0 && best.score == 0) continue;
     if (size_t place = lex.zh_place_at(text, at)) {  // 高雄, 林口, 新竹: a place that starts like a name
       i = at + place;

@@ -177,14 +177,14 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   }
   scanner->max_stage1_match_ = std::max<size_t>(256, longest_term + 1);  // anchors are < 100 bytes
   if (context) {
-    // The lexicon's personal-fact words (Latin ones case-insensitive), the fact patterns, and one
+    // The lexicon's personal-fact words (case-insensitive), the fact patterns, and one
     // expression for the street types that end a Latin address ("12 Elm Street"), case-sensitive:
     // "street" in prose is not an address.
     const Lexicon& lexicon = Lexicon::get();
     for (size_t i = 0; i < lexicon.facts().size(); ++i) {
+      // Case folding in byte mode touches ASCII letters only: 住ICU is 住icu, Han stays as written.
       const FactTerm& fact = lexicon.facts()[i];
-      bool latin = std::all_of(fact.text.begin(), fact.text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-      add(literal_expression(fact.text), latin ? HS_FLAG_CASELESS : 0, "fact word " + fact.text, Stage1Role::fact_word, i);
+      add(literal_expression(fact.text), HS_FLAG_CASELESS, "fact word " + fact.text, Stage1Role::fact_word, i);
     }
     for (size_t i = 0; i < fact_patterns().size(); ++i) {
       const DirectPattern& p = fact_patterns()[i];

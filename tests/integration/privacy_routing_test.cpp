@@ -7,6 +7,7 @@
 
 
 #include <boost/json.hpp>
+#include <set>
 
 #include "support/tiny_model.h"
 #include "harness.h"
@@ -220,6 +221,25 @@ TEST_F(PrivacyRouting, ExplainShowsTheDecisionWithoutValues) {
   EXPECT_EQ(f["start"].as_int64(), 5);
   EXPECT_EQ(f["end"].as_int64(), 15);
   EXPECT_EQ(r.body.find("A123456789"), std::string::npos);
+  EXPECT_TRUE(cloud.requests().empty());
+}
+
+
+TEST_F(PrivacyRouting, ExplainSaysWhoAndWhatWithoutValues) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto r = post_json(sy.port(), "/v1/route/explain",
+                     chat("auto", "Remind Joanna Whitaker that her insulin prescription renews on Friday."));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = json::parse(r.body).as_object();
+  EXPECT_EQ(o["target"].as_string(), "tiny");
+  EXPECT_EQ(o["privacy"].as_string(), "local_only");
+  std::set<std::string> kinds;  // "insulin" and "prescription" are both health
+  for (auto& f : o["findings"].as_array()) kinds.insert(json::value_to<std::string>(f.as_object()["kind"]));
+  EXPECT_EQ(kinds, (std::set<std::string>{"person", "health"}));
+  auto reasons = json::serialize(o["reasons"]);
+  EXPECT_NE(reasons.find("person + health"), std::string::npos) << reasons;
+  EXPECT_EQ(r.body.find("Joanna"), std::string::npos);
   EXPECT_TRUE(cloud.requests().empty());
 }
 

@@ -53,5 +53,16 @@ TEST(PiiScanCommand, UnreadableInputExitsTwo) {
   EXPECT_EQ(run_pii_scan(opts), 2);
 }
 
+
+TEST(PiiScanCommand, PeopleAndAddressesInCodePoints) {
+  std::istringstream in("請通知客戶黃志明,信用卡已寄到新竹市東區光復路二段101號\n");
+  std::ostringstream out;
+  EXPECT_EQ(scan_lines(*make_scanner(), in, out, false), 0);
+  EXPECT_EQ(out.str(),
+            "{\"sensitive\":true,\"findings\":[{\"kind\":\"person\",\"start\":5,\"end\":8},"
+            "{\"kind\":\"address\",\"start\":15,\"end\":29}]}\n");
+  EXPECT_EQ(out.str().find("黃志明"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sy::privacy

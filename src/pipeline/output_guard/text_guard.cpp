@@ -2,11 +2,17 @@
 
 #include <algorithm>
 
+#include "privacy/context.h"
+
 namespace sy::pipeline {
 
 namespace {
 
-constexpr size_t kContext = 64;
+// How much of what already went out is scanned again with what arrives: a value that began there
+// is still seen whole, and a fact ("... has diabetes") still finds the name said just before it,
+// within the scanner's reach for people (privacy/context.h). A name that already went out stays
+// out: `block` ends the stream there, `redact` hides what is still held.
+constexpr size_t kContext = 2 * privacy::kPersonRadius;
 
 bool ascii_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 bool ascii_word(char c) { return static_cast<unsigned char>(c) < 0x80 && !ascii_space(c); }
@@ -90,6 +96,8 @@ std::string TextGuard::release(bool final) {
   for (const auto& f : act) {
     if (f.end > r) continue;
     auto action = action_for(f.kind);
+    // A personal fact is never replaced (the name next to it is), so redacting it is no action.
+    if (action == GuardAction::redact && privacy::is_personal_fact(f.kind)) continue;
     note(action, f.kind);
     if (action == GuardAction::block) {
       blocked_ = true;

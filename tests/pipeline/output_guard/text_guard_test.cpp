@@ -142,5 +142,35 @@ TEST(TextGuard, ABlockedTermAcrossChunksIsCaught) {
   EXPECT_THAT(out, Not(HasSubstr("Nightjar")));
 }
 
+
+// People with personal facts (privacy/context.h) in an answer: whole, the name is replaced and the
+// fact stays; streamed word by word, the name has gone out before the fact arrives, so `block`
+// ends the stream at the fact and nothing after it goes out.
+TEST(TextGuard, APersonWithAHealthFactIsRedactedInAWholeAnswer) {
+  auto s = scanner();
+  GuardPolicy policy;
+  TextGuard g(*s, policy);
+  std::string out = g.push("Remind Joanna Whitaker that her insulin prescription renews on Friday.");
+  out += g.flush();
+  EXPECT_EQ(out, "Remind [PERSON_1] that her insulin prescription renews on Friday.");
+  EXPECT_THAT(g.interventions(), ::testing::Contains("redact:person"));
+}
+
+TEST(TextGuard, APersonWithAHealthFactStreamedWordByWordIsBlockedAtTheFact) {
+  auto s = scanner();
+  GuardPolicy policy;
+  policy.on_sensitive = GuardAction::block;
+  TextGuard g(*s, policy);
+  const std::string text = "Sure. Joanna Whitaker has type 2 diabetes and takes insulin daily. Anything else?";
+  std::vector<size_t> cuts;
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == ' ') cuts.push_back(i);
+  }
+  std::string out = stream(g, text, cuts);
+  EXPECT_TRUE(g.blocked());
+  EXPECT_THAT(out, Not(HasSubstr("diabetes")));
+  EXPECT_THAT(out, Not(HasSubstr("Anything else")));
+}
+
 }  // namespace
 }  // namespace sy::pipeline

@@ -1,0 +1,296 @@
+// The sensitive lines of the labelled privacy sets (tests/data/privacy/*.jsonl: values with a
+// shape, and the context sets with people, addresses, labelled numbers and birth dates) sent
+// through the real binary on each path a request can take to a cloud, with a recording fake cloud
+// that is always the preferred target: a plain answer, a stream, a cloud failure with fallback, a
+// direct call to the cloud model, a client retry, and local overload. None may reach the cloud.
+// In redact mode every one goes to the cloud with placeholders only, and the client gets its text
+// back.
+//
+// Every line the scanner flags, that is: this test proves that no path loses a decision the scanner
+// made. How many sensitive lines the scanner misses is measured, per set, by
+// tests/privacy/dataset_test.cpp; those lines do reach the cloud, as any text judged open does.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "harness.h"
+#include "privacy/scanner.h"
+#include "support/tiny_model.h"
+
+namespace sy::testing {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+const fs::path kDataDir = fs::path(SWITCHYARD_SOURCE_DIR) / "tests" / "data" / "privacy";
+
+struct Line {
+  std::string id;
+  std::string text;
+};
+
+std::shared_ptr<const privacy::Scanner> dataset_scanner() {
+  privacy::ScannerOptions options;
+  options.dictionary_files = {(kDataDir / "dictionary.txt").string()};
+  auto scanner = privacy::Scanner::create(options);
+  if (!scanner) throw std::runtime_error(scanner.error().message);
+  return *scanner;
+}
+
+// The lines labelled sensitive that the scanner flags (see the top of the file).
+std::vector<Line> sensitive_lines() {
+  auto scanner = dataset_scanner();
+  std::vector<Line> out;
+  for (const auto& entry : fs::directory_iterator(kDataDir)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto o = json::parse(line).as_object();
+      if (!o["sensitive"].as_bool()) continue;
+      Line l{json::value_to<std::string>(o["id"]), json::value_to<std::string>(o["text"])};
+      if (scanner->scan(l.text).sensitive) out.push_back(std::move(l));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Line& a, const Line& b) { return a.id < b.id; });
+  return out;
+}
+
+std::string user_content(const std::string& body) {
+  auto o = json::parse(body).as_object();
+  auto& msgs = o["messages"].as_array();
+  return json::value_to<std::string>(msgs.back().as_object()["content"]);
+}
+
+// The harness's completion_json and chunk_event put text in as it is; these lines hold quotes and
+// newlines, so the fake cloud writes its JSON with boost::json.
+std::string completion(const std::string& text) {
+  json::object message{{"role", "assistant"}, {"content", text}};
+  json::object o{{"id", "chatcmpl-1"},
+                 {"object", "chat.completion"},
+                 {"created", 1700000000},
+                 {"model", "gpt-test"},
+                 {"choices", json::array{json::object{{"index", 0}, {"message", message}, {"finish_reason", "stop"}}}},
+                 {"usage", json::object{{"prompt_tokens", 9}, {"completion_tokens", 3}, {"total_tokens", 12}}}};
+  return json::serialize(o);
+}
+
+std::string chunk(const std::string& text, const char* finish_reason) {
+  json::object choice{{"index", 0}, {"delta", json::object{{"content", text}}}};
+  choice["finish_reason"] = finish_reason ? json::value(finish_reason) : json::value(nullptr);
+  json::object o{{"id", "chatcmpl-1"},
+                 {"object", "chat.completion.chunk"},
+                 {"created", 1700000000},
+                 {"model", "gpt-test"},
+                 {"choices", json::array{choice}}};
+  return "data: " + json::serialize(o) + "\n\n";
+}
+
+// The fake cloud: echoes the last user message ("You said: ..."), whole or as a stream, or fails
+// with 500 when the text asks for it.
+void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
+  auto body = json::parse(req.body).as_object();
+  auto text = "You said: " + user_content(req.body);
+  if (text.find("[fail-cloud]") != std::string::npos) {
+    c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
+    return;
+  }
+  if (body.contains("stream") && body["stream"].as_bool()) {
+    if (!c.start_stream()) return;
+    // Pieces of 64 bytes, cut on a character boundary.
+    for (size_t i = 0; i < text.size();) {
+      size_t n = std::min<size_t>(64, text.size() - i);
+      while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+      if (!c.send_chunk(chunk(text.substr(i, n), nullptr))) return;
+      i += n;
+    }
+    c.send_chunk(chunk("", "stop"));
+    c.send_chunk("data: [DONE]\n\n");
+    c.end_stream();
+    return;
+  }
+  c.send(200, completion(text));
+}
+
+std::string chat(const std::string& model, const std::string& text, bool stream, int max_tokens = 1) {
+  json::object o{{"model", model},
+                 {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}},
+                 {"max_tokens", max_tokens},
+                 {"temperature", 0},
+                 {"stream", stream}};
+  return json::serialize(o);
+}
+
+// The cloud is always preferred (rule `to: cloud`): only the privacy class keeps a request local.
+std::string config(const FakeUpstream& cloud, const std::string& on_sensitive) {
+  return "log: {access: off}\n"
+         "audit: {enabled: false}\n"
+         "models:\n"
+         "  - {name: tiny, provider: local, path: \"" + tiny_model_path() + "\", slots: 1, queue: 1, context: 1024, threads: 1}\n"
+         "  - {name: cloud-fast, provider: openai_compat, base_url: \"" + cloud.base_url() + "\", timeout: 10s}\n"
+         "routes:\n"
+         "  - name: auto\n"
+         "    local: [tiny]\n"
+         "    cloud: [cloud-fast]\n"
+         "    rules:\n"
+         "      - {to: cloud}\n"
+         "privacy: {on_sensitive: " + on_sensitive + ", dictionaries: [\"" + (kDataDir / "dictionary.txt").string() + "\"]}\n";
+}
+
+// The text of a streamed answer's deltas.
+std::string streamed_text(const std::string& sse) {
+  std::string joined;
+  std::istringstream in(sse);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("data: {", 0) != 0) continue;
+    auto o = json::parse(line.substr(6)).as_object();
+    for (auto& c : o["choices"].as_array()) {
+      auto& delta = c.as_object()["delta"].as_object();
+      if (delta.contains("content")) joined += json::value_to<std::string>(delta["content"]);
+    }
+  }
+  return joined;
+}
+
+class PrivacyDataset : public ::testing::Test {
+ protected:
+  FakeUpstream cloud{cloud_script};
+  std::vector<Line> lines = sensitive_lines();
+
+  // No body the cloud received holds a sensitive line, whole.
+  void expect_cloud_never_saw_them() {
+    std::set<std::string> received;
+    for (const auto& r : cloud.requests()) received.insert(user_content(r.body));
+    for (const Line& line : lines) {
+      for (const auto& got : received) {
+        EXPECT_EQ(got.find(line.text), std::string::npos) << line.id << " reached the cloud";
+      }
+    }
+  }
+};
+
+TEST_F(PrivacyDataset, NoSensitiveLineReachesTheCloudOnAnyPath) {
+  ASSERT_GT(lines.size(), 900u);
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  // The cloud path is live: what is not sensitive goes there.
+  auto open = post_json(sy.port(), "/v1/chat/completions", chat("auto", "What is a haiku?", false));
+  ASSERT_EQ(open.status, 200) << open.body;
+  ASSERT_EQ(open.header("x-switchyard-route"), "cloud-fast");
+
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    switch (i % 5) {
+      case 0: {  // a plain answer
+        auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", line.text, false));
+        EXPECT_EQ(r.status, 200) << line.id << ": " << r.body;
+        EXPECT_EQ(r.header("x-switchyard-route"), "tiny") << line.id;
+        break;
+      }
+      case 1: {  // a stream
+        auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", line.text, true));
+        EXPECT_EQ(r.status, 200) << line.id;
+        EXPECT_EQ(r.header("x-switchyard-route"), "tiny") << line.id;
+        EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << line.id;
+        break;
+      }
+      case 2: {  // the cloud would fail: fallback must not have tried it first
+        auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "[fail-cloud] " + line.text, false));
+        EXPECT_EQ(r.status, 200) << line.id << ": " << r.body;
+        EXPECT_EQ(r.header("x-switchyard-route"), "tiny") << line.id;
+        break;
+      }
+      case 3: {  // straight to the cloud model: refused, without echoing the text
+        auto r = post_json(sy.port(), "/v1/chat/completions", chat("cloud-fast", line.text, false));
+        EXPECT_EQ(r.status, 403) << line.id << ": " << r.body;
+        EXPECT_EQ(r.body.find(line.text), std::string::npos) << line.id;
+        break;
+      }
+      default: {  // a client that retries gets the same answer every time
+        for (int attempt = 0; attempt < 2; ++attempt) {
+          auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", line.text, attempt == 1));
+          EXPECT_EQ(r.header("x-switchyard-route"), "tiny") << line.id << " attempt " << attempt;
+        }
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(cloud.requests().size(), 1u);  // the control only
+  expect_cloud_never_saw_them();
+}
+
+TEST_F(PrivacyDataset, UnderLocalOverloadSensitiveLinesWaitOrAreRefusedButNeverSpill) {
+  Switchyard sy(config(cloud, "local_only"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  // Fill the one slot and the one queue place with long streams.
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.emplace_back([&, i] {
+      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 400),
+                     [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
+    });
+  }
+  ASSERT_TRUE(eventually([&] {
+    auto m = http_request(sy.port(), "GET", "/metrics").body;
+    return m.find("switchyard_local_queue_depth{model=\"tiny\",version=\"v1\"} 1") != std::string::npos;
+  }, 10s));
+  // Every fifth line of each set while the local model is full: never the cloud.
+  size_t sent = 0;
+  for (size_t i = 0; i < lines.size(); i += 5, ++sent) {
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", lines[i].text, i % 2 == 0));
+    // Busy (429), refused because no local target can take it now (403), or answered locally once
+    // a slot frees up: never sent on.
+    bool local = r.status == 200 && r.header("x-switchyard-route") == "tiny";
+    EXPECT_TRUE(r.status == 429 || r.status == 403 || local) << lines[i].id << ": " << r.status << " " << r.body;
+  }
+  auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?", false));
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_GT(sent, 150u);
+  EXPECT_EQ(spilled.header("x-switchyard-route"), "cloud-fast");  // overflow does spill what may
+  EXPECT_EQ(cloud.requests().size(), 1u);
+  expect_cloud_never_saw_them();
+}
+
+TEST_F(PrivacyDataset, RedactModeSendsOnlyPlaceholdersAndGivesTheTextBack) {
+  Switchyard sy(config(cloud, "redact"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  auto scanner = dataset_scanner();
+
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    const bool stream = i % 2 == 1;
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", line.text, stream, 64));
+    ASSERT_EQ(r.status, 200) << line.id << ": " << r.body;
+    EXPECT_EQ(r.header("x-switchyard-route"), "cloud-fast") << line.id;
+    EXPECT_EQ(r.header("x-switchyard-privacy"), "redact") << line.id;
+    std::string answer = stream ? streamed_text(r.body)
+                                : json::value_to<std::string>(json::parse(r.body).as_object()["choices"].as_array()[0]
+                                                                  .as_object()["message"].as_object()["content"]);
+    EXPECT_EQ(answer, "You said: " + line.text) << line.id;
+  }
+  // One cloud request per line, in order (they were sent one after another).
+  auto requests = cloud.requests();
+  ASSERT_EQ(requests.size(), lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    std::string sent = user_content(requests[i].body);
+    EXPECT_NE(sent, line.text) << line.id;
+    EXPECT_NE(sent.find("_1]"), std::string::npos) << line.id << " sent without a placeholder: " << sent;
+    // What the cloud got holds nothing the scanner would hide: only placeholders and topics.
+    for (const auto& f : scanner->scan(sent).findings) {
+      EXPECT_TRUE(privacy::is_personal_fact(f.kind))
+          << line.id << ": the cloud got a " << privacy::to_string(f.kind) << ": " << sent;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sy::testing
