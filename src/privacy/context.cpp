@@ -35,8 +35,8 @@ bool has_year(std::string_view date) {
 }
 
 PeopleNearby people_around(std::string_view text, const Finding& f, std::span<const size_t> fact_starts) {
-  size_t lo = f.start > kPersonRadius ? f.start - kPersonRadius : 0;
-  return people_in(text, lo, f.end + kPersonRadius, fact_starts);
+  auto around = [&](size_t radius) { return Span{f.start > radius ? f.start - radius : 0, f.end + radius}; };
+  return people_in(text, around(kPersonRadius), around(kHanPersonRadius), fact_starts);
 }
 
 void add_all(std::vector<Finding>& found, const std::vector<Person>& people) {

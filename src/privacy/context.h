@@ -16,7 +16,10 @@ namespace sy::privacy {
 // How far from a fact a name may be, either side, in bytes: about twenty English words or forty
 // Han characters. Measured on tests/data/privacy/ctxdev_*: 100 and 160 find the same; every byte
 // more is read again around every fact (bench/privacy_scan.sh).
-inline constexpr size_t kPersonRadius = 120;
+inline constexpr size_t kPersonRadius = 100;
+// Han text says more in fewer bytes, and a name sits close to what is said of it (王美玲上個月確診
+// 糖尿病): twenty-five characters either side.
+inline constexpr size_t kHanPersonRadius = 75;
 
 // `facts`: where the lexicon's fact words matched (kinds health ... religion). Adds to `found`
 // (stage 1 and 2 findings) the facts that are about a person, the people, and drops the birth dates

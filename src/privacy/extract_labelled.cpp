@@ -164,8 +164,10 @@ std::optional<Span> bare_case_number(std::string_view text, size_t match_end) {
 // A mainland court case: （2024）沪0115民初4567号, (2022)粤0305民初2210号. The anchor is the whole
 // reference; it starts at the bracket before the year.
 std::optional<Span> mainland_case_number(std::string_view text, size_t match_end) {
-  size_t open = text.rfind("（", match_end);
-  size_t ascii = text.rfind('(', match_end);
+  // The last bracket that opens inside the match (one after it, "…号（", is not ours).
+  std::string_view match = text.substr(0, match_end);
+  size_t open = match.rfind("（");
+  size_t ascii = match.rfind('(');
   if (ascii != std::string_view::npos && (open == std::string_view::npos || ascii > open)) open = ascii;
   if (open == std::string_view::npos || match_end - open > 64) return std::nullopt;
   return Span{open, match_end};
@@ -174,7 +176,7 @@ std::optional<Span> mainland_case_number(std::string_view text, size_t match_end
 // A Taiwan court case: 112年度訴字第123號. The anchor is the whole reference; its start is found
 // by walking back from 號 over the digits, 字第, the court's category and 年度.
 std::optional<Span> court_case_number(std::string_view text, size_t match_end) {
-  size_t year = text.rfind("年度", match_end);
+  size_t year = text.substr(0, match_end).rfind("年度");
   if (year == std::string_view::npos) return std::nullopt;
   size_t start = year;
   while (start > 0 && is_digit(text[start - 1]) && year - start < 3) --start;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "core/utf8.h"
 #include "privacy/boundaries.h"
@@ -43,79 +44,29 @@ char32_t only_code_point(std::string_view s) {
 // Administrative suffixes: "新竹市" is also written "新竹".
 constexpr std::string_view kDivisionSuffixes[] = {"市", "縣", "县", "區", "区", "省", "鄉", "乡", "鎮", "镇"};
 
+// Drops the fact words another word of the same kind already finds at the same place ("insulin
+// pump" after "insulin", "diagnosed with" after "diagnos*", 糖尿病足 after 糖尿病): the scan reports
+// the same fact at the same start, and every literal less makes the Hyperscan pass cheaper.
+std::vector<FactTerm> without_longer_forms(std::vector<FactTerm> facts) {
+  std::unordered_map<std::string, std::pair<Kind, bool>> by_text;  // text -> (kind, prefix)
+  for (const FactTerm& f : facts) by_text.emplace(f.text, std::make_pair(f.kind, f.prefix));
+  std::vector<FactTerm> kept;
+  for (FactTerm& f : facts) {
+    bool latin = is_alpha(f.text.front());
+    bool redundant = false;
+    for (size_t len = 1; len < f.text.size() && !redundant; ++len) {
+      if ((static_cast<unsigned char>(f.text[len]) & 0xC0) == 0x80) continue;  // inside a character
+      auto it = by_text.find(f.text.substr(0, len));
+      if (it == by_text.end() || it->second.first != f.kind) continue;
+      // A Latin word must end there, unless the shorter one is a prefix ("diagnos*").
+      redundant = !latin || it->second.second || !is_alpha(f.text[len]);
+    }
+    if (!redundant) kept.push_back(std::move(f));
+  }
+  return kept;
+}
+
 }  // namespace
-
-void CharSet::insert(char32_t c) {
-  if (c < kBitmap) {
-    bits_[c] = true;
-  } else {
-    rest_.insert(c);
-  }
-}
-
-void WordSet::insert(std::string_view word) {
-  if (word.empty()) return;
-  std::string key = ascii_lower(word);
-  size_t chars = 0;
-  for (size_t i = 0; i < key.size(); ++chars) core::next_code_point(key, i);
-  size_t i = 0, j = key.size();
-  char32_t first = core::next_code_point(key, i), last = core::previous_code_point(key, j);
-  firsts_.insert(first);
-  lasts_.insert(last);
-  if (chars <= 8) {
-    first_lengths_[first] |= static_cast<uint8_t>(1u << (chars - 1));
-    last_lengths_[last] |= static_cast<uint8_t>(1u << (chars - 1));
-  }
-  max_bytes_ = std::max(max_bytes_, key.size());
-  words_.insert(std::move(key));
-}
-
-bool WordSet::contains(std::string_view word) const {
-  if (word.empty() || word.size() > max_bytes_) return false;
-  if (std::none_of(word.begin(), word.end(), is_upper)) return words_.find(word) != words_.end();
-  char lowered[256];
-  if (word.size() > sizeof lowered) return false;
-  for (size_t i = 0; i < word.size(); ++i) lowered[i] = is_upper(word[i]) ? static_cast<char>(word[i] + 32) : word[i];
-  return words_.find(std::string_view(lowered, word.size())) != words_.end();
-}
-
-size_t WordSet::longest_at(std::string_view text, size_t pos) const {
-  if (pos >= text.size()) return 0;
-  size_t ends[9] = {pos};
-  ends[1] = pos;
-  char32_t first = core::next_code_point(text, ends[1]);
-  if (!firsts_.contains(first)) return 0;
-  uint8_t mask = mask_of(first_lengths_, first);
-  int n = 1;
-  while (n < 8 && ends[n] < text.size() && (mask >> n) != 0) {
-    ends[n + 1] = ends[n];
-    core::next_code_point(text, ends[n + 1]);
-    ++n;
-  }
-  for (int k = n; k >= 1; --k) {
-    if ((mask >> (k - 1)) & 1u && words_.find(text.substr(pos, ends[k] - pos)) != words_.end()) return ends[k] - pos;
-  }
-  return 0;
-}
-
-size_t WordSet::longest_ending_at(std::string_view text, size_t pos) const {
-  if (pos == 0 || pos > text.size()) return 0;
-  size_t starts[9] = {pos};
-  starts[1] = pos;
-  char32_t last = core::previous_code_point(text, starts[1]);
-  if (!lasts_.contains(last)) return 0;
-  uint8_t mask = mask_of(last_lengths_, last);
-  int n = 1;
-  while (n < 8 && starts[n] > 0 && (mask >> n) != 0) {
-    starts[n + 1] = starts[n];
-    core::previous_code_point(text, starts[n + 1]);
-    ++n;
-  }
-  for (int k = n; k >= 1; --k) {
-    if ((mask >> (k - 1)) & 1u && words_.find(text.substr(starts[k], pos - starts[k])) != words_.end()) return pos - starts[k];
-  }
-  return 0;
-}
 
 const Lexicon& Lexicon::get() {
   static const Lexicon lexicon;
@@ -141,13 +92,13 @@ Lexicon::Lexicon() {
         if (prefix) e.remove_suffix(1);
         if (!e.empty()) facts_.push_back({ascii_lower(e), *kind, prefix});
       } else if (name == "first_names") {
-        first_names_.insert(e);
+        latin_words_.add(e, kFirstName);
       } else if (name == "first_names_ambiguous") {
-        ambiguous_first_names_.insert(e);
+        latin_words_.add(e, kAmbiguousFirstName);
       } else if (name == "surnames") {
-        surnames_.insert(e);
+        latin_words_.add(e, kSurname);
       } else if (name == "surnames_ambiguous") {
-        ambiguous_surnames_.insert(e);
+        latin_words_.add(e, kAmbiguousSurname);
       } else if (name == "famous_people") {
         famous_.insert(e);
       } else if (name == "famous_addresses") {
@@ -155,7 +106,7 @@ Lexicon::Lexicon() {
       } else if (name == "person_cues") {
         if (is_ascii(e)) {
           if (e.size() > 1 && e.back() == '.') e.remove_suffix(1);  // "Mr." is looked up as the word "Mr"
-          latin_cues_.insert(e);
+          latin_words_.add(e, kPersonCue);
         } else {
           zh_cues_.insert(e);
         }
@@ -188,6 +139,7 @@ Lexicon::Lexicon() {
       }
     });
   }
+  facts_ = without_longer_forms(std::move(facts_));
 }
 
 }  // namespace sy::privacy

@@ -7,11 +7,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "privacy/finding.h"
+#include "privacy/word_sets.h"
 
 namespace sy::privacy {
 
@@ -28,57 +27,22 @@ struct FactTerm {
   bool prefix;       // written "diagnos*": matches diagnosis, diagnosed
 };
 
-// Code points, as a bitmap for the Basic Multilingual Plane (every common Han character) and a
-// hash set above it.
-class CharSet {
- public:
-  void insert(char32_t c);
-  bool contains(char32_t c) const { return c < kBitmap ? bits_[c] : rest_.contains(c); }
-
- private:
-  static constexpr char32_t kBitmap = 0x10000;
-  std::vector<bool> bits_ = std::vector<bool>(kBitmap);
-  std::unordered_set<char32_t> rest_;
-};
-
-// A set of words looked up without allocating: Latin case-insensitively (kept in lower case), and
-// by position in Han text with a bitmap of first (and last) characters tried before any hashing,
-// because the detectors ask at every character of a stretch.
-class WordSet {
- public:
-  void insert(std::string_view word);
-  bool contains(std::string_view word) const;  // any ASCII case
-  // The byte length of the longest entry that starts at pos / ends at pos, 0 if none.
-  size_t longest_at(std::string_view text, size_t pos) const;
-  size_t longest_ending_at(std::string_view text, size_t pos) const;
-
- private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  // Which lengths, in characters (bit n-1 for n = 1..8), the entries starting / ending with a
-  // character have: a lookup by position tries those lengths only.
-  static uint8_t mask_of(const std::unordered_map<char32_t, uint8_t>& masks, char32_t c) {
-    auto it = masks.find(c);
-    return it == masks.end() ? 0 : it->second;
-  }
-  std::unordered_set<std::string, Hash, std::equal_to<>> words_;
-  std::unordered_map<char32_t, uint8_t> first_lengths_, last_lengths_;
-  CharSet firsts_, lasts_;
-  size_t max_bytes_ = 0;
-};
-
 class Lexicon {
  public:
   static const Lexicon& get();
 
-  // Latin-script words, any case.
-  bool first_name(std::string_view word) const { return first_names_.contains(word); }
-  bool ambiguous_first_name(std::string_view word) const { return ambiguous_first_names_.contains(word); }
-  bool surname(std::string_view word) const { return surnames_.contains(word); }
-  bool ambiguous_surname(std::string_view word) const { return ambiguous_surnames_.contains(word); }
-  bool person_cue(std::string_view word) const { return latin_cues_.contains(word); }  // "patient", "Mr"
+  // Latin-script words, any case: which name lists a word is on, in one lookup.
+  enum LatinWord : uint8_t {
+    kFirstName = 1,           // "Joanna", "Zhiming"
+    kAmbiguousFirstName = 2,  // also an English word: "Grace", "Will"
+    kSurname = 4,
+    kAmbiguousSurname = 8,
+    kPersonCue = 16,          // "patient", "Mr", "account holder"
+  };
+  uint8_t latin_word(std::string_view word) const { return latin_words_.get(word); }
+  bool first_name(std::string_view word) const { return (latin_word(word) & kFirstName) != 0; }
+  bool surname(std::string_view word) const { return (latin_word(word) & kSurname) != 0; }
+  bool person_cue(std::string_view word) const { return (latin_word(word) & kPersonCue) != 0; }
   // Names in either script, as written ("Albert Einstein", "Einstein", "諸葛亮"), Latin in any case.
   bool famous(std::string_view name) const { return famous_.contains(name); }
   bool famous_address(std::string_view address) const { return famous_addresses_.contains(address); }
@@ -106,7 +70,8 @@ class Lexicon {
  private:
   Lexicon();
 
-  WordSet first_names_, ambiguous_first_names_, surnames_, ambiguous_surnames_, latin_cues_, famous_, famous_addresses_;
+  WordMap latin_words_;
+  WordSet famous_, famous_addresses_;
   WordSet zh_surnames_, zh_titles_, zh_cues_, zh_places_, zh_surname_words_, zh_surname_starts_;
   CharSet zh_given_, zh_road_suffixes_;
   std::vector<FactTerm> facts_;

@@ -35,8 +35,9 @@ struct PeopleNearby {
 // Whether a person in that role talks about facts of this kind for a living (see Role).
 bool professional_topic(uint8_t roles, Kind fact);
 
-// The names in text[lo, hi) (clipped to the text and to whole characters). `fact_starts`: where the
-// facts the caller asks about begin; a Han name that runs straight into one (陳靜懷孕) ends there.
-PeopleNearby people_in(std::string_view text, size_t lo, size_t hi, std::span<const size_t> fact_starts = {});
+// The Latin names in text[latin), the Han names in text[han) (clipped to the text and to whole
+// characters). `fact_starts`: where the facts the caller asks about begin; a Han name that runs
+// straight into one (陳靜懷孕) ends there.
+PeopleNearby people_in(std::string_view text, Span latin, Span han, std::span<const size_t> fact_starts = {});
 
 }  // namespace sy::privacy

@@ -49,6 +49,9 @@ int specificity(Kind kind) {
 std::vector<Finding> resolve_overlaps(std::vector<Finding> findings) {
   if (findings.size() < 2) return findings;
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    // A personal fact gives way to anything it overlaps: it is never replaced itself, so a name or
+    // a value it pushed out would go out as it is.
+    if (is_personal_fact(a.kind) != is_personal_fact(b.kind)) return !is_personal_fact(a.kind);
     size_t la = a.end - a.start, lb = b.end - b.start;
     if (la != lb) return la > lb;
     if (a.kind != b.kind) return specificity(a.kind) < specificity(b.kind);

@@ -182,9 +182,11 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
     // "street" in prose is not an address.
     const Lexicon& lexicon = Lexicon::get();
     for (size_t i = 0; i < lexicon.facts().size(); ++i) {
-      // Case folding in byte mode touches ASCII letters only: 住ICU is 住icu, Han stays as written.
+      // Case-insensitive only where there is a Latin letter (住ICU is 住icu): a caseless pattern
+      // costs Hyperscan more, and most Han terms have none.
       const FactTerm& fact = lexicon.facts()[i];
-      add(literal_expression(fact.text), HS_FLAG_CASELESS, "fact word " + fact.text, Stage1Role::fact_word, i);
+      bool letters = std::any_of(fact.text.begin(), fact.text.end(), is_alpha);
+      add(literal_expression(fact.text), letters ? HS_FLAG_CASELESS : 0, "fact word " + fact.text, Stage1Role::fact_word, i);
     }
     for (size_t i = 0; i < fact_patterns().size(); ++i) {
       const DirectPattern& p = fact_patterns()[i];

@@ -112,5 +112,15 @@ TEST(ContextRedaction, TheNameIsReplacedAndTheFactStays) {
             "Remind [PERSON_1] that her insulin prescription renews on Friday.");
 }
 
+
+// A name that runs straight into its fact (邱銳 + 喜得千金) ends where the fact begins, and a fact
+// never pushes a name out: otherwise redaction would replace nothing and send the name on.
+TEST(ContextRedaction, AFactNeverPushesOutTheNameItIsAbout) {
+  std::string text = "用輕鬆的語氣寫群公告：恭喜技術部的邱銳喜得千金！";
+  EXPECT_EQ(values(text, Kind::person), std::vector<std::string>{"邱銳"});
+  Redactor redactor;
+  EXPECT_EQ(redactor.redact(text, scanner().scan(text).findings), "用輕鬆的語氣寫群公告：恭喜技術部的[PERSON_1]喜得千金！");
+}
+
 }  // namespace
 }  // namespace sy::privacy

@@ -1,0 +1,338 @@
+// Latin-script names (names.h): runs of capitalized words scored from the lexicon's given and family
+// names, titles and role words before them, the shape of a full name, and what follows (a
+// possessive, a pronoun); eponyms, organizations, famous people and sentence openers count against.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "privacy/boundaries.h"
+#include "privacy/names_detail.h"
+
+namespace sy::privacy::names_detail {
+namespace {
+
+// Words after a capitalized name that make it an eponym or an organization, not a person:
+// "Parkinson's disease", "Smith chart", "Mayo Clinic", "Wells Fargo Bank".
+constexpr std::string_view kNotAPersonAfter[] = {
+    "disease",   "syndrome",    "palsy",     "lymphoma",   "sarcoma",    "chart",        "test",      "law",
+    "laws",      "effect",      "principle", "theorem",    "equation",   "scale",        "sign",      "reflex",
+    "procedure", "maneuver",    "manoeuvre", "index",      "constant",   "distribution", "method",    "algorithm",
+    "prize",     "award",       "medal",     "fellowship", "scholarship", "curve",       "paradox",   "conjecture",
+    "lemma",     "transform",   "series",    "diagram",    "cycle",      "machine",      "number",    "hospital",
+    "clinic",    "medical",     "health",    "healthcare", "bank",       "university",   "college",   "school",
+    "academy",   "inc",         "ltd",       "llc",        "corp",       "corporation",  "company",   "co",
+    "group",     "foundation",  "center",    "centre",     "institute",  "hall",         "building",  "park",
+    "pharma",    "pharmaceuticals", "labs",  "insurance",  "fund",       "trust",        "capital",   "partners",
+    "associates", "memorial",   "museum",    "library",    "stadium",    "airport",      "station",   "bridge",
+    "street",    "avenue",      "road",      "boulevard",  "lane",       "drive",        "square",    "county",
+    "city",      "state",       "river",     "lake",       "mountain",   "island",       "valley",    "award",
+};
+
+// What this file's own word lists say of a word (bits, see local_words()).
+enum LocalWord : uint8_t { kNotName = 1, kEponymOrOrg = 2, kPronoun = 4, kParticle = 8, kPeopleTeamWord = 16 };
+
+struct Token {
+  size_t start, end;
+  std::string_view word;  // without a possessive "'s"
+  bool capitalized;       // "Joanna", "JOANNA", "McKenzie", "O'Brien"
+  bool sentence_start;
+  bool possessive;        // "Oyelaran's"
+  uint8_t lex = 0;        // Lexicon::LatinWord bits, looked up for capitalized words only
+  mutable uint8_t local_bits = kUnknown;  // LocalWord bits, looked up when first asked (local())
+
+  static constexpr uint8_t kUnknown = 0xFF;
+  uint8_t local() const;
+};
+
+// Latin letters: ASCII, and the accented ones of Latin-1 and Latin Extended-A (two-byte UTF-8 with
+// lead byte C3-C5: é, ñ, ü, ł, ő), so that "Ciarán" and "Wiśniewski" are one word each.
+bool accented_lead(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u >= 0xC3 && u <= 0xC5;
+}
+bool letter_at(std::string_view text, size_t i) {
+  if (i >= text.size()) return false;
+  if (is_alpha(text[i])) return true;
+  if (accented_lead(text[i])) return at_is(text, i + 1, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; });
+  return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80 && i > 0 && accented_lead(text[i - 1]);
+}
+// À-Þ (but not ×): an accented capital.
+bool capital_at(std::string_view text, size_t i) {
+  if (is_upper(text[i])) return true;
+  if (static_cast<unsigned char>(text[i]) != 0xC3 || i + 1 >= text.size()) return false;
+  auto next = static_cast<unsigned char>(text[i + 1]);
+  return next >= 0x80 && next <= 0x9E && next != 0x97;
+}
+
+bool word_byte(std::string_view text, size_t i) {
+  if (letter_at(text, i)) return true;
+  // An apostrophe or hyphen inside a word: O'Brien, Chih-Ming.
+  return (text[i] == '\'' || text[i] == '-') && i > 0 && letter_at(text, i - 1) && letter_at(text, i + 1);
+}
+
+const WordMap& local_words();
+
+// The words of text[lo, hi), each looked up once in the lexicon and in the lists below.
+void latin_tokens(std::string_view text, size_t lo, size_t hi, const Lexicon& lex, std::vector<Token>& tokens) {
+  tokens.clear();
+  size_t i = lo;
+  // Do not start inside a word.
+  while (i < hi && i > 0 && letter_at(text, i - 1)) ++i;
+  while (i < hi) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0xE0) {  // a three- or four-byte character (Han, symbols): never a Latin letter
+      i += byte >= 0xF0 ? 4 : 3;
+      continue;
+    }
+    if (!letter_at(text, i)) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && word_byte(text, i)) ++i;
+    if (i > hi) break;  // runs past the stretch: cut off
+    Token t{start, i, text.substr(start, i - start), capital_at(text, start), false, false};
+    if (t.word.size() > 2 && t.word.ends_with("'s")) {
+      t.word.remove_suffix(2);
+      t.possessive = true;
+    } else if (text.substr(i).starts_with("\xe2\x80\x99s") && !at_is(text, i + 4, is_alpha)) {  // ’s
+      t.possessive = true;
+    }
+    size_t p = start;
+    while (p > 0 && text[p - 1] == ' ') --p;
+    t.sentence_start = p == 0 || std::string_view(".!?\n\"(").find(text[p - 1]) != std::string_view::npos;
+    // A lookup costs a cache miss or two and prose is mostly lower-case words, which only this
+    // file's short lists are asked about, and only around a name: capitalized words only here.
+    if (t.capitalized) t.lex = lex.latin_word(t.word);
+    tokens.push_back(t);
+  }
+}
+
+// Whether tokens a and b are one name apart: a single space, or an initial and its period ("J. Whitaker").
+bool joined(std::string_view text, const Token& a, const Token& b) {
+  std::string_view gap = text.substr(a.end, b.start - a.end);
+  return gap == " " || (gap == ". " && a.end - a.start == 1);
+}
+
+// Whether the words before token i introduce a person: "Dr.", "Dear", "patient", "account holder".
+bool latin_cue_before(std::string_view text, const std::vector<Token>& tokens, size_t i, const Lexicon& lex) {
+  // A Han role word before a Latin name: 病人 Wong Ka-lok, 個案：Lisin Kacaw.
+  size_t p = tokens[i].start;
+  while (p > 0 && name_separator(text[p - 1])) --p;
+  if (p >= 3 && text.substr(p - 3, 3) == "：") p -= 3;
+  if (p > 0 && static_cast<unsigned char>(text[p - 1]) >= 0x80 && lex.zh_cue_before(text, p) > 0) return true;
+  if (i == 0) return false;
+  const Token& prev = tokens[i - 1];
+  std::string_view gap = text.substr(prev.end, tokens[i].start - prev.end);
+  if (gap.size() > 3 || gap.empty() || !std::all_of(gap.begin(), gap.end(), [](char c) { return c == '.' || name_separator(c); })) {
+    return false;
+  }
+  if ((prev.lex & Lexicon::kPersonCue) != 0) return true;
+  // Two-word cues ("account holder") as written, with their one space.
+  return i >= 2 && joined(text, tokens[i - 2], prev) && lex.person_cue(text.substr(tokens[i - 2].start, prev.end - tokens[i - 2].start));
+}
+
+// Capitalized words that do not make a name: sentence openers ("Remind", "Please"), function words,
+// days and months, and the words of organization and document names ("Health", "Team").
+constexpr std::string_view kNotNameWords[] = {
+    "please", "remind", "tell", "ask", "write", "draft", "send", "can", "could", "would", "should", "will", "the",
+    "this", "that", "these", "those", "our", "my", "your", "his", "her", "their", "we", "i", "you", "he", "she",
+    "they", "it", "its", "hi", "hello", "hey", "thanks", "thank", "summarise", "summarize", "translate", "rewrite",
+    "make", "help", "update", "check", "explain", "let", "give", "prepare", "create", "add", "note", "notify",
+    "inform", "confirm", "approve", "schedule", "book", "call", "email", "forward", "reply", "respond", "fix",
+    "find", "list", "show", "is", "are", "was", "were", "does", "did", "do", "has", "have", "had", "why", "what",
+    "when", "where", "who", "how", "which", "if", "in", "on", "at", "for", "from", "to", "with", "by", "about",
+    "after", "before", "since", "and", "but", "or", "so", "also", "today", "yesterday", "tomorrow", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "july",
+    "september", "october", "november", "december", "new", "north", "south", "east", "west", "united", "national",
+    "general", "royal", "saint", "blue", "red", "green", "great", "health", "medical", "human", "resources",
+    "customer", "service", "services", "department", "ministry", "office", "team", "project", "board",
+    "committee", "council", "court", "federal", "state", "city", "county", "university", "hospital", "bank",
+    "insurance", "fund", "trust", "group", "company", "english", "chinese", "french", "german", "spanish",
+    "japanese", "korean", "hindi", "polish", "subject", "re", "fw", "fwd", "urgent", "action", "agenda",
+    "meeting", "minutes", "summary", "report", "policy", "annual", "monthly", "weekly", "internal", "external",
+    "public", "private", "confidential", "all", "any", "each", "every", "some", "one", "two", "first", "last",
+    "next", "yes", "no", "not", "ok", "okay", "happy", "best", "kind", "regards", "sincerely", "cheers", "day",
+    "week", "month", "year", "manager", "director", "head", "lead", "senior", "junior", "chief", "officer",
+    "patient", "employee", "staff", "client", "member", "mr", "mrs", "ms", "dr", "god", "allah", "christmas",
+    "describe", "compare", "outline", "define", "discuss", "analyze", "analyse", "calculate", "generate", "convert",
+    "format", "classify", "extract", "review", "plan", "suggest", "identify", "provide", "design", "build", "turn",
+    "easter", "ramadan", "diwali", "eid", "lunar", "chapter", "section", "article", "form", "name", "dob", "date",
+};
+
+// Lower-case particles inside a name: "Vincent van Gogh", "Ana de la Cruz", "Omar bin Said".
+constexpr std::string_view kNameParticles[] = {"van", "von", "de", "da", "del", "der", "di", "du", "la", "le",
+                                               "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "y"};
+constexpr std::string_view kPronouns[] = {"he", "she", "his", "her", "him", "hers", "himself", "herself"};
+
+template <size_t N>
+void add_all(WordMap& map, const std::string_view (&words)[N], uint8_t flag) {
+  for (std::string_view w : words) map.add(w, flag);
+}
+
+// An acronym is not a name: "HTN", "ALS", "HR".
+bool acronym(std::string_view word) {
+  return word.size() <= 4 && std::all_of(word.begin(), word.end(), [](char c) { return is_upper(c); });
+}
+
+struct Candidate {
+  Span span;
+  int score;
+  bool cue;  // with a title or role word: "Mr.", "patient"
+  uint8_t roles;
+};
+
+// "our payroll contact is now Ludmila Horvat", "HR partner Dana Cole": a people-team word among the
+// few words right before the name, with nothing but spaces and "is"/"now" between. (No Latin
+// clinician role: "Dr." is as often the patient, "Dr. Boateng is on leave after a cancer
+// diagnosis", as the one who speaks about a disease.)
+constexpr std::string_view kPeopleTeamWords[] = {"payroll", "hr", "recruiter", "recruiting", "accountant", "compensation"};
+
+const WordMap& local_words() {
+  static const WordMap map = [] {
+    WordMap m;
+    add_all(m, kNotNameWords, kNotName);
+    add_all(m, kNotAPersonAfter, kEponymOrOrg);
+    add_all(m, kPronouns, kPronoun);
+    add_all(m, kNameParticles, kParticle);
+    add_all(m, kPeopleTeamWords, kPeopleTeamWord);
+    return m;
+  }();
+  return map;
+}
+
+uint8_t Token::local() const {
+  if (local_bits == kUnknown) local_bits = local_words().get(word);
+  return local_bits;
+}
+
+bool not_name_word(const Token& t) { return (t.local() & kNotName) != 0; }
+
+uint8_t latin_roles_before(std::string_view text, const std::vector<Token>& tokens, size_t i) {
+  for (size_t k = i; k > 0 && k + 4 > i; --k) {
+    const Token& t = tokens[k - 1];
+    if (text.substr(t.end, tokens[k].start - t.end) != " ") return kNoRole;  // punctuation between: another clause
+    if ((t.local() & kPeopleTeamWord) != 0) return kPeopleTeam;
+  }
+  return kNoRole;
+}
+
+// A he/she/his/her among the dozen words after token i: the text goes on about a person.
+bool pronoun_follows(const std::vector<Token>& tokens, size_t i) {
+  for (size_t k = i; k < tokens.size() && k < i + 12; ++k) {
+    if ((tokens[k].local() & kPronoun) != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex, PeopleNearby& out) {
+  // Reused: this runs for every stretch around a fact, and most stretches hold a few dozen words.
+  thread_local std::vector<Token> tokens;
+  thread_local std::vector<Candidate> candidates;
+  // Every Latin name starts with a capital (ASCII, or À-Þ after a 0xC3 byte): without one, there
+  // is nothing to read.
+  std::string_view stretch = text.substr(lo, hi - lo);
+  if (std::none_of(stretch.begin(), stretch.end(), [](char c) { return is_upper(c) || static_cast<unsigned char>(c) == 0xC3; })) {
+    return;
+  }
+  latin_tokens(text, lo, hi, lex, tokens);
+  candidates.clear();
+  size_t i = 0;
+  while (i < tokens.size()) {
+    const Token& t0 = tokens[i];
+    // The run of name-like words from here: capitalized ones, with particles between them. (A name
+    // written all in lower case is not looked for: every word of prose would cost a lookup.)
+    size_t j = i + 1;
+    if (!t0.capitalized) {
+      ++i;
+      continue;
+    }
+    while (j < tokens.size() && j - i < 5 && joined(text, tokens[j - 1], tokens[j])) {
+      if (tokens[j].capitalized) {
+        ++j;
+      } else if (j + 1 < tokens.size() && tokens[j + 1].capitalized && (tokens[j].local() & kParticle) != 0 &&
+                 joined(text, tokens[j], tokens[j + 1])) {
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    const size_t next = j;
+    bool cue = latin_cue_before(text, tokens, i, lex);
+    uint8_t roles = latin_roles_before(text, tokens, i);
+    size_t first = i;
+    // A title inside the run ("Dear Joanna", "Dr Whitaker") is the cue, not part of the name; so
+    // are the words that open a sentence ("Remind Joanna Whitaker").
+    while (first < j && ((tokens[first].lex & Lexicon::kPersonCue) != 0 || not_name_word(tokens[first]))) {
+      cue = cue || (tokens[first].lex & Lexicon::kPersonCue) != 0;
+      ++first;
+    }
+    if (first == j) {
+      i = next;
+      continue;
+    }
+    // As written, with its spaces: "Albert Einstein", "Vincent van Gogh".
+    std::string_view full = text.substr(tokens[first].start, tokens[j - 1].start + tokens[j - 1].word.size() - tokens[first].start);
+    std::string_view head = tokens[first].word;
+    std::string_view last = tokens[j - 1].word;
+    bool famous = lex.famous(full) || lex.famous(last) ||
+                  (j - first >= 2 && lex.famous(text.substr(tokens[first].start, tokens[first + 1].end - tokens[first].start)));
+    if (famous) {
+      out.famous = true;
+      i = next;
+      continue;
+    }
+    // An eponym or an organization: the word after the run, or "the" before it.
+    bool not_a_person = j < tokens.size() && tokens[j].start - tokens[j - 1].end <= 2 &&
+                        (tokens[j].local() & kEponymOrOrg) != 0;
+    if (!cue && first > 0 && (tokens[first - 1].word == "the" || tokens[first - 1].word == "The") &&
+        tokens[first].start - tokens[first - 1].end == 1) {
+      not_a_person = true;
+    }
+    if (not_a_person) {
+      i = next;
+      continue;
+    }
+    const size_t n = j - first;
+    // One letter or an acronym alone is no name: "Patient A", "customer FAQ".
+    if (n == 1 && (head.size() == 1 || acronym(head))) {
+      i = next;
+      continue;
+    }
+    const uint8_t h = tokens[first].lex;
+    int score = cue ? 2 : 0;
+    if ((h & Lexicon::kFirstName) != 0) {
+      bool weak = (h & Lexicon::kAmbiguousFirstName) != 0;
+      score += weak ? 1 : 2;
+      if (n == 1 && weak && tokens[first].sentence_start) score -= 1;
+    } else if (n >= 2 && (h & Lexicon::kSurname) != 0 && (tokens[first + 1].lex & Lexicon::kFirstName) != 0) {
+      score += 2;  // family name first: "Huang Zhiming", "Nguyen Thi Lan"
+    }
+    for (size_t k = first + 1; k < j; ++k) {
+      if ((tokens[k].lex & (Lexicon::kSurname | Lexicon::kAmbiguousSurname)) == Lexicon::kSurname) {
+        score += 1;
+        break;
+      }
+    }
+    if (n == 1 && cue && (h & Lexicon::kSurname) != 0 && (h & Lexicon::kFirstName) == 0) score += 1;  // "Mr. Whitaker"
+    // Two or more capitalized words mid-text that are no common word or acronym: a full name the
+    // lexicon does not know ("Marcus Oyelaran").
+    bool name_shaped = n >= 2 && std::none_of(tokens.begin() + static_cast<std::ptrdiff_t>(first),
+                                              tokens.begin() + static_cast<std::ptrdiff_t>(j),
+                                              [](const Token& t) { return not_name_word(t) || acronym(t.word); });
+    if (name_shaped) score += 1;
+    // The text goes on about them: "Oyelaran's salary", "... that his insulin".
+    if (tokens[j - 1].possessive || pronoun_follows(tokens, j)) score += 1;
+    candidates.push_back({{tokens[first].start, tokens[j - 1].end}, score, cue, roles});
+    i = next;
+  }
+  // Next to a famous person, the other names are most likely of their family or their story (Marie
+  // Curie ... Pierre): only one with a title or role word ("patient", "Mr.") counts.
+  for (const Candidate& c : candidates) {
+    if (c.score >= kEnough && (!out.famous || c.cue)) out.people.push_back({c.span, c.roles});
+  }
+}
+
+}  // namespace sy::privacy::names_detail
