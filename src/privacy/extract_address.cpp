@@ -94,6 +94,10 @@ std::optional<Span> han_address(std::string_view text, size_t match_end) {
   if (number == match_end - 3 || before_is(text, number, is_alnum)) return std::nullopt;
   size_t suffix_at = number;
   char32_t suffix = core::previous_code_point(text, suffix_at);
+  // 桂洲大道中38号, 中山路東12號: a road's part (middle, east, ...) between the road and the number.
+  if (std::u32string_view(U"中東东西南北").find(suffix) != std::u32string_view::npos) {
+    suffix = core::previous_code_point(text, suffix_at);
+  }
   if (!lex.zh_road_suffix(suffix)) return std::nullopt;
   // The road's name (and for 段, 巷, 弄 the numbers before them): Han characters and digits back to
   // whatever is not (punctuation, Latin, the start), at most 24. Where it begins is a guess: from
@@ -241,6 +245,33 @@ std::string lower_ascii(std::string_view s) {
 }
 
 }  // namespace
+
+// A Taiwan address written in English, smallest part first: "No. 18, Ln. 52, Sec. 3, Zhongxiao E.
+// Rd., Da'an Dist., Taipei City 106". The anchor is "No. 18,"; a road and a district or city must
+// follow within a line's length, and the address runs to the city and its postal code.
+std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end) {
+  size_t start = text.rfind("No", match_end);
+  if (start == std::string_view::npos) return std::nullopt;
+  // A floor before the number belongs to the address: "5F, No. 27, ...".
+  if (start >= 4 && text.substr(start - 4, 4).find('F') != std::string_view::npos && is_digit(text[start - 4])) start -= 4;
+  std::string_view rest = text.substr(match_end, 160);
+  size_t road = std::string_view::npos;
+  for (std::string_view r : {" Rd", " Road", " St.", " Street", " Blvd", " Ave"}) road = std::min(road, rest.find(r));
+  size_t place = std::min(rest.find("City"), rest.find("Dist"));
+  if (road == std::string_view::npos || place == std::string_view::npos) return std::nullopt;
+  size_t end = match_end + std::max(road, place);
+  size_t city = rest.find("City");
+  if (city != std::string_view::npos) {
+    end = match_end + city + 4;
+    size_t p = end;
+    while (p < text.size() && text[p] == ' ') ++p;
+    size_t digits = run_end(text, p, is_digit, 6);
+    if (digits - p >= 3) end = digits;
+  } else {
+    while (end < text.size() && is_alpha(text[end])) ++end;
+  }
+  return Span{start, end};
+}
 
 std::optional<Span> latin_address(std::string_view text, size_t match_end) {
   size_t suffix_start = match_end;

@@ -150,8 +150,24 @@ std::optional<size_t> han_date(std::string_view text, size_t pos, bool roc_allow
   return p;
 }
 
+// After a label, a date written as eight digits: 19880721.
+std::optional<size_t> compact_date(std::string_view text, size_t pos) {
+  if (pos + 8 > text.size() || at_is(text, pos + 8, is_digit) || before_is(text, pos, is_digit)) return std::nullopt;
+  int v[8];
+  for (size_t k = 0; k < 8; ++k) {
+    if (!is_digit(text[pos + k])) return std::nullopt;
+    v[k] = text[pos + k] - '0';
+  }
+  int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+  if (!year_ok(y) || !month_ok(m) || !day_ok(d)) return std::nullopt;
+  return pos + 8;
+}
+
 std::optional<size_t> date_at(std::string_view text, size_t pos, bool after_label) {
   if (pos >= text.size()) return std::nullopt;
+  if (after_label) {
+    if (auto e = compact_date(text, pos)) return e;
+  }
   if (auto e = han_date(text, pos, after_label)) return e;
   if (auto e = numeric_date(text, pos, after_label)) return e;
   return english_date(text, pos);
@@ -189,12 +205,19 @@ std::optional<Span> birth_date_after_label(std::string_view text, size_t match_e
   if (label_start != match_end && before_is(text, label_start, is_alnum)) return std::nullopt;  // "reborn"
   if (at_is(text, match_end, is_alpha)) return std::nullopt;                                    // "DOBBS"
   size_t start = skip_to_date(text, match_end);
-  // A few Han words may stand between the label and the date: 出生日期寫的是..., 生日被登記成....
+  // A few words may stand between the label and the date: 出生日期寫的是..., 生日被登記成...,
+  // "date of birth was keyed as ...".
   for (int words = 0; words <= 6; ++words) {
     auto end = date_at(text, start, /*after_label=*/true);
     if (end && !at_is(text, *end, is_digit)) return Span{start, *end};
     size_t next = start;
-    if (next >= text.size() || !core::is_han(core::next_code_point(text, next))) return std::nullopt;
+    if (next >= text.size()) return std::nullopt;
+    if (is_lower(text[next])) {
+      next = run_end(text, next, is_lower, 12);
+      if (words >= 3 || !at_is(text, next, [](char c) { return c == ' '; })) return std::nullopt;
+    } else if (!core::is_han(core::next_code_point(text, next))) {
+      return std::nullopt;
+    }
     start = skip_to_date(text, next);
   }
   return std::nullopt;

@@ -4,6 +4,7 @@
 // ("number", "no.", 號碼) and a separator (":", "is", 是), a run of letters and digits with at least
 // a few digits. A label with no such value after it ("your account manager", 帳號被鎖) is not a
 // finding.
+#include <algorithm>
 #include <array>
 
 #include "privacy/boundaries.h"
@@ -138,6 +139,8 @@ bool case_about_someone(std::string_view text, size_t word_start) {
   return false;
 }
 
+std::optional<Span> han_case_reference(std::string_view text, size_t match_end);  // below
+
 std::optional<Span> case_number(std::string_view text, size_t match_end) {
   // Back over the label's last word ("number", "#") and its space to the start of "case".
   size_t p = match_end;
@@ -145,7 +148,10 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   if (p > 0) --p;
   while (p > 0 && is_alpha(text[p - 1])) --p;
   if (support_ticket(text, p)) return std::nullopt;
-  return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
+  if (auto span = after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false})) return span;
+  // 案號 京朝劳人仲字[2024]第3127号: a Han label, a reference with Han characters in it.
+  if (match_end >= 3 && static_cast<unsigned char>(text[match_end - 1]) >= 0x80) return han_case_reference(text, match_end);
+  return std::nullopt;
 }
 
 // "case 2023-CW-01877" with no "number" between: only after a word that makes it a case about
@@ -159,6 +165,43 @@ std::optional<Span> bare_case_number(std::string_view text, size_t match_end) {
   std::string_view v = text.substr(span->start, span->end - span->start);
   if (v.find_first_of("-/") == std::string_view::npos) return std::nullopt;
   return span;
+}
+
+// An insurance claim's reference: "claim CLM-88-41027", "your claim, reference CLM-2024-0061873".
+// Only a value shaped like a reference (four digits or more with letters or a dash), so that "claim
+// 2 days" stays prose.
+std::optional<Span> claim_reference(std::string_view text, size_t match_end) {
+  auto span = after_label(text, match_end, {.min_digits = 4, .max_letters = 6, .digit_first = false});
+  if (!span) return std::nullopt;
+  std::string_view v = text.substr(span->start, span->end - span->start);
+  bool reference = v.find('-') != std::string_view::npos || std::any_of(v.begin(), v.end(), is_alpha);
+  return reference ? span : std::nullopt;
+}
+
+// After a Han case label (案號, 案号) the reference itself may hold Han characters: 京朝劳人仲字[2024]
+// 第3127号, 穗府行复〔2024〕128号. Everything up to a space or a sentence mark, with three digits or more.
+std::optional<Span> han_case_reference(std::string_view text, size_t match_end) {
+  size_t start = match_end;
+  while (start < text.size() && (text[start] == ' ' || text[start] == ':')) ++start;
+  if (text.substr(start).starts_with("：")) start += 3;
+  while (start < text.size() && text[start] == ' ') ++start;
+  size_t end = start;
+  int digits = 0;
+  while (end < text.size() && end - start < 48) {
+    std::string_view rest = text.substr(end);
+    if (text[end] == ' ' || text[end] == '\n' || rest.starts_with("，") || rest.starts_with("。") ||
+        rest.starts_with("；") || rest.starts_with("、") || rest.starts_with(",")) {
+      break;
+    }
+    if (is_digit(text[end])) ++digits;
+    ++end;
+  }
+  while (end > start && (static_cast<unsigned char>(text[end - 1]) & 0xC0) == 0x80 && end < text.size() &&
+         (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;  // never inside a character
+  }
+  if (digits < 3 || end == start) return std::nullopt;
+  return Span{start, end};
 }
 
 // A mainland court case: （2024）沪0115民初4567号, (2022)粤0305民初2210号. The anchor is the whole

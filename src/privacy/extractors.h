@@ -38,6 +38,7 @@ std::optional<Span> account_number(std::string_view text, size_t match_end);    
 std::optional<Span> medical_record_number(std::string_view text, size_t match_end);  // anchor "MRN", 病歷號
 std::optional<Span> case_number(std::string_view text, size_t match_end);            // anchor "case no", 案號
 std::optional<Span> bare_case_number(std::string_view text, size_t match_end);       // "case 2023-CW-01877"
+std::optional<Span> claim_reference(std::string_view text, size_t match_end);        // "claim, reference CLM-2024-0061873"
 std::optional<Span> court_case_number(std::string_view text, size_t match_end);      // 112年度訴字第123號, whole
 std::optional<Span> mainland_case_number(std::string_view text, size_t match_end);   // （2024）沪0115民初4567号, whole
 
@@ -48,6 +49,7 @@ std::optional<Span> birth_date_before(std::string_view text, size_t match_end); 
 // extract_address.cpp
 std::optional<Span> han_address(std::string_view text, size_t match_end);    // anchor: a number and 號/号
 std::optional<Span> latin_address(std::string_view text, size_t match_end);  // anchor: " Street", " Ave", ...
+std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end);  // anchor "No. 18,"
 
 // extract_medical_words.cpp: the fact patterns (patterns.h)
 std::optional<Span> whole_word(std::string_view text, size_t match_end);        // the Latin word ending here

@@ -114,6 +114,8 @@ Lexicon::Lexicon() {
         if (!is_ascii(e)) zh_titles_.insert(e);
       } else if (name == "zh_surnames") {
         zh_surnames_.insert(e);
+      } else if (name == "zh_common_words") {
+        zh_common_words_.insert(e);
       } else if (name == "zh_words_starting_with_surname") {
         zh_surname_starts_.insert(e);
       } else if (name == "zh_words_ending_in_surname") {

@@ -61,6 +61,8 @@ class Lexicon {
   // The byte length of an ordinary word that starts with the family-name character at pos (王國,
   // 陳述, 凌晨), 0 if none.
   size_t zh_word_at(std::string_view text, size_t pos) const { return zh_surname_starts_.longest_at(text, pos); }
+  // Whether two Han characters make an everyday word (大家, 健康): not a given name alone.
+  bool zh_common_word(std::string_view two) const { return zh_common_words_.contains(two); }
   bool zh_given(char32_t c) const { return zh_given_.contains(c); }
   bool zh_road_suffix(char32_t c) const { return zh_road_suffixes_.contains(c); }
 
@@ -72,7 +74,7 @@ class Lexicon {
 
   WordMap latin_words_;
   WordSet famous_, famous_addresses_;
-  WordSet zh_surnames_, zh_titles_, zh_cues_, zh_places_, zh_surname_words_, zh_surname_starts_;
+  WordSet zh_surnames_, zh_titles_, zh_cues_, zh_places_, zh_surname_words_, zh_surname_starts_, zh_common_words_;
   CharSet zh_given_, zh_road_suffixes_;
   std::vector<FactTerm> facts_;
   std::vector<std::string> street_suffix_list_;

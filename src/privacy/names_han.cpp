@@ -52,7 +52,9 @@ constexpr std::u32string_view kHanAfterName =
     U"的之在是已因於于說说今昨這这那要將将被與与和跟對对請请也都本自最從从去來来把還还有沒没會会可需應应確确"
     U"罹患住申領领上下前近目一兩两三每同得向為为不剛刚正再又即及以等們们提曾所拿收參参休、，：；。！？「」『』“”（）";
 constexpr std::u32string_view kHanBeforeName =
-    U"給给讓让叫找問问訴诉醒知和與与跟對对向由把被是為为的請请幫帮將将替位及、，：；。！？「」『』“”（）";
+    U"給给讓让叫找問问訴诉醒知和與与跟對对向由把被是為为的請请幫帮將将替位及、，：；。！？「」『』“”（）"
+    // The ends of job titles and of units: 網格員凌志強, 隊長老蔣, 倉儲課林建宏.
+    U"員员長长師师課课組组科處处部室";
 
 // Nicknames: 小/老 + a family name (小楊, 老王), 阿 + a given-name character (阿傑); not these words.
 constexpr std::string_view kNotNicknames[] = {"小時", "小时", "小於", "小于", "小康", "小米", "小黃", "小黄", "小白",
@@ -197,15 +199,29 @@ std::optional<Span> dotted_name(std::string_view text, size_t dot, size_t dot_en
 
 // A given name and a kinship title, the way colleagues write each other: 美惠姐, 志明哥. The given
 // name's two characters at `at`; the title must follow them and the name must start a word.
-HanCandidate score_given_name_with_kin(std::string_view text, size_t at, const Lexicon& lex) {
+// A given name alone, the way colleagues write each other: 同事怡萱, 會計部的怡如上週生了, 美惠姐.
+// Two given-name characters, and more evidence than a family name needs, because two such
+// characters also make many ordinary words: a role word before them, a kinship title after them
+// (姐, 哥), or both a word boundary before them and a particle, verb or fact right after them.
+HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& lex, std::span<const size_t> fact_starts) {
   char32_t first = 0, second = 0;
   size_t len1 = 0, len2 = 0;
   if (!han_at(text, at, &first, &len1) || !han_at(text, at + len1, &second, &len2)) return {0, 0};
-  if (!lex.zh_given(first) || !lex.zh_given(second) || !han_boundary_before(text, at)) return {0, 0};
-  size_t end = at + len1 + len2;
+  if (!lex.zh_given(first) || !lex.zh_given(second)) return {0, 0};
+  const size_t end = at + len1 + len2;
   for (std::string_view kin : {"姐", "哥", "姊", "嫂"}) {
-    if (text.substr(end).starts_with(kin)) return {end, kHanEnough, true};
+    if (text.substr(end).starts_with(kin) && han_boundary_before(text, at)) return {end, kHanEnough, true};
   }
+  if (lex.zh_word_at(text, at) > 0 || lex.zh_common_word(text.substr(at, end - at))) return {0, 0};
+  if (han_cue_before(text, at, lex)) return {end, kHanEnough, true};
+  // 小芬, 小美: 小 and a given-name character.
+  if (first == U'小' && han_boundary_before(text, at) && han_boundary_after(text, end, fact_starts)) return {end, kHanEnough};
+  // Otherwise only where names are written: after 的, a colon or an opening quote (會計部的怡如,
+  // 「志豪最近..., 淑惠：), not after a comma or at the start, where ordinary words begin (大家, 生育).
+  size_t p = at;
+  char32_t before = at > 0 ? core::previous_code_point(text, p) : 0;
+  bool name_place = std::u32string_view(U"的：:「“『").find(before) != std::u32string_view::npos;
+  if (name_place && han_boundary_after(text, end, fact_starts)) return {end, kHanEnough};
   return {0, 0};
 }
 
@@ -240,7 +256,7 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
     size_t surname = lex.zh_surname_at(text, at);
     HanCandidate best = c == U'小' || c == U'老' || c == U'阿' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
     if (surname == 0 && best.score == 0) {
-      if (lex.zh_given(c)) best = score_given_name_with_kin(text, at, lex);
+      if (lex.zh_given(c) || c == U'小') best = score_given_name(text, at, lex, fact_starts);
       if (best.score == 0) continue;
     }
     size_t famous = lex.zh_famous_at(text, at);

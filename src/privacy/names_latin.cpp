@@ -242,10 +242,31 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
   size_t i = 0;
   while (i < tokens.size()) {
     const Token& t0 = tokens[i];
-    // The run of name-like words from here: capitalized ones, with particles between them. (A name
-    // written all in lower case is not looked for: every word of prose would cost a lookup.)
+    // The run of name-like words from here: capitalized ones, with particles between them.
     size_t j = i + 1;
     if (!t0.capitalized) {
+      // Sloppy text writes names in lower case ("rohan told me his severance", "kenji matsuda"): a
+      // given name the lexicon knows that is no English word, and something more (a family name
+      // after it, a pronoun after it, a role word before it).
+      if (t0.word.size() >= 3 && t0.word.size() <= 12 && (t0.local() & kNotName) == 0) {
+        uint8_t f = lex.latin_word(t0.word);
+        if ((f & (Lexicon::kFirstName | Lexicon::kAmbiguousFirstName)) == Lexicon::kFirstName) {
+          size_t end = i + 1;
+          int score = 1;
+          if (end < tokens.size() && joined(text, t0, tokens[end]) && !tokens[end].capitalized &&
+              (lex.latin_word(tokens[end].word) & (Lexicon::kSurname | Lexicon::kAmbiguousSurname)) == Lexicon::kSurname) {
+            ++end;
+            ++score;
+          }
+          if (pronoun_follows(tokens, end)) ++score;
+          if (latin_cue_before(text, tokens, i, lex)) score += 2;
+          if (score >= kEnough) {
+            candidates.push_back({{t0.start, tokens[end - 1].end}, score, false, kNoRole});
+            i = end;
+            continue;
+          }
+        }
+      }
       ++i;
       continue;
     }

@@ -44,11 +44,12 @@ constexpr std::array kDirect = {
     DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
     DirectPattern{R"(\b(?:account|acct|a/c))", HS_FLAG_CASELESS, Kind::account_number, extract::account_number},
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
-    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital number)|病歷|病历|住院號|住院号|病案號|病案号)",
+    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital number|hosp\. ?(?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号)",
                   HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
     DirectPattern{R"(\b(?:case|docket|claim) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
                   extract::case_number},
     DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
+    DirectPattern{R"(\bclaim\b)", HS_FLAG_CASELESS, Kind::case_number, extract::claim_reference},
     DirectPattern{"案號|案号|案件編號|案件编号|個案編號|个案编号|案件號碼|案件号码|案件號|案件号|理賠號|理赔号", 0,
                   Kind::case_number, extract::case_number},
     DirectPattern{"(?:（|\\()[0-9]{4}(?:）|\\))(?:[\\x80-\\xff]{3}){1,2}[0-9]{2,6}(?:[\\x80-\\xff]{3}){1,4}[0-9]{1,7}(?:號|号)", 0,
@@ -65,6 +66,7 @@ constexpr std::array kDirect = {
     // Han addresses (extract_address.cpp): a house number, 號 or 号. Latin ones are anchored on the
     // lexicon's street types (scanner.cpp).
     DirectPattern{"(?:[0-9]|\\xef\\xbc[\\x90-\\x99]){1,5}(?:號|号)", 0, Kind::address, extract::han_address},
+    DirectPattern{R"(\bNo\. ?[0-9]{1,5}(?:-[0-9]{1,4})?,)", 0, Kind::address, extract::taiwan_latin_address},
 };
 
 // Where stage 2 must look: each shape below contains one of these. Every phone, card, IBAN and ID
