@@ -50,6 +50,8 @@ class Lexicon {
   // Han text, by position: each returns the byte length of what starts (or, for cue_before, ends)
   // at pos, 0 if nothing does.
   size_t zh_surname_at(std::string_view text, size_t pos) const { return zh_surnames_.longest_at(text, pos); }
+  // Whether a family name, a famous name or a place may start with the character (one load each).
+  bool zh_name_may_start(char32_t c) const { return zh_surnames_.may_start_with(c) || famous_.may_start_with(c); }
   size_t zh_title_at(std::string_view text, size_t pos) const { return zh_titles_.longest_at(text, pos); }
   size_t zh_cue_before(std::string_view text, size_t pos) const { return zh_cues_.longest_ending_at(text, pos); }
   size_t zh_place_at(std::string_view text, size_t pos) const { return zh_places_.longest_at(text, pos); }

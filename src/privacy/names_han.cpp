@@ -207,22 +207,25 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   char32_t first = 0, second = 0;
   size_t len1 = 0, len2 = 0;
   if (!han_at(text, at, &first, &len1) || !han_at(text, at + len1, &second, &len2)) return {0, 0};
-  if (!lex.zh_given(first) || !lex.zh_given(second)) return {0, 0};
+  if ((!lex.zh_given(first) && first != U'小') || !lex.zh_given(second)) return {0, 0};
   const size_t end = at + len1 + len2;
-  for (std::string_view kin : {"姐", "哥", "姊", "嫂"}) {
-    if (text.substr(end).starts_with(kin) && han_boundary_before(text, at)) return {end, kHanEnough, true};
-  }
-  if (lex.zh_word_at(text, at) > 0 || lex.zh_common_word(text.substr(at, end - at))) return {0, 0};
-  if (han_cue_before(text, at, lex)) return {end, kHanEnough, true};
-  // 小芬, 小美: 小 and a given-name character.
-  if (first == U'小' && han_boundary_before(text, at) && han_boundary_after(text, end, fact_starts)) return {end, kHanEnough};
-  // Otherwise only where names are written: after 的, a colon or an opening quote (會計部的怡如,
-  // 「志豪最近..., 淑惠：), not after a comma or at the start, where ordinary words begin (大家, 生育).
+  // The cheap evidence first (this runs at most characters of a stretch): where it stands.
   size_t p = at;
   char32_t before = at > 0 ? core::previous_code_point(text, p) : 0;
   bool name_place = std::u32string_view(U"的：:「“『").find(before) != std::u32string_view::npos;
-  if (name_place && han_boundary_after(text, end, fact_starts)) return {end, kHanEnough};
-  return {0, 0};
+  bool kin = false;
+  for (std::string_view k : {"姐", "哥", "姊", "嫂"}) kin = kin || text.substr(end).starts_with(k);
+  bool after = han_boundary_after(text, end, fact_starts);
+  bool nickname = first == U'小' && han_boundary_before(text, at) && after;  // 小芬, 小美
+  if (!name_place && !kin && !nickname && !han_cue_before(text, at, lex)) return {0, 0};
+  if (kin && han_boundary_before(text, at)) return {end, kHanEnough, true};
+  if (first == U'小') return nickname ? HanCandidate{end, kHanEnough} : HanCandidate{0, 0};
+  // Two such characters also make many ordinary words (大家, 健康, 王國).
+  if (lex.zh_word_at(text, at) > 0 || lex.zh_common_word(text.substr(at, end - at))) return {0, 0};
+  if (!name_place) return {end, kHanEnough, true};  // a role word before it: 同事怡萱
+  // Otherwise only where names are written: after 的, a colon or an opening quote (會計部的怡如,
+  // 「志豪最近..., 淑惠：), not after a comma or at the start, where ordinary words begin (大家, 生育).
+  return after ? HanCandidate{end, kHanEnough} : HanCandidate{0, 0};
 }
 
 }  // namespace
@@ -251,8 +254,8 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
       continue;
     }
     if (!core::is_han(c)) continue;
-    // Most characters start no name: the family-name bitmap (inside zh_surname_at) and the
-    // given-name bitmap settle them.
+    // Most characters start no name: the family-name bitmap and the given-name bitmap settle them.
+    if (!lex.zh_name_may_start(c) && !lex.zh_given(c) && c != U'小' && c != U'老' && c != U'阿') continue;
     size_t surname = lex.zh_surname_at(text, at);
     HanCandidate best = c == U'小' || c == U'老' || c == U'阿' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
     if (surname == 0 && best.score == 0) {

@@ -52,7 +52,8 @@ bool accented_lead(char c) {
 }
 bool letter_at(std::string_view text, size_t i) {
   if (i >= text.size()) return false;
-  if (is_alpha(text[i])) return true;
+  auto u = static_cast<unsigned char>(text[i]);
+  if (u < 0x80) return is_alpha(text[i]);
   if (accented_lead(text[i])) return at_is(text, i + 1, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; });
   return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80 && i > 0 && accented_lead(text[i - 1]);
 }
@@ -248,7 +249,7 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
       // Sloppy text writes names in lower case ("rohan told me his severance", "kenji matsuda"): a
       // given name the lexicon knows that is no English word, and something more (a family name
       // after it, a pronoun after it, a role word before it).
-      if (t0.word.size() >= 3 && t0.word.size() <= 12 && (t0.local() & kNotName) == 0) {
+      if (t0.word.size() >= 3 && t0.word.size() <= 12) {
         uint8_t f = lex.latin_word(t0.word);
         if ((f & (Lexicon::kFirstName | Lexicon::kAmbiguousFirstName)) == Lexicon::kFirstName) {
           size_t end = i + 1;

@@ -58,6 +58,9 @@ class WordSet {
   // The byte length of the longest entry that starts at pos / ends at pos, 0 if none.
   size_t longest_at(std::string_view text, size_t pos) const;
   size_t longest_ending_at(std::string_view text, size_t pos) const;
+  // Whether some entry starts with the character: a test that costs one load, for the caller that
+  // has decoded the character already.
+  bool may_start_with(char32_t c) const { return first_lengths_.of(c) != 0; }
 
  private:
   // Which lengths, in characters (bit n-1 for n = 1..8), the entries starting / ending with a
