@@ -1,14 +1,17 @@
 // The labelled privacy data sets in tests/data/privacy/ (lines {"id", "text", "sensitive",
 // "kinds"}), run through the scanner with tests/data/privacy/dictionary.txt. Prints precision and
-// recall of the sensitive decision and per kind, for each set:
-//   patterns    en, zh, secrets, negatives: values with a shape (cards, IDs, keys). Recall must be
-//               1.00 and precision at least 0.95: a missed value is the one mistake that sends data
-//               to a cloud, and shapes leave no excuse.
+// recall of the sensitive decision and per kind, for each set, and holds each set to its floor:
+//   patterns    en, zh, secrets, negatives: values with a shape (cards, IDs, keys). Recall 1.00 and
+//               precision 0.95: a missed value is the one mistake that sends data to a cloud, and
+//               shapes leave no excuse.
 //   ctxdev      people with personal facts, addresses, labelled numbers, birth dates, in English,
-//               zh-TW and zh-CN; the set the context detectors were tuned on.
-//   ctxdev2     the same policy, written separately; tuned on too, once its first score was taken.
-// On the context sets the decision needs recall at least 0.97 and precision at least 0.95.
-// The README there says how each set was made.
+//   ctxdev2     zh-TW and zh-CN: the sets the context detectors were tuned on. The goal,
+//               recall 0.97 and precision 0.95.
+//   ctxdev3     the first blind set (it scored recall 0.815 when it was blind), tuned on since.
+//   ctxblind2   the second blind set, scored once when the detectors were done: recall 0.896,
+//               precision 0.988.
+// The last two hold at what they measured, less a margin: they show how far the detectors
+// generalize, which is short of the goal (tests/data/privacy/README.md has the numbers).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -131,13 +134,21 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
     }
   }
 
+  struct Floor {
+    double recall, precision;
+  };
+  const std::map<std::string, Floor> floors = {
+      {"patterns", {1.0, 0.95}},  {"ctxdev", {0.97, 0.95}},    {"ctxdev2", {0.97, 0.95}},
+      {"ctxdev3", {0.91, 0.95}},  {"ctxblind2", {0.87, 0.95}},
+  };
   for (const auto& [name, s] : sets) {
     print(name, s);
-    double min_recall = name == "patterns" ? 1.0 : 0.85;  // work in progress: the goal is 0.97
-    EXPECT_GE(s.decision.recall(), min_recall) << name << ": sensitive texts not flagged: " << s.missed.size();
-    EXPECT_GE(s.decision.precision(), 0.95) << name << ": false alarms: " << s.false_alarms.size();
+    auto floor = floors.find(name);
+    ASSERT_NE(floor, floors.end()) << "a data set without a floor: " << name;
+    EXPECT_GE(s.decision.recall(), floor->second.recall) << name << ": sensitive texts not flagged: " << s.missed.size();
+    EXPECT_GE(s.decision.precision(), floor->second.precision) << name << ": false alarms: " << s.false_alarms.size();
   }
-  EXPECT_TRUE(sets.contains("patterns"));
+  for (const auto& [name, floor] : floors) EXPECT_TRUE(sets.contains(name)) << "missing data set " << name;
 }
 
 }  // namespace
