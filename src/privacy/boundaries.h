@@ -5,7 +5,9 @@
 // glued to an ASCII letter or digit (which would make it part of a longer token); anything else
 // (space, punctuation, Han, other scripts) is a fine neighbour. Bytes >= 0x80 are never ASCII, so
 // multi-byte characters need no decoding.
+#include <algorithm>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace sy::privacy {
@@ -47,6 +49,52 @@ size_t run_end(std::string_view text, size_t pos, Pred pred, size_t limit = 4096
   size_t hi = pos;
   while (hi < text.size() && hi - pos < limit && pred(text[hi])) ++hi;
   return hi;
+}
+
+// The text with its ASCII letters in lower case (the lists and labels are matched that way).
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (is_upper(c)) c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+// Skips spaces and any of `words` from pos, as often as they come, within `limit` bytes; returns
+// where it stopped. A word that ends in a letter must end there: "no" is not the start of "nothing".
+template <size_t N>
+size_t skip_words(std::string_view text, size_t pos, size_t limit, const std::string_view (&words)[N]) {
+  const size_t end = std::min(text.size(), pos + limit);
+  bool moved = true;
+  while (pos < end && moved) {
+    moved = false;
+    if (is_space(text[pos])) {
+      ++pos;
+      moved = true;
+      continue;
+    }
+    for (std::string_view w : words) {
+      if (text.substr(pos).starts_with(w) && !(is_alpha(w.back()) && at_is(text, pos + w.size(), is_alpha))) {
+        pos += w.size();
+        moved = true;
+        break;
+      }
+    }
+  }
+  return pos;
+}
+
+// The word of ASCII letters that ends at pos (spaces before pos skipped), in lower case in `out`;
+// empty when there is none or it is longer than `out`.
+template <size_t N>
+std::string_view word_before(std::string_view text, size_t pos, char (&out)[N]) {
+  size_t end = pos;
+  while (end > 0 && text[end - 1] == ' ') --end;
+  size_t start = end;
+  while (start > 0 && is_alpha(text[start - 1])) --start;
+  if (start == end || end - start > N) return {};
+  for (size_t i = start; i < end; ++i) out[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
+  return {out, end - start};
 }
 
 }  // namespace sy::privacy

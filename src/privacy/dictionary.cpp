@@ -14,13 +14,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (is_upper(c)) c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -236,13 +236,6 @@ size_t latin_address_tail(std::string_view text, size_t pos) {
   return pos;
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (is_upper(c)) c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -294,7 +287,7 @@ std::optional<Span> latin_address(std::string_view text, size_t match_end) {
   if (!start) return std::nullopt;
   size_t end = match_end;
   if (at_is(text, end, [](char c) { return c == '.'; }) && match_end - suffix_start <= 4) ++end;  // "St."
-  if (Lexicon::get().famous_address(lower_ascii(text.substr(*start, match_end - *start)))) return std::nullopt;
+  if (Lexicon::get().famous_address(text.substr(*start, match_end - *start))) return std::nullopt;
   return Span{*start, latin_address_tail(text, end)};
 }
 

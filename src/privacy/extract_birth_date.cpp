@@ -177,24 +177,7 @@ std::optional<size_t> date_at(std::string_view text, size_t pos, bool after_labe
 size_t skip_to_date(std::string_view text, size_t pos) {
   constexpr std::string_view kBetween[] = {":", "：", "-", "=", "(", "（", ",", "，", ".", "is", "was", "on", "of", "in", "as",
                                            "是", "為", "为", "在", "於", "于"};
-  size_t limit = std::min(text.size(), pos + 24);
-  bool moved = true;
-  while (pos < limit && moved) {
-    moved = false;
-    if (is_space(text[pos])) {
-      ++pos;
-      moved = true;
-      continue;
-    }
-    for (std::string_view w : kBetween) {
-      if (text.substr(pos).starts_with(w) && !(is_alpha(w.back()) && at_is(text, pos + w.size(), is_alpha))) {
-        pos += w.size();
-        moved = true;
-        break;
-      }
-    }
-  }
-  return pos;
+  return skip_words(text, pos, 24, kBetween);
 }
 
 }  // namespace

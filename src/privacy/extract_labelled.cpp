@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/utf8.h"
 #include "privacy/boundaries.h"
 #include "privacy/extractors.h"
 
@@ -22,28 +23,7 @@ constexpr std::string_view kLabelTails[] = {
 
 // Skips the label's tail and separators after `pos`, at most 32 bytes; returns where the value
 // may start. "ending" is kept as a tail so that "account ending 4821" reads "4821" (too short).
-size_t skip_label_tail(std::string_view text, size_t pos) {
-  size_t limit = std::min(text.size(), pos + 32);
-  bool moved = true;
-  while (pos < limit && moved) {
-    moved = false;
-    if (is_space(text[pos])) {
-      ++pos;
-      moved = true;
-      continue;
-    }
-    for (std::string_view tail : kLabelTails) {
-      if (text.substr(pos).starts_with(tail)) {
-        // A word tail must end there: "no" is not the start of "nothing".
-        if (is_alpha(tail.back()) && at_is(text, pos + tail.size(), is_alpha)) continue;
-        pos += tail.size();
-        moved = true;
-        break;
-      }
-    }
-  }
-  return pos;
-}
+size_t skip_label_tail(std::string_view text, size_t pos) { return skip_words(text, pos, 32, kLabelTails); }
 
 struct ValueRules {
   size_t min_digits;
@@ -108,29 +88,19 @@ std::optional<Span> medical_record_number(std::string_view text, size_t match_en
 // A help-desk ticket is not a case about a person: "support case #00412877", "Salesforce case
 // no. 12". `word_start`: where "case" (or "claim", "docket") begins.
 bool support_ticket(std::string_view text, size_t word_start) {
-  size_t end = word_start;
-  while (end > 0 && text[end - 1] == ' ') --end;
-  size_t start = end;
-  while (start > 0 && is_alpha(text[start - 1])) --start;
-  if (start == end || end - start > 16) return false;
-  char word[16];
-  for (size_t i = start; i < end; ++i) word[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
-  std::string_view w(word, end - start);
-  return w == "support" || w == "ticket" || w == "service" || w == "helpdesk" || w == "salesforce" || w == "zendesk" ||
-         w == "jira" || w == "it" || w == "test" || w == "use";
+  char buffer[16];
+  std::string_view w = word_before(text, word_start, buffer);
+  for (std::string_view ticket : {"support", "ticket", "service", "helpdesk", "salesforce", "zendesk", "jira", "it", "test", "use"}) {
+    if (w == ticket) return true;
+  }
+  return false;
 }
 
 // The word before a bare "case" that makes it a case about someone: "court case 2023-...",
 // "social services case ...", "insurance case ...".
 bool case_about_someone(std::string_view text, size_t word_start) {
-  size_t end = word_start;
-  while (end > 0 && text[end - 1] == ' ') --end;
-  size_t start = end;
-  while (start > 0 && is_alpha(text[start - 1])) --start;
-  if (start == end || end - start > 16) return false;
-  char word[16];
-  for (size_t i = start; i < end; ++i) word[i - start] = is_upper(text[i]) ? static_cast<char>(text[i] + 32) : text[i];
-  std::string_view w(word, end - start);
+  char buffer[16];
+  std::string_view w = word_before(text, word_start, buffer);
   for (std::string_view domain : {"court", "legal", "services", "social", "insurance", "immigration", "custody", "welfare",
                                   "criminal", "civil", "patient", "probate", "family", "tribunal", "asylum", "compensation",
                                   "claims", "protection", "benefits", "housing", "disability"}) {
@@ -148,10 +118,9 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   if (p > 0) --p;
   while (p > 0 && is_alpha(text[p - 1])) --p;
   if (support_ticket(text, p)) return std::nullopt;
-  if (auto span = after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false})) return span;
-  // 案號 京朝劳人仲字[2024]第3127号: a Han label, a reference with Han characters in it.
-  if (match_end >= 3 && static_cast<unsigned char>(text[match_end - 1]) >= 0x80) return han_case_reference(text, match_end);
-  return std::nullopt;
+  // After a Han label (案號) the reference may mix digits and Han (112勞資調字第0731號): read it whole.
+  if (static_cast<unsigned char>(text[match_end - 1]) >= 0x80) return han_case_reference(text, match_end);
+  return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
 }
 
 // "case 2023-CW-01877" with no "number" between: only after a word that makes it a case about
@@ -181,27 +150,32 @@ std::optional<Span> claim_reference(std::string_view text, size_t match_end) {
 // After a Han case label (案號, 案号) the reference itself may hold Han characters: 京朝劳人仲字[2024]
 // 第3127号, 穗府行复〔2024〕128号. Everything up to a space or a sentence mark, with three digits or more.
 std::optional<Span> han_case_reference(std::string_view text, size_t match_end) {
-  size_t start = match_end;
-  while (start < text.size() && (text[start] == ' ' || text[start] == ':')) ++start;
-  if (text.substr(start).starts_with("：")) start += 3;
-  while (start < text.size() && text[start] == ' ') ++start;
-  size_t end = start;
+  size_t start = skip_label_tail(text, match_end);
+  if (at_is(text, start, [](char c) { return c == '['; }) && at_is(text, start + 1, is_upper)) {
+    return std::nullopt;  // a placeholder already: [CASE_NUMBER_1]
+  }
+  // Up to a space, a sentence mark or a closing bracket that opens nothing inside the value.
+  size_t end = start, last = start;
   int digits = 0;
-  while (end < text.size() && end - start < 48) {
-    std::string_view rest = text.substr(end);
-    if (text[end] == ' ' || text[end] == '\n' || rest.starts_with("，") || rest.starts_with("。") ||
-        rest.starts_with("；") || rest.starts_with("、") || rest.starts_with(",")) {
+  for (size_t i = start; i < text.size() && i - start < 48;) {
+    std::string_view rest = text.substr(i);
+    if (text[i] == ' ' || text[i] == '\n' || text[i] == ',' || text[i] == ')' || rest.starts_with("，") ||
+        rest.starts_with("。") || rest.starts_with("；") || rest.starts_with("、") || rest.starts_with("）")) {
       break;
     }
-    if (is_digit(text[end])) ++digits;
-    ++end;
+    size_t next = i;
+    char32_t c = core::next_code_point(text, next);
+    if (is_digit(text[i])) {
+      ++digits;
+      last = next;
+    } else if (c == U'號' || c == U'号') {
+      last = next;  // a reference ends with its number or with 號
+    }
+    end = i = next;
   }
-  while (end > start && (static_cast<unsigned char>(text[end - 1]) & 0xC0) == 0x80 && end < text.size() &&
-         (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-    --end;  // never inside a character
-  }
-  if (digits < 3 || end == start) return std::nullopt;
-  return Span{start, end};
+  (void)end;
+  if (digits < 3 || last == start) return std::nullopt;
+  return Span{start, last};
 }
 
 // A mainland court case: （2024）沪0115民初4567号, (2022)粤0305民初2210号. The anchor is the whole

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "privacy/boundaries.h"
+#include "privacy/overlaps.h"
+
 namespace sy::privacy {
 
 std::string placeholder_text(Kind kind, int n) {
@@ -22,6 +25,23 @@ const std::string& Redactor::placeholder_for(Kind kind, std::string_view value) 
     mapping_.emplace_back(placeholder_text(kind, n), std::string(value));
   }
   return mapping_[it->second].first;
+}
+
+std::vector<Finding> every_mention(std::string_view text, std::vector<Finding> findings,
+                                   const std::vector<std::pair<Kind, std::string>>& values) {
+  for (const auto& [kind, value] : values) {
+    if (value.empty()) continue;
+    for (size_t at = text.find(value); at != std::string_view::npos; at = text.find(value, at + 1)) {
+      size_t end = at + value.size();
+      // Whole words only where the value begins or ends with a Latin letter or digit: "Ann" is not
+      // in "Annual". Han needs no boundary.
+      if ((is_alnum(value.front()) && before_is(text, at, is_alnum)) || (is_alnum(value.back()) && at_is(text, end, is_alnum))) {
+        continue;
+      }
+      findings.push_back({kind, at, end});
+    }
+  }
+  return resolve_overlaps(std::move(findings));
 }
 
 std::string Redactor::redact(std::string_view text, const std::vector<Finding>& findings) {

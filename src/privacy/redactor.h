@@ -34,6 +34,13 @@ class Redactor {
   std::array<int, kKindCount> counters_{};            // per kind: [PHONE_1], [PHONE_2], ...
 };
 
+// The findings plus every other place the same values are written in the text, as whole words: a
+// name found next to a fact ("小蕭：這禮拜先請陪產假") is hidden where it is said without one too
+// ("小蕭：我老婆昨天生了"). `values` are (kind, value) pairs, from this text or from the rest of the
+// request. Sorted by start, disjoint.
+std::vector<Finding> every_mention(std::string_view text, std::vector<Finding> findings,
+                                   const std::vector<std::pair<Kind, std::string>>& values);
+
 // "[" + KIND + "_" + n + "]", the kind's name upper-cased: [TW_NATIONAL_ID_1].
 std::string placeholder_text(Kind kind, int n);
 

@@ -330,6 +330,12 @@ ScanResult Scanner::scan(std::string_view text) const {
     ok = !state.out_of_time();
   }
   result.findings = resolve_overlaps(std::move(state.found));
+  // A finding never cuts a character in two: redaction would leave half of one, and what goes on
+  // to a model would not be UTF-8. (Every extractor means to keep to characters; this makes sure.)
+  for (Finding& f : result.findings) {
+    while (f.start > 0 && (static_cast<unsigned char>(text[f.start]) & 0xC0) == 0x80) --f.start;
+    while (f.end < text.size() && (static_cast<unsigned char>(text[f.end]) & 0xC0) == 0x80) ++f.end;
+  }
   result.failed = !ok;
   result.sensitive = result.failed || !result.findings.empty();
   return result;

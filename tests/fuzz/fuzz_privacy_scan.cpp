@@ -47,6 +47,8 @@ void check(const uint8_t* data, size_t size) {
   for (const auto& f : result.findings) {
     FUZZ_CHECK(f.start < f.end && f.end <= text.size(), std::to_string(f.start) + ".." + std::to_string(f.end));
     if (!utf8) continue;
+    auto continuation = [&](size_t i) { return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+    FUZZ_CHECK(!continuation(f.start) && !continuation(f.end), "a finding cuts a character: " + std::to_string(f.start) + ".." + std::to_string(f.end));
     auto [cs, ce] = privacy::char_offsets(text, f);
     FUZZ_CHECK(cs < ce && ce <= code_points(text), std::to_string(cs) + ".." + std::to_string(ce));
   }

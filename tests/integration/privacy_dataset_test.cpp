@@ -95,7 +95,14 @@ std::string chunk(const std::string& text, const char* finish_reason) {
 // The fake cloud: echoes the last user message ("You said: ..."), whole or as a stream, or fails
 // with 500 when the text asks for it.
 void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
-  auto body = json::parse(req.body).as_object();
+  boost::system::error_code ec;
+  auto parsed = json::parse(req.body, ec);
+  if (ec || !parsed.is_object()) {  // what the gateway sends must always be JSON
+    ADD_FAILURE() << "the fake cloud got a body that is not JSON (" << ec.message() << "): " << req.body;
+    c.send(500, R"({"error":{"message":"bad body","type":"server_error"}})");
+    return;
+  }
+  auto body = parsed.as_object();
   auto text = "You said: " + user_content(req.body);
   if (text.find("[fail-cloud]") != std::string::npos) {
     c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
@@ -284,9 +291,24 @@ TEST_F(PrivacyDataset, RedactModeSendsOnlyPlaceholdersAndGivesTheTextBack) {
     std::string sent = user_content(requests[i].body);
     EXPECT_NE(sent, line.text) << line.id;
     EXPECT_NE(sent.find("_1]"), std::string::npos) << line.id << " sent without a placeholder: " << sent;
-    // What the cloud got holds nothing the scanner would hide: only placeholders and topics.
+    // None of the values the scanner found in the line is in what the cloud got (placeholders
+    // taken out first: "PASSPORT" is in [PASSPORT_1]) ...
+    std::string words = sent;
+    for (size_t open = words.find('['); open != std::string::npos; open = words.find('[', open + 1)) {
+      size_t close = words.find(']', open);
+      if (close != std::string::npos && close - open < 32 && words.find("_", open) < close) words.replace(open, close - open + 1, " ");
+    }
+    for (const auto& f : scanner->scan(line.text).findings) {
+      if (privacy::is_personal_fact(f.kind)) continue;  // topics stay: only the name is replaced
+      std::string value = line.text.substr(f.start, f.end - f.start);
+      EXPECT_EQ(words.find(value), std::string::npos) << line.id << ": the cloud got the " << privacy::to_string(f.kind)
+                                                      << " '" << value << "': " << sent;
+    }
+    // ... and no value was replaced only in part: scanned again, it holds no value with a shape or
+    // a label. (Names are left out here: with a placeholder in the sentence the name reader may
+    // see a new, wrong name next to it, which is no leak.)
     for (const auto& f : scanner->scan(sent).findings) {
-      EXPECT_TRUE(privacy::is_personal_fact(f.kind))
+      EXPECT_TRUE(privacy::is_personal_fact(f.kind) || f.kind == privacy::Kind::person)
           << line.id << ": the cloud got a " << privacy::to_string(f.kind) << ": " << sent;
     }
   }

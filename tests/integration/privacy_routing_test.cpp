@@ -129,12 +129,13 @@ TEST_F(PrivacyRouting, ALocalErrorDoesNotFallBackToTheCloudForSensitiveData) {
 TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  // Fill the one slot and the one queue place with long streams.
+  // Fill the one slot and the one queue place with long streams (long enough not to end on their
+  // own while the requests below are made on a busy machine; they are cut when done).
   std::atomic<bool> stop{false};
   std::vector<std::thread> busy;
   for (int i = 0; i < 2; ++i) {
     busy.emplace_back([&, i] {
-      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 120),
+      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 400),
                      [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
     });
   }

@@ -66,5 +66,17 @@ TEST(Restorer, NoMappingPassesEverythingThrough) {
   EXPECT_EQ(restorer.flush(), "");
 }
 
+
+// A name found once next to a fact is hidden wherever it is written, as a whole word only.
+TEST(EveryMention, AValueFoundOnceIsHiddenWhereverItIsSaid) {
+  std::string text = "小蕭：我老婆昨天生了\n阿德：恭喜\n小蕭：這禮拜先請陪產假 Ann, Annual";
+  size_t second = text.rfind("小蕭");
+  size_t ann = text.find("Ann,");
+  std::vector<Finding> found = {{Kind::person, second, second + 6}, {Kind::person, ann, ann + 3}};
+  auto all = every_mention(text, found, {{Kind::person, "小蕭"}, {Kind::person, "Ann"}});
+  Redactor redactor;
+  EXPECT_EQ(redactor.redact(text, all), "[PERSON_1]：我老婆昨天生了\n阿德：恭喜\n[PERSON_1]：這禮拜先請陪產假 [PERSON_2], Annual");
+}
+
 }  // namespace
 }  // namespace sy::privacy
