@@ -469,4 +469,22 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
   return pred();
 }
 
+LocalModelBusy::LocalModelBusy(uint16_t port, const std::string& model, const std::string& version) {
+  for (int i = 0; i < 2; ++i) {
+    // Long enough not to end by themselves while a test works on a loaded machine.
+    std::string body = R"({"model":")" + model + R"(","messages":[{"role":"user","content":"story )" + std::to_string(i) +
+                       R"("}],"max_tokens":400,"temperature":0,"stream":true})";
+    streams_.emplace_back([this, port, body] {
+      stream_request(port, "/v1/chat/completions", body, [this](const std::string&, std::chrono::milliseconds) { return !stop_.load(); });
+    });
+  }
+  const std::string queued = "switchyard_local_queue_depth{model=\"" + model + "\",version=\"" + version + "\"} 1";
+  full_ = eventually([&] { return http_request(port, "GET", "/metrics").body.find(queued) != std::string::npos; }, 10s);
+}
+
+LocalModelBusy::~LocalModelBusy() {
+  stop_ = true;
+  for (auto& t : streams_) t.join();
+}
+
 }  // namespace sy::testing

@@ -203,4 +203,18 @@ CommandResult run_switchyard(const std::vector<std::string>& args, std::chrono::
 // Polls until pred() holds or the timeout passes.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
+// A local model with one slot and one queue place, kept full by two long streams until this goes
+// out of scope (the streams are then cut). `full()` says whether both took their places in time.
+class LocalModelBusy {
+ public:
+  LocalModelBusy(uint16_t port, const std::string& model, const std::string& version = "v1");
+  ~LocalModelBusy();
+  bool full() const { return full_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> streams_;
+  bool full_ = false;
+};
+
 }  // namespace sy::testing

@@ -235,19 +235,8 @@ TEST_F(PrivacyDataset, NoSensitiveLineReachesTheCloudOnAnyPath) {
 TEST_F(PrivacyDataset, UnderLocalOverloadSensitiveLinesWaitOrAreRefusedButNeverSpill) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  // Fill the one slot and the one queue place with long streams.
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> busy;
-  for (int i = 0; i < 2; ++i) {
-    busy.emplace_back([&, i] {
-      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 400),
-                     [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
-    });
-  }
-  ASSERT_TRUE(eventually([&] {
-    auto m = http_request(sy.port(), "GET", "/metrics").body;
-    return m.find("switchyard_local_queue_depth{model=\"tiny\",version=\"v1\"} 1") != std::string::npos;
-  }, 10s));
+  auto busy = std::make_unique<LocalModelBusy>(sy.port(), "tiny");
+  ASSERT_TRUE(busy->full());
   // Every fifth line of each set while the local model is full: never the cloud.
   size_t sent = 0;
   for (size_t i = 0; i < lines.size(); i += 5, ++sent) {
@@ -258,8 +247,7 @@ TEST_F(PrivacyDataset, UnderLocalOverloadSensitiveLinesWaitOrAreRefusedButNeverS
     EXPECT_TRUE(r.status == 429 || r.status == 403 || local) << lines[i].id << ": " << r.status << " " << r.body;
   }
   auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?", false));
-  stop = true;
-  for (auto& t : busy) t.join();
+  busy.reset();
   EXPECT_GT(sent, 150u);
   EXPECT_EQ(spilled.header("x-switchyard-route"), "cloud-fast");  // overflow does spill what may
   EXPECT_EQ(cloud.requests().size(), 1u);

@@ -129,24 +129,11 @@ TEST_F(PrivacyRouting, ALocalErrorDoesNotFallBackToTheCloudForSensitiveData) {
 TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  // Fill the one slot and the one queue place with long streams (long enough not to end on their
-  // own while the requests below are made on a busy machine; they are cut when done).
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> busy;
-  for (int i = 0; i < 2; ++i) {
-    busy.emplace_back([&, i] {
-      stream_request(sy.port(), "/v1/chat/completions", chat("tiny", "story " + std::to_string(i), true, 400),
-                     [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
-    });
-  }
-  ASSERT_TRUE(eventually([&] {
-    auto m = http_request(sy.port(), "GET", "/metrics").body;
-    return m.find("switchyard_local_queue_depth{model=\"tiny\",version=\"v1\"} 1") != std::string::npos;
-  }, 10s));
+  auto busy = std::make_unique<LocalModelBusy>(sy.port(), "tiny");
+  ASSERT_TRUE(busy->full());
   auto sensitive = post_json(sy.port(), "/v1/chat/completions", chat("auto", "call me at 0912-345-678"));
   auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?"));
-  stop = true;
-  for (auto& t : busy) t.join();
+  busy.reset();
   EXPECT_EQ(sensitive.status, 429) << sensitive.body;
   EXPECT_FALSE(sensitive.header("retry-after").empty());
   EXPECT_EQ(spilled.status, 200) << spilled.body;
