@@ -72,7 +72,7 @@ bool label_stands_alone(std::string_view text, size_t match_end) {
 
 std::optional<Span> passport_number(std::string_view text, size_t match_end) {
   if (!label_stands_alone(text, match_end)) return std::nullopt;
-  return after_label(text, match_end, {.min_digits = 6, .max_letters = 2, .digit_first = false});
+  return after_label(text, match_end, {.min_digits = 5, .max_letters = 4, .digit_first = false});  // NW8K47PL2
 }
 
 std::optional<Span> account_number(std::string_view text, size_t match_end) {

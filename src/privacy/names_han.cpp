@@ -59,7 +59,10 @@ constexpr std::u32string_view kHanBeforeName =
 // Nicknames: 小/老 + a family name (小楊, 老王), 阿 + a given-name character (阿傑); not these words.
 constexpr std::string_view kNotNicknames[] = {"小時", "小时", "小於", "小于", "小康", "小米", "小黃", "小黄", "小白",
                                               "小區", "小区", "老師", "老师", "老公", "阿公", "阿婆", "阿嬤", "阿伯",
-                                              "阿拉", "阿爾", "阿尔", "阿根", "阿富", "阿里", "阿斯", "阿司", "阿姨"};
+                                              "阿拉", "阿爾", "阿尔", "阿根", "阿富", "阿里", "阿斯", "阿司", "阿姨",
+                                              "大家", "大樓", "大楼", "大陸", "大陆", "大於", "大于", "大方", "大量",
+                                              "大概", "大約", "大约", "大會", "大会", "大學", "大学", "大門", "大门",
+                                              "大安", "大同", "大林", "大廳", "大厅", "大夫", "大師", "大师", "大江"};
 
 // Whether a fact begins at pos or one character after it: a name runs straight into what is said
 // of it (陳靜懷孕, 皇甫文傑腸胃炎, where the fact word found is 胃炎).
@@ -100,12 +103,18 @@ constexpr std::string_view kHanPeopleTeamWords[] = {"人資", "人资", "人事"
 uint8_t han_roles(std::string_view text, size_t at, size_t end) {
   static const WordSet clinicians = word_set(kHanClinicianTitles);
   static const WordSet people_team = word_set(kHanPeopleTeamWords);
+  static constexpr std::string_view kRoleNouns[] = {"主管", "總監", "总监", "專員", "专员", "經理", "经理", "負責人", "负责人",
+                                                    "窗口", "承辦", "承办", "主任", "同仁"};
   uint8_t roles = clinicians.longest_at(text, end) > 0 ? kClinician : kNoRole;
-  size_t p = at;
-  for (int chars = 0; chars < 8 && p > 0; ++chars) {
-    core::previous_code_point(text, p);
-    if (people_team.longest_at(text, p) > 0) {
-      roles |= kPeopleTeam;
+  // A people-team role names the person who holds it (人資主管是白秀玲, 薪資專員王小明); an HR note
+  // about someone (人資備註：賴宥蓁...) does not: the role noun must come between.
+  std::string_view before = text.substr(0, at).substr(at > 30 ? at - 30 : 0);
+  for (size_t p = 0; p < before.size(); ++p) {
+    if (size_t len = people_team.longest_at(before, p)) {
+      std::string_view after = before.substr(p + len);
+      if (std::any_of(std::begin(kRoleNouns), std::end(kRoleNouns), [&](std::string_view n) { return after.find(n) != std::string_view::npos; })) {
+        roles |= kPeopleTeam;
+      }
       break;
     }
   }
@@ -159,7 +168,7 @@ HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, co
 HanCandidate score_nickname(std::string_view text, size_t at, const Lexicon& lex, std::span<const size_t> fact_starts) {
   std::string_view prefix = text.substr(at, 3);
   bool ah = prefix == "阿";
-  if (!ah && prefix != "小" && prefix != "老") return {0, 0};
+  if (!ah && prefix != "小" && prefix != "老" && prefix != "大") return {0, 0};  // 大劉 as well
   char32_t c = 0;
   size_t len = 0;
   if (!han_at(text, at + 3, &c, &len)) return {0, 0};
@@ -212,7 +221,7 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   // The cheap evidence first (this runs at most characters of a stretch): where it stands.
   size_t p = at;
   char32_t before = at > 0 ? core::previous_code_point(text, p) : 0;
-  bool name_place = std::u32string_view(U"的：:「“『").find(before) != std::u32string_view::npos;
+  bool name_place = std::u32string_view(U"的：:「“『喜").find(before) != std::u32string_view::npos;  // 喜: 恭喜婉婷
   bool kin = false;
   for (std::string_view k : {"姐", "哥", "姊", "嫂"}) kin = kin || text.substr(end).starts_with(k);
   bool after = han_boundary_after(text, end, fact_starts);
@@ -255,9 +264,9 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
     }
     if (!core::is_han(c)) continue;
     // Most characters start no name: the family-name bitmap and the given-name bitmap settle them.
-    if (!lex.zh_name_may_start(c) && !lex.zh_given(c) && c != U'小' && c != U'老' && c != U'阿') continue;
+    if (!lex.zh_name_may_start(c) && !lex.zh_given(c) && c != U'小' && c != U'老' && c != U'阿' && c != U'大') continue;
     size_t surname = lex.zh_surname_at(text, at);
-    HanCandidate best = c == U'小' || c == U'老' || c == U'阿' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
+    HanCandidate best = c == U'小' || c == U'老' || c == U'阿' || c == U'大' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
     if (surname == 0 && best.score == 0) {
       if (lex.zh_given(c) || c == U'小') best = score_given_name(text, at, lex, fact_starts);
       if (best.score == 0) continue;

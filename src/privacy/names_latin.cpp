@@ -74,6 +74,34 @@ bool word_byte(std::string_view text, size_t i) {
 const WordMap& local_words();
 
 // The words of text[lo, hi), each looked up once in the lexicon and in the lists below.
+// The word with accented Latin letters (Latin-1 and Latin Extended-A) written without their accents,
+// in `out`: the lists spell "Lucia" and "Jose" as often as "Lucía" and "José". Empty when the
+// word has none or does not fit.
+std::string_view without_accents(std::string_view word, char (&out)[64]) {
+  // Base letters of U+00C0..U+017F, two bytes each (lead C3, C4 or C5); '?' for the few with none.
+  static constexpr std::string_view kLatin1 = "AAAAAAACEEEEIIII?NOOOOO?OUUUUY??aaaaaaaceeeeiiii?nooooo?ouuuuy?y";
+  static constexpr std::string_view kExtendedA =
+      "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi??JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo??RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZz?";
+  size_t n = 0;
+  bool folded = false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (n == sizeof out) return {};
+    auto u = static_cast<unsigned char>(word[i]);
+    if (u < 0x80) {
+      out[n++] = word[i];
+      continue;
+    }
+    if (i + 1 >= word.size() || u < 0xC3 || u > 0xC5) return {};
+    auto v = static_cast<unsigned char>(word[++i]);
+    size_t index = (u - 0xC3) * 64 + (v - 0x80);  // code point - U+00C0
+    char base = index < kLatin1.size() ? kLatin1[index] : index - kLatin1.size() < kExtendedA.size() ? kExtendedA[index - kLatin1.size()] : '?';
+    if (base == '?') return {};
+    out[n++] = base;
+    folded = true;
+  }
+  return folded ? std::string_view(out, n) : std::string_view{};
+}
+
 void latin_tokens(std::string_view text, size_t lo, size_t hi, const Lexicon& lex, std::vector<Token>& tokens) {
   tokens.clear();
   size_t i = lo;
@@ -104,7 +132,11 @@ void latin_tokens(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     t.sentence_start = p == 0 || std::string_view(".!?\n\"(").find(text[p - 1]) != std::string_view::npos;
     // A lookup costs a cache miss or two and prose is mostly lower-case words, which only this
     // file's short lists are asked about, and only around a name: capitalized words only here.
-    if (t.capitalized) t.lex = lex.latin_word(t.word);
+    if (t.capitalized) {
+      t.lex = lex.latin_word(t.word);
+      char buffer[64];
+      if (std::string_view plain = without_accents(t.word, buffer); !plain.empty()) t.lex |= lex.latin_word(plain);
+    }
     tokens.push_back(t);
   }
 }
