@@ -264,10 +264,9 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
   // Reused: this runs for every stretch around a fact, and most stretches hold a few dozen words.
   thread_local std::vector<Token> tokens;
   thread_local std::vector<Candidate> candidates;
-  // Every Latin name starts with a capital (ASCII, or À-Þ after a 0xC3 byte): without one, there
-  // is nothing to read.
+  // Without a Latin letter there is nothing to read (Han text: the common case in a Chinese prompt).
   std::string_view stretch = text.substr(lo, hi - lo);
-  if (std::none_of(stretch.begin(), stretch.end(), [](char c) { return is_upper(c) || static_cast<unsigned char>(c) == 0xC3; })) {
+  if (std::none_of(stretch.begin(), stretch.end(), [](char c) { return is_alpha(c) || static_cast<unsigned char>(c) == 0xC3; })) {
     return;
   }
   latin_tokens(text, lo, hi, lex, tokens);

@@ -122,5 +122,26 @@ TEST(ContextRedaction, AFactNeverPushesOutTheNameItIsAbout) {
   EXPECT_EQ(redactor.redact(text, scanner().scan(text).findings), "用輕鬆的語氣寫群公告：恭喜技術部的[PERSON_1]喜得千金！");
 }
 
+
+TEST(ContextPeople, AccentsLowerCaseAndGivenNamesAlone) {
+  // Accented names are looked up without accents too; lower-case ones with a family name after.
+  EXPECT_EQ(values("Draft a note to payroll: Lucía Ferrándiz gets a retention bonus.", Kind::person),
+            std::vector<std::string>{"Lucía Ferrándiz"});
+  EXPECT_EQ(values("draft a written warning for kenji matsuda, third late arrival", Kind::person),
+            std::vector<std::string>{"kenji matsuda"});
+  // A given name alone where names are written: after 的, after a role word, with a kinship title.
+  EXPECT_EQ(values("我是行政部的淑娟，昨天確診B型流感，需要請三天病假。", Kind::person), std::vector<std::string>{"淑娟"});
+  EXPECT_EQ(values("我想寫卡片給同事怡萱，她上週做完第六次化療。", Kind::person), std::vector<std::string>{"怡萱"});
+  // ... but not an everyday word in the same place.
+  EXPECT_TRUE(kinds("員工健康檢查可以選哪些醫院？大家都說糖尿病要早點檢查。").empty());
+}
+
+TEST(ContextPeople, AnHrNoteAboutSomeoneIsNotTheirRole) {
+  // 人資主管是白秀玲: she handles salaries for a living, so "薪資" next to her is a topic.
+  EXPECT_TRUE(kinds("新任人資主管是白秀玲，請幫我寫一段歡迎詞，介紹她負責薪資與招募業務。").empty());
+  // 人資備註：賴宥蓁 ...: a note about her, and the warning is hers.
+  EXPECT_EQ(kinds("人資備註：賴宥蓁本月多次未打卡，記小過一次。"), (Kinds{"performance", "person"}));
+}
+
 }  // namespace
 }  // namespace sy::privacy
