@@ -81,7 +81,8 @@ std::optional<Span> account_number(std::string_view text, size_t match_end) {
 }
 
 std::optional<Span> medical_record_number(std::string_view text, size_t match_end) {
-  if (at_is(text, match_end, is_alpha)) return std::nullopt;  // "MRNA", "medical records"
+  // A label that ends in a letter must end there: "MRNA", "medical records" ("chart #HN-5582" is fine).
+  if (is_alpha(text[match_end - 1]) && at_is(text, match_end, is_alpha)) return std::nullopt;
   return after_label(text, match_end, {.min_digits = 4, .max_letters = 4, .digit_first = false});
 }
 
@@ -157,6 +158,7 @@ std::optional<Span> han_case_reference(std::string_view text, size_t match_end) 
   // Up to a space, a sentence mark or a closing bracket that opens nothing inside the value.
   size_t end = start, last = start;
   int digits = 0;
+  bool han = false;
   for (size_t i = start; i < text.size() && i - start < 48;) {
     std::string_view rest = text.substr(i);
     if (text[i] == ' ' || text[i] == '\n' || text[i] == ',' || text[i] == ')' || rest.starts_with("，") ||
@@ -165,9 +167,10 @@ std::optional<Span> han_case_reference(std::string_view text, size_t match_end) 
     }
     size_t next = i;
     char32_t c = core::next_code_point(text, next);
+    han = han || core::is_han(c);
     if (is_digit(text[i])) {
       ++digits;
-      last = next;
+      if (!han) last = next;  // with Han in it, a reference ends with 號 (（2023）京0105民初 is a form, not one)
     } else if (c == U'號' || c == U'号') {
       last = next;  // a reference ends with its number or with 號
     }

@@ -44,7 +44,7 @@ constexpr std::array kDirect = {
     DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
     DirectPattern{R"(\b(?:account|acct|a/c))", HS_FLAG_CASELESS, Kind::account_number, extract::account_number},
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
-    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital number|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号)",
+    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital (?:number|no|#)|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号)",
                   HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
     DirectPattern{R"(\b(?:case|docket|claim) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
                   extract::case_number},

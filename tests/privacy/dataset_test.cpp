@@ -9,8 +9,8 @@
 //               recall 0.97 and precision 0.95.
 //   ctxdev3     the first blind set (it scored recall 0.815 when it was blind), tuned on since.
 //   ctxdev4     the second blind set (recall 0.896, precision 0.988 when it was blind), tuned on since.
-//   ctxblind3   the third blind set, scored once when the detectors were done: recall 0.857,
-//               precision 0.989.
+//   ctxdev5     the third blind set (recall 0.857, precision 0.989 when it was blind), tuned on since.
+//   (a fourth blind set is being written)
 // The last two hold at what they measured, less a margin: they show how far the detectors
 // generalize, which is short of the goal (tests/data/privacy/README.md has the numbers).
 #include <gtest/gtest.h>
@@ -140,7 +140,7 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
   };
   const std::map<std::string, Floor> floors = {
       {"patterns", {1.0, 0.95}},  {"ctxdev", {0.97, 0.95}},    {"ctxdev2", {0.97, 0.95}},
-      {"ctxdev3", {0.91, 0.95}},  {"ctxdev4", {0.94, 0.95}},    {"ctxblind3", {0.83, 0.95}},
+      {"ctxdev3", {0.91, 0.95}},  {"ctxdev4", {0.94, 0.95}},    {"ctxdev5", {0.90, 0.95}},
   };
   for (const auto& [name, s] : sets) {
     print(name, s);
