@@ -221,9 +221,9 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   // The cheap evidence first (this runs at most characters of a stretch): where it stands.
   size_t p = at;
   char32_t before = at > 0 ? core::previous_code_point(text, p) : 0;
-  // 喜: 恭喜婉婷. The start of the text or of a clause (佳怡說她..., ，雨萱這週確診) counts too,
+  // 喜: 恭喜婉婷. The start of the text or of a clause (佳怡說她..., ，雨萱這週確診, "hi 雅芳...") counts too,
   // since the everyday words that begin clauses there (大家, 生育) are kept out below.
-  bool name_place = at == 0 || std::u32string_view(U"的：:「“『喜，,、\n").find(before) != std::u32string_view::npos;
+  bool name_place = at == 0 || std::u32string_view(U"的：:「“『喜，,、\n \t").find(before) != std::u32string_view::npos;
   bool kin = false;
   for (std::string_view k : {"姐", "哥", "姊", "嫂"}) kin = kin || text.substr(end).starts_with(k);
   bool after = han_boundary_after(text, end, fact_starts);
