@@ -132,6 +132,8 @@ TEST(ContextPeople, AccentsLowerCaseAndGivenNamesAlone) {
   // A given name alone where names are written: after 的, after a role word, with a kinship title.
   EXPECT_EQ(values("我是行政部的淑娟，昨天確診B型流感，需要請三天病假。", Kind::person), std::vector<std::string>{"淑娟"});
   EXPECT_EQ(values("我想寫卡片給同事怡萱，她上週做完第六次化療。", Kind::person), std::vector<std::string>{"怡萱"});
+  EXPECT_EQ(values("佳怡說她年終只有兩個月，比同組的少。", Kind::person), std::vector<std::string>{"佳怡"});
+  EXPECT_EQ(values("[note] 雅芳因為長期偏頭痛常請病假", Kind::person), std::vector<std::string>{"雅芳"});
   // ... but not an everyday word in the same place.
   EXPECT_TRUE(kinds("員工健康檢查可以選哪些醫院？大家都說糖尿病要早點檢查。").empty());
 }
