@@ -51,6 +51,12 @@ size_t run_end(std::string_view text, size_t pos, Pred pred, size_t limit = 4096
   return hi;
 }
 
+// A full-width digit (０-９, U+FF10..U+FF19: EF BC 90..99) starts at pos.
+inline bool full_width_digit(std::string_view text, size_t pos) {
+  return pos + 3 <= text.size() && text[pos] == '\xef' && text[pos + 1] == '\xbc' &&
+         static_cast<unsigned char>(text[pos + 2]) >= 0x90 && static_cast<unsigned char>(text[pos + 2]) <= 0x99;
+}
+
 // The text with its ASCII letters in lower case (the lists and labels are matched that way).
 inline std::string ascii_lower(std::string_view s) {
   std::string out(s);

@@ -22,11 +22,6 @@
 namespace sy::privacy::extract {
 namespace {
 
-bool full_width_digit(std::string_view text, size_t pos) {
-  return pos + 3 <= text.size() && text.substr(pos, 2) == "\xef\xbc" && static_cast<unsigned char>(text[pos + 2]) >= 0x90 &&
-         static_cast<unsigned char>(text[pos + 2]) <= 0x99;
-}
-
 // Back over digits (ASCII or full-width) that end at pos.
 size_t digits_back(std::string_view text, size_t pos) {
   while (true) {

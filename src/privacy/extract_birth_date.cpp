@@ -24,8 +24,7 @@ size_t read_number(std::string_view text, size_t pos, int& value, size_t max_dig
     if (is_digit(text[p])) {
       value = value * 10 + (text[p] - '0');
       p += 1;
-    } else if (text.substr(p, 2) == "\xef\xbc" && p + 2 < text.size() &&
-               static_cast<unsigned char>(text[p + 2]) >= 0x90 && static_cast<unsigned char>(text[p + 2]) <= 0x99) {
+    } else if (full_width_digit(text, p)) {
       value = value * 10 + (static_cast<unsigned char>(text[p + 2]) - 0x90);
       p += 3;
     } else {

@@ -10,7 +10,6 @@
 namespace sy::privacy {
 namespace {
 
-
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }

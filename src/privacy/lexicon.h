@@ -40,8 +40,6 @@ class Lexicon {
     kPersonCue = 16,          // "patient", "Mr", "account holder"
   };
   uint8_t latin_word(std::string_view word) const { return latin_words_.get(word); }
-  bool first_name(std::string_view word) const { return (latin_word(word) & kFirstName) != 0; }
-  bool surname(std::string_view word) const { return (latin_word(word) & kSurname) != 0; }
   bool person_cue(std::string_view word) const { return (latin_word(word) & kPersonCue) != 0; }
   // Names in either script, as written ("Albert Einstein", "Einstein", "諸葛亮"), Latin in any case.
   bool famous(std::string_view name) const { return famous_.contains(name); }
@@ -50,7 +48,7 @@ class Lexicon {
   // Han text, by position: each returns the byte length of what starts (or, for cue_before, ends)
   // at pos, 0 if nothing does.
   size_t zh_surname_at(std::string_view text, size_t pos) const { return zh_surnames_.longest_at(text, pos); }
-  // Whether a family name, a famous name or a place may start with the character (one load each).
+  // Whether a family name or a famous name may start with the character (one load each).
   bool zh_name_may_start(char32_t c) const { return zh_surnames_.may_start_with(c) || famous_.may_start_with(c); }
   size_t zh_title_at(std::string_view text, size_t pos) const { return zh_titles_.longest_at(text, pos); }
   size_t zh_cue_before(std::string_view text, size_t pos) const { return zh_cues_.longest_ending_at(text, pos); }

@@ -90,16 +90,18 @@ struct HanCandidate {
   size_t end;
   int score;
   bool cued = false;  // a role word before or a title after
-  uint8_t roles = kNoRole;
 };
+
+// The characters a nickname starts with: 小楊, 老王, 阿傑, 大劉.
+bool nickname_prefix(char32_t c) { return c == U'小' || c == U'老' || c == U'阿' || c == U'大'; }
 
 constexpr std::string_view kHanClinicianTitles[] = {"醫師", "醫生", "医生", "医师", "護理師", "护理师", "護士", "护士",
                                                     "藥師", "药师", "治療師", "治疗师", "營養師", "营养师", "大夫"};
 constexpr std::string_view kHanPeopleTeamWords[] = {"人資", "人资", "人事", "人力資源", "人力资源", "薪酬", "薪資", "薪资",
                                                     "會計", "会计", "財務", "财务", "出納", "出纳"};
 
-// The roles around a Han name at [at, end): a clinician's title after it, a people-team word in the
-// eight characters before it (人資主管是白秀玲).
+// The roles around a Han name at [at, end): a clinician's title after it, a people-team word and a
+// role noun in the ten characters before it (人資主管是白秀玲).
 uint8_t han_roles(std::string_view text, size_t at, size_t end) {
   static const WordSet clinicians = word_set(kHanClinicianTitles);
   static const WordSet people_team = word_set(kHanPeopleTeamWords);
@@ -121,12 +123,12 @@ uint8_t han_roles(std::string_view text, size_t at, size_t end) {
   return roles;
 }
 
-// The best reading of a name starting with the family name at [at, at + surname).
 const WordSet& han_not_a_person_after() {
   static const WordSet set = word_set(kHanNotAPersonAfter);
   return set;
 }
 
+// The best reading of a name starting with the family name at [at, at + surname).
 HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, const Lexicon& lex,
                             std::span<const size_t> fact_starts) {
   // Up to two given-name characters after the family name.
@@ -164,11 +166,9 @@ HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, co
   return best;
 }
 
-// 小楊, 老王, 阿傑 at `at` (which holds 小, 老 or 阿): the nickname's end and score, or {0, 0}.
+// 小楊, 老王, 阿傑, 大劉 at `at` (which holds a nickname_prefix): the nickname's end and score, or {0, 0}.
 HanCandidate score_nickname(std::string_view text, size_t at, const Lexicon& lex, std::span<const size_t> fact_starts) {
-  std::string_view prefix = text.substr(at, 3);
-  bool ah = prefix == "阿";
-  if (!ah && prefix != "小" && prefix != "老" && prefix != "大") return {0, 0};  // 大劉 as well
+  bool ah = text.substr(at, 3) == "阿";
   char32_t c = 0;
   size_t len = 0;
   if (!han_at(text, at + 3, &c, &len)) return {0, 0};
@@ -206,8 +206,6 @@ std::optional<Span> dotted_name(std::string_view text, size_t dot, size_t dot_en
   return Span{start, end};
 }
 
-// A given name and a kinship title, the way colleagues write each other: 美惠姐, 志明哥. The given
-// name's two characters at `at`; the title must follow them and the name must start a word.
 // A given name alone, the way colleagues write each other: 同事怡萱, 會計部的怡如上週生了, 美惠姐.
 // Two given-name characters, and more evidence than a family name needs, because two such
 // characters also make many ordinary words: a role word before them, a kinship title after them
@@ -234,8 +232,7 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   // Two such characters also make many ordinary words (大家, 健康, 王國).
   if (lex.zh_word_at(text, at) > 0 || lex.zh_common_word(text.substr(at, end - at))) return {0, 0};
   if (!name_place) return {end, kHanEnough, true};  // a role word before it: 同事怡萱
-  // Otherwise only where names are written: after 的, a colon or an opening quote (會計部的怡如,
-  // 「志豪最近..., 淑惠：), not after a comma or at the start, where ordinary words begin (大家, 生育).
+  // Otherwise only where names are written (see name_place) and with a particle, verb or fact after.
   return after ? HanCandidate{end, kHanEnough} : HanCandidate{0, 0};
 }
 
@@ -266,9 +263,9 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
     }
     if (!core::is_han(c)) continue;
     // Most characters start no name: the family-name bitmap and the given-name bitmap settle them.
-    if (!lex.zh_name_may_start(c) && !lex.zh_given(c) && c != U'小' && c != U'老' && c != U'阿' && c != U'大') continue;
+    if (!lex.zh_name_may_start(c) && !lex.zh_given(c) && !nickname_prefix(c)) continue;
     size_t surname = lex.zh_surname_at(text, at);
-    HanCandidate best = c == U'小' || c == U'老' || c == U'阿' || c == U'大' ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
+    HanCandidate best = nickname_prefix(c) ? score_nickname(text, at, lex, fact_starts) : HanCandidate{0, 0};
     if (surname == 0 && best.score == 0) {
       if (lex.zh_given(c) || c == U'小') best = score_given_name(text, at, lex, fact_starts);
       if (best.score == 0) continue;
@@ -280,7 +277,6 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
       i = at + famous;
       continue;
     }
-    if (surname == 0 && best.score == 0) continue;
     if (size_t place = lex.zh_place_at(text, at)) {  // 高雄, 林口, 新竹: a place that starts like a name
       i = at + place;
       continue;
@@ -300,6 +296,5 @@ void han_people(std::string_view text, size_t lo, size_t hi, const Lexicon& lex,
     if (!out.famous || cued[k]) out.people.push_back(found[k]);
   }
 }
-
 
 }  // namespace sy::privacy::names_detail

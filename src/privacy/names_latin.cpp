@@ -25,7 +25,7 @@ constexpr std::string_view kNotAPersonAfter[] = {
     "pharma",    "pharmaceuticals", "labs",  "insurance",  "fund",       "trust",        "capital",   "partners",
     "associates", "memorial",   "museum",    "library",    "stadium",    "airport",      "station",   "bridge",
     "street",    "avenue",      "road",      "boulevard",  "lane",       "drive",        "square",    "county",
-    "city",      "state",       "river",     "lake",       "mountain",   "island",       "valley",    "award",
+    "city",      "state",       "river",     "lake",       "mountain",   "island",       "valley",
 };
 
 // What this file's own word lists say of a word (bits, see local_words()).

@@ -15,6 +15,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/json.hpp>
 
 #include <openssl/ssl.h>
 
@@ -448,16 +449,21 @@ HttpResult stream_request(uint16_t port, const std::string& target, const std::s
   return out;
 }
 
+// The text as a JSON string, quotes included: a fake upstream must send valid JSON whatever the
+// text holds (quotes, backslashes, newlines).
+std::string json_string(const std::string& text) { return boost::json::serialize(boost::json::string(text)); }
+
 std::string completion_json(const std::string& content, const std::string& model) {
   return R"({"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":")" + model +
-         R"(","system_fingerprint":"fp_1","choices":[{"index":0,"message":{"role":"assistant","content":")" + content +
-         R"("},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}})";
+         R"(","system_fingerprint":"fp_1","choices":[{"index":0,"message":{"role":"assistant","content":)" +
+         json_string(content) +
+         R"(},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}})";
 }
 
 std::string chunk_event(const std::string& content, const std::string& finish_reason) {
   std::string fr = finish_reason.empty() ? "null" : "\"" + finish_reason + "\"";
-  return R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":")" +
-         content + R"("},"finish_reason":)" + fr + "}]}\n\n";
+  return R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":)" +
+         json_string(content) + R"(},"finish_reason":)" + fr + "}]}\n\n";
 }
 
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

@@ -293,7 +293,7 @@ const std::string kJsonRequest =
 TEST(OutputGuard, AnInHouseTargetGetsOneRepairTryForItsJsonSchema) {
   std::atomic<int> calls{0};
   FakeUpstream up([&](const ReceivedRequest&, FakeConnection& c) {
-    c.send(200, completion_json(++calls == 1 ? "Sure! {days: fifteen}" : R"({\"days\": 15})"));
+    c.send(200, completion_json(++calls == 1 ? "Sure! {days: fifteen}" : R"({"days": 15})"));
   });
   Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n", true));
   ASSERT_TRUE(sy.ready()) << sy.log();
@@ -306,7 +306,7 @@ TEST(OutputGuard, AnInHouseTargetGetsOneRepairTryForItsJsonSchema) {
 }
 
 TEST(OutputGuard, ACloudAnswerOffItsJsonSchemaIsAnError) {
-  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(R"({\"days\": \"many\"})")); });
+  FakeUpstream up([](const ReceivedRequest&, FakeConnection& c) { c.send(200, completion_json(R"({"days": "many"})")); });
   Switchyard sy(config_for(up, "output_guard: {on_sensitive: redact}\n"));
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto r = post_json(sy.port(), "/v1/chat/completions", kJsonRequest);

@@ -68,30 +68,6 @@ std::string user_content(const std::string& body) {
   return json::value_to<std::string>(msgs.back().as_object()["content"]);
 }
 
-// The harness's completion_json and chunk_event put text in as it is; these lines hold quotes and
-// newlines, so the fake cloud writes its JSON with boost::json.
-std::string completion(const std::string& text) {
-  json::object message{{"role", "assistant"}, {"content", text}};
-  json::object o{{"id", "chatcmpl-1"},
-                 {"object", "chat.completion"},
-                 {"created", 1700000000},
-                 {"model", "gpt-test"},
-                 {"choices", json::array{json::object{{"index", 0}, {"message", message}, {"finish_reason", "stop"}}}},
-                 {"usage", json::object{{"prompt_tokens", 9}, {"completion_tokens", 3}, {"total_tokens", 12}}}};
-  return json::serialize(o);
-}
-
-std::string chunk(const std::string& text, const char* finish_reason) {
-  json::object choice{{"index", 0}, {"delta", json::object{{"content", text}}}};
-  choice["finish_reason"] = finish_reason ? json::value(finish_reason) : json::value(nullptr);
-  json::object o{{"id", "chatcmpl-1"},
-                 {"object", "chat.completion.chunk"},
-                 {"created", 1700000000},
-                 {"model", "gpt-test"},
-                 {"choices", json::array{choice}}};
-  return "data: " + json::serialize(o) + "\n\n";
-}
-
 // The fake cloud: echoes the last user message ("You said: ..."), whole or as a stream, or fails
 // with 500 when the text asks for it.
 void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
@@ -114,15 +90,15 @@ void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
     for (size_t i = 0; i < text.size();) {
       size_t n = std::min<size_t>(64, text.size() - i);
       while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
-      if (!c.send_chunk(chunk(text.substr(i, n), nullptr))) return;
+      if (!c.send_chunk(chunk_event(text.substr(i, n)))) return;
       i += n;
     }
-    c.send_chunk(chunk("", "stop"));
+    c.send_chunk(chunk_event("", "stop"));
     c.send_chunk("data: [DONE]\n\n");
     c.end_stream();
     return;
   }
-  c.send(200, completion(text));
+  c.send(200, completion_json(text));
 }
 
 std::string chat(const std::string& model, const std::string& text, bool stream, int max_tokens = 1) {
