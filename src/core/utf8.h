@@ -7,6 +7,9 @@
 
 namespace sy::core {
 
+// A UTF-8 continuation byte (10xxxxxx): never the start of a character.
+inline bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 // Decodes one code point at s[i] and advances i past it. An invalid or cut-off sequence comes
 // back as U+FFFD, one byte consumed.
 inline char32_t next_code_point(std::string_view s, size_t& i) {
@@ -25,7 +28,7 @@ inline char32_t next_code_point(std::string_view s, size_t& i) {
 // The code point that ends at s[i] (exclusive); moves i back to its first byte.
 inline char32_t previous_code_point(std::string_view s, size_t& i) {
   size_t start = i;
-  while (start > 0 && i - start < 4 && (static_cast<unsigned char>(s[start - 1]) & 0xC0) == 0x80) --start;
+  while (start > 0 && i - start < 4 && is_continuation(s[start - 1])) --start;
   if (start > 0) --start;
   size_t j = start;
   char32_t cp = next_code_point(s, j);

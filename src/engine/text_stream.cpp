@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
+
 namespace sy::engine {
 
 TextStream::TextStream(std::vector<std::string> stops, bool strip_leading_space)
@@ -38,7 +40,7 @@ void TextStream::take_utf8(std::string& out, bool at_end) {
       continue;
     }
     size_t have = 1;
-    while (have < len && i + have < n && (static_cast<unsigned char>(held_[i + have]) & 0xC0) == 0x80) ++have;
+    while (have < len && i + have < n && core::is_continuation(held_[i + have])) ++have;
     if (have == len) {
       out.append(held_, i, len);
       i += len;
@@ -85,7 +87,7 @@ TextStream::Step TextStream::release(bool at_end) {
   for (const auto& stop : stops_) {
     // Only a match that starts on a character counts (a stop of odd bytes can match mid-character).
     size_t at = text_.find(stop);
-    while (at != std::string::npos && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) at = text_.find(stop, at + 1);
+    while (at != std::string::npos && core::is_continuation(text_[at])) at = text_.find(stop, at + 1);
     first_stop = std::min(first_stop, at);
   }
   if (first_stop != std::string::npos) {
@@ -96,7 +98,7 @@ TextStream::Step TextStream::release(bool at_end) {
   } else {
     size_t ready = at_end ? text_.size() : text_.size() - std::min(text_.size(), stop_prefix_overlap(text_));
     // A stop string that starts inside a character must not cut one.
-    while (ready > 0 && ready < text_.size() && (static_cast<unsigned char>(text_[ready]) & 0xC0) == 0x80) --ready;
+    while (ready > 0 && ready < text_.size() && core::is_continuation(text_[ready])) --ready;
     step.text = text_.substr(0, ready);
     text_.erase(0, ready);  // a possible stop's beginning waits for what follows
   }

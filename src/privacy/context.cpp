@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "privacy/boundaries.h"
 #include "privacy/names.h"
 
 namespace sy::privacy {
@@ -26,7 +27,7 @@ bool has_year(std::string_view date) {
   if (date.find("年") != std::string_view::npos) return true;
   int run = 0, groups = 0;
   for (char c : date) {
-    bool digit = c >= '0' && c <= '9';
+    bool digit = is_digit(c);
     if (digit && run == 0) ++groups;
     run = digit ? run + 1 : 0;
     if (run == 4 || groups == 3) return true;

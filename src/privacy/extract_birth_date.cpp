@@ -221,7 +221,7 @@ std::optional<Span> birth_date_before(std::string_view text, size_t match_end) {
   // Try each start up to 24 bytes back; the leftmost date that ends exactly here wins.
   size_t lo = date_end > 24 ? date_end - 24 : 0;
   for (size_t s = lo; s < date_end; ++s) {
-    if ((static_cast<unsigned char>(text[s]) & 0xC0) == 0x80) continue;
+    if (core::is_continuation(text[s])) continue;
     if (before_is(text, s, is_digit)) continue;
     auto end = date_at(text, s, /*after_label=*/true);  // 出生 is as strong a label as "DOB"
     if (end && *end == date_end) return Span{s, date_end};

@@ -1,7 +1,7 @@
 #include "privacy/finding.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 
 namespace sy::privacy {
 namespace {

@@ -47,7 +47,7 @@ std::vector<FactTerm> without_longer_forms(std::vector<FactTerm> facts) {
     bool latin = is_alpha(f.text.front());
     bool redundant = false;
     for (size_t len = 1; len < f.text.size() && !redundant; ++len) {
-      if ((static_cast<unsigned char>(f.text[len]) & 0xC0) == 0x80) continue;  // inside a character
+      if (core::is_continuation(f.text[len])) continue;  // inside a character
       auto it = by_text.find(f.text.substr(0, len));
       if (it == by_text.end() || it->second.first != f.kind) continue;
       // A Latin word must end there, unless the shorter one is a prefix ("diagnos*").

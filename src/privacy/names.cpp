@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "privacy/lexicon.h"
 #include "privacy/names_detail.h"
 
@@ -28,8 +29,8 @@ namespace {
 // The span clipped to the text and moved in to whole characters.
 Span clipped(std::string_view text, Span s) {
   size_t lo = std::min(s.start, text.size()), hi = std::min(s.end, text.size());
-  while (lo < hi && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) ++lo;
-  while (hi > lo && hi < text.size() && (static_cast<unsigned char>(text[hi]) & 0xC0) == 0x80) --hi;
+  while (lo < hi && core::is_continuation(text[lo])) ++lo;
+  while (hi > lo && hi < text.size() && core::is_continuation(text[hi])) --hi;
   return {lo, hi};
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "privacy/boundaries.h"
 #include "privacy/names_detail.h"
 
@@ -54,8 +55,8 @@ bool letter_at(std::string_view text, size_t i) {
   if (i >= text.size()) return false;
   auto u = static_cast<unsigned char>(text[i]);
   if (u < 0x80) return is_alpha(text[i]);
-  if (accented_lead(text[i])) return at_is(text, i + 1, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; });
-  return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80 && i > 0 && accented_lead(text[i - 1]);
+  if (accented_lead(text[i])) return at_is(text, i + 1, core::is_continuation);
+  return core::is_continuation(text[i]) && i > 0 && accented_lead(text[i - 1]);
 }
 // À-Þ (but not ×): an accented capital.
 bool capital_at(std::string_view text, size_t i) {
@@ -73,7 +74,6 @@ bool word_byte(std::string_view text, size_t i) {
 
 const WordMap& local_words();
 
-// The words of text[lo, hi), each looked up once in the lexicon and in the lists below.
 // The word with accented Latin letters (Latin-1 and Latin Extended-A) written without their accents,
 // in `out`: the lists spell "Lucia" and "Jose" as often as "Lucía" and "José". Empty when the
 // word has none or does not fit.
@@ -102,6 +102,7 @@ std::string_view without_accents(std::string_view word, char (&out)[64]) {
   return folded ? std::string_view(out, n) : std::string_view{};
 }
 
+// The words of text[lo, hi); capitalized ones are looked up in the lexicon here, once.
 void latin_tokens(std::string_view text, size_t lo, size_t hi, const Lexicon& lex, std::vector<Token>& tokens) {
   tokens.clear();
   size_t i = lo;

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 
+#include "core/utf8.h"
 #include "privacy/boundaries.h"
 #include "privacy/context.h"
 #include "privacy/dictionary.h"
@@ -333,8 +334,8 @@ ScanResult Scanner::scan(std::string_view text) const {
   // A finding never cuts a character in two: redaction would leave half of one, and what goes on
   // to a model would not be UTF-8. (Every extractor means to keep to characters; this makes sure.)
   for (Finding& f : result.findings) {
-    while (f.start > 0 && (static_cast<unsigned char>(text[f.start]) & 0xC0) == 0x80) --f.start;
-    while (f.end < text.size() && (static_cast<unsigned char>(text[f.end]) & 0xC0) == 0x80) ++f.end;
+    while (f.start > 0 && core::is_continuation(text[f.start])) --f.start;
+    while (f.end < text.size() && core::is_continuation(text[f.end])) ++f.end;
   }
   result.failed = !ok;
   result.sensitive = result.failed || !result.findings.empty();

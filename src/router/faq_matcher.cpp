@@ -131,7 +131,7 @@ FaqMatch FaqMatcher::best(std::string_view query) const {
   FaqMatch m;
   if (query.size() > kMaxQueryBytes) {
     query = query.substr(0, kMaxQueryBytes);
-    while (!query.empty() && (static_cast<unsigned char>(query.back()) & 0xC0) == 0x80) query.remove_suffix(1);
+    while (!query.empty() && core::is_continuation(query.back())) query.remove_suffix(1);
   }
   auto q = counted(terms(query));
   if (q.empty()) return m;

@@ -1,12 +1,14 @@
 #include "wire/error_text.h"
 
+#include "core/utf8.h"
+
 namespace sy::wire {
 
 std::string clip_message(std::string_view s) {
   constexpr size_t kMax = 500;
   if (s.size() <= kMax) return std::string(s);
   size_t n = kMax;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  while (n > 0 && core::is_continuation(s[n])) --n;
   return std::string(s.substr(0, n));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "privacy/context.h"
 
 namespace sy::pipeline {
@@ -54,7 +55,7 @@ size_t TextGuard::hold_point() const {
   // Never more than hold_back.
   if (p.size() > policy_.hold_back) r = std::max(r, p.size() - policy_.hold_back);
   // On a character boundary.
-  while (r > 0 && r < p.size() && (static_cast<unsigned char>(p[r]) & 0xC0) == 0x80) --r;
+  while (r > 0 && r < p.size() && core::is_continuation(p[r])) --r;
   return r;
 }
 
@@ -110,7 +111,7 @@ std::string TextGuard::release(bool final) {
   context_ += out;
   if (context_.size() > kContext) {
     size_t cut = context_.size() - kContext;
-    while (cut < context_.size() && (static_cast<unsigned char>(context_[cut]) & 0xC0) == 0x80) ++cut;
+    while (cut < context_.size() && core::is_continuation(context_[cut])) ++cut;
     context_.erase(0, cut);
   }
   pending_.erase(0, r);

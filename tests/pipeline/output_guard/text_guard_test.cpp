@@ -142,7 +142,6 @@ TEST(TextGuard, ABlockedTermAcrossChunksIsCaught) {
   EXPECT_THAT(out, Not(HasSubstr("Nightjar")));
 }
 
-
 // People with personal facts (privacy/context.h) in an answer: whole, the name is replaced and the
 // fact stays; streamed word by word, the name has gone out before the fact arrives, so `block`
 // ends the stream at the fact and nothing after it goes out.
