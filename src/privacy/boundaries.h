@@ -51,6 +51,13 @@ size_t run_end(std::string_view text, size_t pos, Pred pred, size_t limit = 4096
   return hi;
 }
 
+// The label that ends at match_end is not the tail of a longer ASCII word: "passport" yes,
+// "subpassport" no, "born" yes, "reborn" no. A Han label (no letter before match_end) needs no boundary.
+inline bool label_stands_alone(std::string_view text, size_t match_end) {
+  size_t start = run_start(text, match_end, is_alpha, text.size());
+  return start == match_end || !before_is(text, start, is_alnum);
+}
+
 // A full-width digit (０-９, U+FF10..U+FF19: EF BC 90..99) starts at pos.
 inline bool full_width_digit(std::string_view text, size_t pos) {
   return pos + 3 <= text.size() && text[pos] == '\xef' && text[pos + 1] == '\xbc' &&

@@ -182,10 +182,7 @@ size_t skip_to_date(std::string_view text, size_t pos) {
 }  // namespace
 
 std::optional<Span> birth_date_after_label(std::string_view text, size_t match_end) {
-  size_t label_start = match_end;
-  while (label_start > 0 && is_alpha(text[label_start - 1])) --label_start;
-  if (label_start != match_end && before_is(text, label_start, is_alnum)) return std::nullopt;  // "reborn"
-  if (at_is(text, match_end, is_alpha)) return std::nullopt;                                    // "DOBBS"
+  if (!label_stands_alone(text, match_end) || at_is(text, match_end, is_alpha)) return std::nullopt;  // "reborn", "DOBBS"
   size_t start = skip_to_date(text, match_end);
   // A few words may stand between the label and the date: 出生日期寫的是..., 生日被登記成...,
   // "date of birth was keyed as ...".

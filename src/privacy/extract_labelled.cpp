@@ -5,7 +5,6 @@
 // a few digits. A label with no such value after it ("your account manager", 帳號被鎖) is not a
 // finding.
 #include <algorithm>
-#include <array>
 
 #include "core/utf8.h"
 #include "privacy/boundaries.h"
@@ -58,14 +57,6 @@ std::optional<Span> read_value(std::string_view text, size_t pos, const ValueRul
 
 std::optional<Span> after_label(std::string_view text, size_t match_end, const ValueRules& rules) {
   return read_value(text, skip_label_tail(text, match_end), rules);
-}
-
-// The label must not be the end of a longer word: "passport" yes, "subpassport" no. Han labels
-// need no boundary.
-bool label_stands_alone(std::string_view text, size_t match_end) {
-  size_t start = match_end;
-  while (start > 0 && is_alpha(text[start - 1])) --start;
-  return start == match_end || !before_is(text, start, is_alnum);
 }
 
 }  // namespace
