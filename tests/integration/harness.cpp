@@ -17,6 +17,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
+
 #include <openssl/ssl.h>
 
 namespace sy::testing {
@@ -464,6 +466,51 @@ std::string chunk_event(const std::string& content, const std::string& finish_re
   std::string fr = finish_reason.empty() ? "null" : "\"" + finish_reason + "\"";
   return R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[{"index":0,"delta":{"content":)" +
          json_string(content) + R"(},"finish_reason":)" + fr + "}]}\n\n";
+}
+
+std::string chat_body(const std::string& model, const std::string& text, bool stream, int max_tokens) {
+  boost::json::object o{{"model", model},
+                        {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", text}}}},
+                        {"max_tokens", max_tokens},
+                        {"temperature", 0},
+                        {"stream", stream}};
+  return boost::json::serialize(o);
+}
+
+std::string last_user_content(const std::string& body) {
+  auto o = boost::json::parse(body).as_object();
+  auto& msgs = o["messages"].as_array();
+  return boost::json::value_to<std::string>(msgs.back().as_object()["content"]);
+}
+
+void echo_cloud(const ReceivedRequest& req, FakeConnection& c, size_t piece_bytes) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(req.body, ec);
+  if (ec || !parsed.is_object()) {
+    ADD_FAILURE() << "the fake cloud got a body that is not JSON (" << ec.message() << "): " << req.body;
+    c.send(500, R"({"error":{"message":"bad body","type":"server_error"}})");
+    return;
+  }
+  const auto& body = parsed.as_object();
+  auto text = "You said: " + last_user_content(req.body);
+  if (text.find("[fail-cloud]") != std::string::npos) {
+    c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
+    return;
+  }
+  if (const auto* stream = body.if_contains("stream"); stream && stream->is_bool() && stream->as_bool()) {
+    if (!c.start_stream()) return;
+    for (size_t i = 0; i < text.size();) {
+      size_t n = std::min(piece_bytes, text.size() - i);
+      while (i + n < text.size() && core::is_continuation(text[i + n])) ++n;
+      if (!c.send_chunk(chunk_event(text.substr(i, n)))) return;
+      i += n;
+    }
+    c.send_chunk(chunk_event("", "stop"));
+    c.send_chunk("data: [DONE]\n\n");
+    c.end_stream();
+    return;
+  }
+  c.send(200, completion_json(text));
 }
 
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

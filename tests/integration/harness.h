@@ -192,6 +192,15 @@ HttpResult stream_request(uint16_t port, const std::string& target, const std::s
 std::string completion_json(const std::string& content, const std::string& model = "gpt-test");
 std::string chunk_event(const std::string& content, const std::string& finish_reason = {});
 
+// A chat completion request with one user message, and that message read back from a body.
+std::string chat_body(const std::string& model, const std::string& text, bool stream = false, int max_tokens = 4);
+std::string last_user_content(const std::string& body);
+
+// A fake OpenAI-compatible cloud that echoes the last user message as "You said: ...", whole or
+// streamed in pieces of about `piece_bytes` (cut between characters), or answers 500 when the text
+// holds "[fail-cloud]". A body that is not JSON fails the test: the gateway must always send JSON.
+void echo_cloud(const ReceivedRequest& req, FakeConnection& c, size_t piece_bytes);
+
 // Runs the switchyard binary with `args` (no shell) and returns its exit code and its output
 // (stdout and stderr together). Bounded by `timeout`: a command still running then is killed.
 struct CommandResult {

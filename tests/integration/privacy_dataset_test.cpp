@@ -62,53 +62,13 @@ std::vector<Line> sensitive_lines() {
   return out;
 }
 
-std::string user_content(const std::string& body) {
-  auto o = json::parse(body).as_object();
-  auto& msgs = o["messages"].as_array();
-  return json::value_to<std::string>(msgs.back().as_object()["content"]);
-}
-
-// The fake cloud: echoes the last user message ("You said: ..."), whole or as a stream, or fails
-// with 500 when the text asks for it.
-void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
-  boost::system::error_code ec;
-  auto parsed = json::parse(req.body, ec);
-  if (ec || !parsed.is_object()) {  // what the gateway sends must always be JSON
-    ADD_FAILURE() << "the fake cloud got a body that is not JSON (" << ec.message() << "): " << req.body;
-    c.send(500, R"({"error":{"message":"bad body","type":"server_error"}})");
-    return;
-  }
-  auto body = parsed.as_object();
-  auto text = "You said: " + user_content(req.body);
-  if (text.find("[fail-cloud]") != std::string::npos) {
-    c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
-    return;
-  }
-  if (body.contains("stream") && body["stream"].as_bool()) {
-    if (!c.start_stream()) return;
-    // Pieces of 64 bytes, cut on a character boundary.
-    for (size_t i = 0; i < text.size();) {
-      size_t n = std::min<size_t>(64, text.size() - i);
-      while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
-      if (!c.send_chunk(chunk_event(text.substr(i, n)))) return;
-      i += n;
-    }
-    c.send_chunk(chunk_event("", "stop"));
-    c.send_chunk("data: [DONE]\n\n");
-    c.end_stream();
-    return;
-  }
-  c.send(200, completion_json(text));
-}
-
+// Short answers: the local model only has to start one.
 std::string chat(const std::string& model, const std::string& text, bool stream, int max_tokens = 1) {
-  json::object o{{"model", model},
-                 {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}},
-                 {"max_tokens", max_tokens},
-                 {"temperature", 0},
-                 {"stream", stream}};
-  return json::serialize(o);
+  return chat_body(model, text, stream, max_tokens);
 }
+
+// Answers in pieces of 64 bytes.
+void cloud_script(const ReceivedRequest& req, FakeConnection& c) { echo_cloud(req, c, 64); }
 
 // The cloud is always preferred (rule `to: cloud`): only the privacy class keeps a request local.
 std::string config(const FakeUpstream& cloud, const std::string& on_sensitive) {
@@ -149,7 +109,7 @@ class PrivacyDataset : public ::testing::Test {
   // No body the cloud received holds a sensitive line, whole.
   void expect_cloud_never_saw_them() {
     std::set<std::string> received;
-    for (const auto& r : cloud.requests()) received.insert(user_content(r.body));
+    for (const auto& r : cloud.requests()) received.insert(last_user_content(r.body));
     for (const Line& line : lines) {
       for (const auto& got : received) {
         EXPECT_EQ(got.find(line.text), std::string::npos) << line.id << " reached the cloud";
@@ -252,7 +212,7 @@ TEST_F(PrivacyDataset, RedactModeSendsOnlyPlaceholdersAndGivesTheTextBack) {
   ASSERT_EQ(requests.size(), lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
-    std::string sent = user_content(requests[i].body);
+    std::string sent = last_user_content(requests[i].body);
     EXPECT_NE(sent, line.text) << line.id;
     EXPECT_NE(sent.find("_1]"), std::string::npos) << line.id << " sent without a placeholder: " << sent;
     // None of the values the scanner found in the line is in what the cloud got (placeholders

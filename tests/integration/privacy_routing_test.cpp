@@ -21,42 +21,9 @@ const std::vector<std::string> kSecrets = {"jane.doe@example.com", "A123456789",
 
 const std::string& tiny_model() { return tiny_model_path(); }
 
-std::string last_user_content(const std::string& body) {
-  auto o = json::parse(body).as_object();
-  auto& msgs = o["messages"].as_array();
-  return json::value_to<std::string>(msgs.back().as_object()["content"]);
-}
+// Answers streamed in 3-byte pieces, so that placeholders arrive split.
+void cloud_script(const ReceivedRequest& req, FakeConnection& c) { echo_cloud(req, c, 3); }
 
-// The fake cloud: echoes the last user message ("You said: ..."), whole or streamed in 3-byte
-// pieces (so placeholders arrive split), or fails with 500 when the text asks for it.
-void cloud_script(const ReceivedRequest& req, FakeConnection& c) {
-  auto body = json::parse(req.body).as_object();
-  auto text = "You said: " + last_user_content(req.body);
-  if (text.find("[fail-cloud]") != std::string::npos) {
-    c.send(500, R"({"error":{"message":"upstream broke","type":"server_error"}})");
-    return;
-  }
-  if (body.contains("stream") && body["stream"].as_bool()) {
-    if (!c.start_stream()) return;
-    for (size_t i = 0; i < text.size(); i += 3) {
-      if (!c.send_chunk(chunk_event(text.substr(i, 3)))) return;
-    }
-    c.send_chunk(chunk_event("", "stop"));
-    c.send_chunk("data: [DONE]\n\n");
-    c.end_stream();
-    return;
-  }
-  c.send(200, completion_json(text));
-}
-
-std::string chat(const std::string& model, const std::string& text, bool stream = false, int max_tokens = 4) {
-  json::object o{{"model", model},
-                 {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}},
-                 {"max_tokens", max_tokens},
-                 {"temperature", 0},
-                 {"stream", stream}};
-  return json::serialize(o);
-}
 
 std::string config(const FakeUpstream& cloud, const std::string& on_sensitive, const std::string& rules = "") {
   return "log: {access: off}\n"
@@ -87,13 +54,13 @@ TEST_F(PrivacyRouting, TheDefaultRuleKeepsSensitiveRequestsLocal) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
   for (const auto& secret : kSecrets) {
-    auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "Please look up " + secret + " " + std::string(400, 'z')));
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "Please look up " + secret + " " + std::string(400, 'z')));
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
     EXPECT_EQ(r.header("x-switchyard-privacy"), "local_only");
   }
   // The same long request without a secret goes to the cloud: the route does use it.
-  auto open = post_json(sy.port(), "/v1/chat/completions", chat("auto", "Please summarise " + std::string(400, 'z')));
+  auto open = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "Please summarise " + std::string(400, 'z')));
   EXPECT_EQ(open.header("x-switchyard-route"), "cloud-fast");
   EXPECT_EQ(cloud.requests().size(), 1u);
 }
@@ -101,7 +68,7 @@ TEST_F(PrivacyRouting, TheDefaultRuleKeepsSensitiveRequestsLocal) {
 TEST_F(PrivacyRouting, ADirectCallToACloudModelIsRefused) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  auto r = post_json(sy.port(), "/v1/chat/completions", chat("cloud-fast", "Card 4111 1111 1111 1111 expired?"));
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("cloud-fast", "Card 4111 1111 1111 1111 expired?"));
   EXPECT_EQ(r.status, 403);
   auto e = json::parse(r.body).as_object()["error"].as_object();
   EXPECT_EQ(e["type"].as_string(), "privacy_policy");
@@ -116,11 +83,11 @@ TEST_F(PrivacyRouting, ALocalErrorDoesNotFallBackToTheCloudForSensitiveData) {
   std::string too_long;
   for (int i = 0; i < 700; ++i) too_long += "word ";
   // Too long for the local context: without a secret it falls back to the cloud ...
-  auto open = post_json(sy.port(), "/v1/chat/completions", chat("auto", "hi " + too_long));
+  auto open = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "hi " + too_long));
   EXPECT_EQ(open.status, 200) << open.body;
   EXPECT_EQ(open.header("x-switchyard-route"), "cloud-fast");
   // ... with one, it does not: the local error is the answer.
-  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "jane.doe@example.com " + too_long));
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "jane.doe@example.com " + too_long));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json::parse(r.body).as_object()["error"].as_object()["code"].as_string(), "context_length_exceeded");
   EXPECT_EQ(cloud.requests().size(), 1u);
@@ -131,8 +98,8 @@ TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto busy = std::make_unique<LocalModelBusy>(sy.port(), "tiny");
   ASSERT_TRUE(busy->full());
-  auto sensitive = post_json(sy.port(), "/v1/chat/completions", chat("auto", "call me at 0912-345-678"));
-  auto spilled = post_json(sy.port(), "/v1/chat/completions", chat("auto", "what is a haiku?"));
+  auto sensitive = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "call me at 0912-345-678"));
+  auto spilled = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "what is a haiku?"));
   busy.reset();
   EXPECT_EQ(sensitive.status, 429) << sensitive.body;
   EXPECT_FALSE(sensitive.header("retry-after").empty());
@@ -143,12 +110,12 @@ TEST_F(PrivacyRouting, LocalOverloadSpillsOnlyWhatIsNotSensitive) {
 TEST_F(PrivacyRouting, ACloudFailureFallsBackToLocalAndRetriesStayLocal) {
   Switchyard sy(config(cloud, "local_only", "    rules:\n      - {to: cloud}\n"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "[fail-cloud] tell me a joke"));
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "[fail-cloud] tell me a joke"));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
   // A client retrying a sensitive request gets the same local treatment every time.
   for (int i = 0; i < 3; ++i) {
-    auto again = post_json(sy.port(), "/v1/chat/completions", chat("auto", "[fail-cloud] ID A123456789"));
+    auto again = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "[fail-cloud] ID A123456789"));
     EXPECT_EQ(again.header("x-switchyard-route"), "tiny");
   }
   EXPECT_EQ(cloud.requests().size(), 3u);  // the first request, retried twice, then local
@@ -157,7 +124,7 @@ TEST_F(PrivacyRouting, ACloudFailureFallsBackToLocalAndRetriesStayLocal) {
 TEST_F(PrivacyRouting, StreamsOfSensitiveRequestsStayLocal) {
   Switchyard sy(config(cloud, "local_only", "    rules:\n      - {to: cloud}\n"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  auto r = post_json(sy.port(), "/v1/chat/completions", chat("auto", "my email jane.doe@example.com", true, 8));
+  auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "my email jane.doe@example.com", true, 8));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("x-switchyard-route"), "tiny");
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
@@ -168,14 +135,14 @@ TEST_F(PrivacyRouting, RedactModeSendsPlaceholdersAndGivesTheValuesBack) {
   Switchyard sy(config(cloud, "redact", "    rules:\n      - {to: cloud}\n"));
   ASSERT_TRUE(sy.ready()) << sy.log();
   std::string text = "Write to jane.doe@example.com about card 4111 1111 1111 1111 and jane.doe@example.com again";
-  auto whole = post_json(sy.port(), "/v1/chat/completions", chat("auto", text));
+  auto whole = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", text));
   ASSERT_EQ(whole.status, 200) << whole.body;
   EXPECT_EQ(whole.header("x-switchyard-route"), "cloud-fast");
   EXPECT_EQ(whole.header("x-switchyard-privacy"), "redact");
   auto content = json::value_to<std::string>(json::parse(whole.body).as_object()["choices"].as_array()[0].as_object()["message"].as_object()["content"]);
   EXPECT_EQ(content, "You said: " + text);
 
-  auto streamed = post_json(sy.port(), "/v1/chat/completions", chat("auto", text, true));
+  auto streamed = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", text, true));
   ASSERT_EQ(streamed.status, 200);
   std::string joined;
   std::istringstream in(streamed.body);
@@ -197,7 +164,7 @@ TEST_F(PrivacyRouting, RedactModeSendsPlaceholdersAndGivesTheValuesBack) {
 TEST_F(PrivacyRouting, ExplainShowsTheDecisionWithoutValues) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
-  auto r = post_json(sy.port(), "/v1/route/explain", chat("auto", "身分證字號A123456789請幫我查"));
+  auto r = post_json(sy.port(), "/v1/route/explain", chat_body("auto", "身分證字號A123456789請幫我查"));
   ASSERT_EQ(r.status, 200) << r.body;
   auto o = json::parse(r.body).as_object();
   EXPECT_EQ(o["target"].as_string(), "tiny");
@@ -217,7 +184,7 @@ TEST_F(PrivacyRouting, ExplainSaysWhoAndWhatWithoutValues) {
   Switchyard sy(config(cloud, "local_only"));
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto r = post_json(sy.port(), "/v1/route/explain",
-                     chat("auto", "Remind Joanna Whitaker that her insulin prescription renews on Friday."));
+                     chat_body("auto", "Remind Joanna Whitaker that her insulin prescription renews on Friday."));
   ASSERT_EQ(r.status, 200) << r.body;
   auto o = json::parse(r.body).as_object();
   EXPECT_EQ(o["target"].as_string(), "tiny");
