@@ -513,6 +513,21 @@ void echo_cloud(const ReceivedRequest& req, FakeConnection& c, size_t piece_byte
   c.send(200, completion_json(text));
 }
 
+std::string streamed_text(const std::string& sse) {
+  std::string text;
+  std::istringstream lines(sse);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("data: {")) continue;
+    auto v = boost::json::parse(line.substr(6));
+    if (!v.as_object().contains("choices")) continue;
+    for (const auto& c : v.at("choices").as_array()) {
+      const auto& delta = c.at("delta").as_object();
+      if (auto* content = delta.if_contains("content"); content && content->is_string()) text += content->as_string();
+    }
+  }
+  return text;
+}
+
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

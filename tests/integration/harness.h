@@ -201,6 +201,9 @@ std::string last_user_content(const std::string& body);
 // holds "[fail-cloud]". A body that is not JSON fails the test: the gateway must always send JSON.
 void echo_cloud(const ReceivedRequest& req, FakeConnection& c, size_t piece_bytes);
 
+// The text an OpenAI stream's content deltas add up to.
+std::string streamed_text(const std::string& sse);
+
 // Runs the switchyard binary with `args` (no shell) and returns its exit code and its output
 // (stdout and stderr together). Bounded by `timeout`: a command still running then is killed.
 struct CommandResult {

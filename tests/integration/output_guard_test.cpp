@@ -39,22 +39,6 @@ void stream_pieces(FakeConnection& c, const std::vector<std::string>& pieces) {
   c.end_stream();
 }
 
-// The text a stream's content deltas add up to.
-std::string streamed_text(const std::string& sse) {
-  std::string text;
-  std::istringstream lines(sse);
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.starts_with("data: {")) continue;
-    auto v = json::parse(line.substr(6));
-    if (!v.as_object().contains("choices")) continue;
-    for (const auto& c : v.at("choices").as_array()) {
-      const auto& delta = c.at("delta").as_object();
-      if (auto* content = delta.if_contains("content"); content && content->is_string()) text += content->as_string();
-    }
-  }
-  return text;
-}
-
 const std::string kStream = R"({"model":"cloud","stream":true,"messages":[{"role":"user","content":"who do I ask?"}]})";
 const std::string kWhole = R"({"model":"cloud","messages":[{"role":"user","content":"who do I ask?"}]})";
 

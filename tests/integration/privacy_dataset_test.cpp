@@ -86,21 +86,6 @@ std::string config(const FakeUpstream& cloud, const std::string& on_sensitive) {
          "privacy: {on_sensitive: " + on_sensitive + ", dictionaries: [\"" + (kDataDir / "dictionary.txt").string() + "\"]}\n";
 }
 
-// The text of a streamed answer's deltas.
-std::string streamed_text(const std::string& sse) {
-  std::string joined;
-  std::istringstream in(sse);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("data: {", 0) != 0) continue;
-    auto o = json::parse(line.substr(6)).as_object();
-    for (auto& c : o["choices"].as_array()) {
-      auto& delta = c.as_object()["delta"].as_object();
-      if (delta.contains("content")) joined += json::value_to<std::string>(delta["content"]);
-    }
-  }
-  return joined;
-}
-
 class PrivacyDataset : public ::testing::Test {
  protected:
   FakeUpstream cloud{cloud_script};
