@@ -14,7 +14,7 @@ StreamFormat& ClientResponder::format() {
 http::awaitable<bool> ClientResponder::begin() {
   http::ResponseHeader h;
   h.result(bhttp::status::ok);
-  h.set(bhttp::field::content_type, "text/event-stream");
+  h.set(bhttp::field::content_type, format().content_type());
   h.set(bhttp::field::cache_control, "no-cache");
   ex_.decorate(h);
   ex_.state.record.status = 200;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 #include "http/response_writer.h"
@@ -13,14 +14,16 @@
 namespace sy::api {
 
 // How one streamed answer is written in the client's API: the bytes for each chunk (maybe none),
-// for the clean end, and for an error after the response head went out. One per stream: it may
-// keep state (Anthropic's content blocks).
+// for the clean end, and for an error after the response head went out, and the stream's media
+// type (SSE unless the API frames its stream otherwise, as Ollama's NDJSON). One per stream: it
+// may keep state (Anthropic's content blocks).
 class StreamFormat {
  public:
   virtual ~StreamFormat() = default;
   virtual std::string chunk(const core::ChatChunk& c) = 0;
   virtual std::string done() = 0;
   virtual std::string error(const core::Error& e) = 0;
+  virtual std::string_view content_type() const { return "text/event-stream"; }
 };
 
 // The client's API (OpenAI's, Anthropic's): how answers and errors are written. The pipeline is
