@@ -173,6 +173,14 @@ struct CacheConfig {
   bool sensitive = false;                  // also sensitive requests' answers, when a local target gave them
 };
 
+// The Responses API's stored responses (a request's `store`, true unless it says false): what
+// previous_response_id and item_reference find again, held in memory only, per key.
+struct ResponsesConfig {
+  bool store = true;                       // false: no response is kept, whatever a request asks
+  milliseconds ttl{60 * 60'000};
+  uint64_t max_bytes = 64ull << 20;
+};
+
 struct Limits {
   uint64_t max_body_bytes = 16ull << 20;
   uint32_t max_header_bytes = 16u << 10;
@@ -206,6 +214,7 @@ struct Config {
   FaqConfig faq;
   AuditConfig audit;
   CacheConfig cache;
+  ResponsesConfig responses;
   std::optional<OutputGuardConfig> output_guard;  // none = answers are not scanned
   LocalCostModel local_cost;
   Limits limits;

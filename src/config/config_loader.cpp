@@ -352,6 +352,14 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     map.reject_unknown();
   }
   if (auto cache = root.node("cache"); cache && !cache.IsNull()) cfg->cache = parse_cache(cache, file);
+  if (auto responses = root.node("responses"); responses && !responses.IsNull()) {
+    YamlMap map(responses, "responses", file);
+    auto& r = cfg->responses;
+    r.store = map.boolean("store", r.store);
+    r.ttl = map.duration("ttl", r.ttl);
+    r.max_bytes = map.bytes("max_bytes", r.max_bytes);
+    map.reject_unknown();
+  }
   if (auto guard = root.node("output_guard"); guard && !guard.IsNull()) cfg->output_guard = parse_output_guard(guard, "output_guard", file);
   // Keys of features still to land: accepted, and said at start, so a config written for them works.
   for (const char* key : {"redis", "listen_tls", "gates", "rag"}) {
