@@ -21,6 +21,13 @@ http::awaitable<void> serve_models(Exchange& ex, const Services& services);
 // Anthropic: POST /v1/messages, /v1/messages/count_tokens.
 http::awaitable<void> serve_messages(Exchange& ex, const Services& services);
 http::awaitable<void> serve_count_tokens(Exchange& ex, const Services& services);
+// Ollama: POST /api/chat, /api/generate, /api/embed, /api/show; GET /api/tags, /api/version.
+http::awaitable<void> serve_ollama_chat(Exchange& ex, const Services& services);
+http::awaitable<void> serve_ollama_generate(Exchange& ex, const Services& services);
+http::awaitable<void> serve_ollama_embed(Exchange& ex, const Services& services);
+http::awaitable<void> serve_ollama_show(Exchange& ex, const Services& services);
+http::awaitable<void> serve_ollama_tags(Exchange& ex, const Services& services);
+http::awaitable<void> serve_ollama_version(Exchange& ex, const Services& services);
 // Operations: GET /healthz, /readyz, /metrics.
 http::awaitable<void> serve_healthz(Exchange& ex, const Services& services);
 http::awaitable<void> serve_readyz(Exchange& ex, const Services& services);

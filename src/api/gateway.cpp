@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/endpoints.h"
+#include "api/ollama/dialect.h"
 #include "http/offload.h"
 #include "ops/budgets.h"
 #include "ops/cost_model.h"
@@ -224,8 +225,9 @@ http::Response Gateway::protocol_error(int status, std::string_view message, std
   http::Response res{static_cast<bhttp::status>(status), 11};
   res.set(bhttp::field::content_type, "application/json");
   // The body was never parsed, but the path says which API the client speaks.
-  bool anthropic = target.starts_with("/v1/messages");
-  res.body() = anthropic ? wire::anthropic::format_error(e) : wire::openai::format_error(e);
+  if (target.starts_with("/v1/messages")) res.body() = wire::anthropic::format_error(e);
+  else if (target.starts_with("/api/")) res.body() = wire::ollama::format_error(e);
+  else res.body() = wire::openai::format_error(e);
   return res;
 }
 
@@ -235,6 +237,8 @@ http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWrit
   AccessLine line{ex, access_log_};
   auto endpoint = endpoint_table().find(request.method(), ex.state.record.path);
   if (!endpoint) {
+    // Ollama's clients read {"error": "..."}: unknown /api/ paths (pull, ps, ...) answer so too.
+    if (ex.state.record.path.starts_with("/api/")) ex.dialect = &ollama::error_dialect();
     // A named Error, not a temporary in the co_await (GCC 12 frees such temporaries wrongly).
     auto e = endpoint.error();
     co_await ex.send_error(e);
