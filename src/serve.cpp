@@ -12,6 +12,8 @@
 
 #include "api/gateway.h"
 #include "config/config.h"
+#include "config/credentials.h"
+#include "config/preflight.h"
 #include "http/server.h"
 
 namespace sy {
@@ -48,7 +50,18 @@ void report_start(const config::Config& cfg, const api::Gateway& gateway) {
                  cfg.listen_port);
   }
   for (const auto& note : cfg.not_yet_active) spdlog::warn("not yet active: {}", note);
-  for (const auto& [name, reason] : gateway.unhealthy_targets()) spdlog::warn("target '{}' is unhealthy: {}", name, reason);
+  for (const auto& m : cfg.models) {
+    if (auto why = config::missing_credentials(m); !why.empty()) {
+      spdlog::warn("cloud target '{}' ({}) cannot work: {}; requests skip it until its credentials are set", m.name,
+                   config::to_string(m.provider), why);
+    }
+  }
+  for (const auto& [name, reason] : gateway.unhealthy_targets()) {
+    // Said already: a cloud target's missing credentials just above, a missing model file (with
+    // its path) by the registry as it loaded the model.
+    if (reason.starts_with("unconfigured:")) continue;
+    spdlog::warn("target '{}' is unhealthy: {}", name, reason);
+  }
 }
 
 }  // namespace
@@ -57,6 +70,14 @@ int check_config(const std::string& file) {
   auto cfg = load_or_report(file);
   if (!cfg) return 2;
   for (const auto& note : cfg->not_yet_active) spdlog::warn("not yet active: {}", note);
+  // The files it names and the credentials its cloud targets need, not only its syntax.
+  auto checked = config::preflight(*cfg);
+  for (const auto& w : checked.warnings) spdlog::warn("{}", w);
+  for (const auto& e : checked.errors) spdlog::error("{}", e);
+  if (!checked.errors.empty()) {
+    spdlog::error("{}: not usable as it is ({} of the problems above)", file, checked.errors.size());
+    return 2;
+  }
   spdlog::info("{}: ok ({} models, {} routes, {} keys)", file, cfg->models.size(), cfg->routes.size(), cfg->keys.size());
   return 0;
 }

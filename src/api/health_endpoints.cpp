@@ -10,19 +10,28 @@ http::awaitable<void> serve_healthz(Exchange& ex, const Services&) {
   co_await ex.send_json(200, R"({"status":"ok"})");
 }
 
+// Each target is "healthy", "unhealthy" (it failed or is not loaded) or "unconfigured" (it cannot
+// work as configured: a cloud target without credentials, a local model whose file is missing);
+// `reasons` says why for each that is not healthy. Overall: "ready" when every target is healthy,
+// "degraded" (still 200) when some are not but one can answer, 503 when none can or draining.
 http::awaitable<void> serve_readyz(Exchange& ex, const Services& services) {
   boost::json::object targets;
-  bool any_healthy = false;
+  boost::json::object reasons;
+  size_t healthy = 0;
   for (const auto& m : services.config.models) {
     auto d = services.registry.production(m.name);
     auto h = d ? d->provider->health() : providers::Health{false, "no serving version"};
-    any_healthy = any_healthy || h.healthy;
-    targets[m.name] = h.healthy ? boost::json::value("healthy") : boost::json::value("unhealthy: " + h.reason);
+    if (h.healthy) ++healthy;
+    targets[m.name] = h.healthy ? "healthy" : h.unconfigured ? "unconfigured" : "unhealthy";
+    if (!h.healthy) reasons[m.name] = h.reason;
   }
   bool draining = services.draining();
-  bool ready = !draining && any_healthy;
-  boost::json::object body{{"status", std::string(draining ? "draining" : ready ? "ready" : "no healthy target")},
-                           {"targets", std::move(targets)}};
+  bool ready = !draining && healthy > 0;
+  const char* status = draining ? "draining"
+                       : !ready ? "no healthy target"
+                       : healthy < services.config.models.size() ? "degraded"
+                                                                 : "ready";
+  boost::json::object body{{"status", status}, {"targets", std::move(targets)}, {"reasons", std::move(reasons)}};
   co_await ex.send_json(ready ? 200 : 503, boost::json::serialize(body));
 }
 

@@ -192,6 +192,8 @@ struct Limits {
   uint64_t max_inflight_body = 0;        // bytes of large bodies worked on at once; 0 = max_body
 };
 
+// Every relative file path below (store, prices, access_log, faq.file, dictionaries, a model's
+// path and ca_file) has been resolved against the config file's folder (config/config_paths.h).
 struct Config {
   std::string file;
   std::string listen_host = "127.0.0.1";

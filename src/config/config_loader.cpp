@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include "config/config.h"
+#include "config/config_paths.h"
 #include "config/route_rules.h"
 #include "config/yaml_reader.h"
 
@@ -370,6 +371,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
   }
   root.reject_unknown();
   validate(*cfg, file);
+  resolve_relative_paths(*cfg, config_dir(file));
   return cfg;
 }
 

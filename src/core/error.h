@@ -19,6 +19,9 @@ struct Error {
   // this gateway's credentials. The executor scrubs it (providers/credential_scrub) and appends it to
   // `message` only where it helps the client fix its request.
   std::string upstream_message;
+  // A few words on what went wrong below the HTTP level ("connection refused"), fit for a client
+  // and the log: never an address, never a secret. Names the failure when every target failed.
+  std::string cause;
 
   static Error invalid_request(std::string message, std::string param = {});
   static Error authentication(std::string message);

@@ -1,5 +1,6 @@
 #include "engine/sampling.h"
 
+#include <cmath>
 #include <random>
 
 #include <llama.h>
@@ -18,9 +19,15 @@ core::Result<SamplerPtr> make_sampler(const SamplingParams& p, const llama_vocab
     if (!grammar) return core::Error::invalid_request("the response format could not be compiled to a grammar", "response_format");
     llama_sampler_chain_add(chain.get(), grammar);
   }
-  if (!p.logit_bias.empty()) {
-    std::vector<llama_logit_bias> bias;
-    for (auto [token, value] : p.logit_bias) bias.push_back({token, value});
+  std::vector<llama_logit_bias> bias;
+  for (auto [token, value] : p.logit_bias) bias.push_back({token, value});
+  if (p.ignore_eos && p.grammar.empty()) {
+    const int32_t n = llama_vocab_n_tokens(vocab);
+    for (int32_t token = 0; token < n; ++token) {
+      if (llama_vocab_is_eog(vocab, token)) bias.push_back({token, -INFINITY});
+    }
+  }
+  if (!bias.empty()) {
     llama_sampler_chain_add(chain.get(), llama_sampler_init_logit_bias(llama_vocab_n_tokens(vocab),
                                                                        static_cast<int32_t>(bias.size()), bias.data()));
   }

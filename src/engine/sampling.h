@@ -27,6 +27,9 @@ struct SamplingParams {
   int32_t penalty_last_n = 64;
   std::vector<std::pair<int32_t, float>> logit_bias;  // token id -> added logit (-100 bans)
   std::string grammar;             // GBNF; empty = free text
+  // End-of-generation tokens are never sampled: the answer runs to max_tokens (or the context),
+  // as benchmark clients ask with `ignore_eos`. Not with a grammar, whose end is the answer's.
+  bool ignore_eos = false;
 };
 
 struct SamplerDeleter {

@@ -2,6 +2,7 @@
 
 #include "http/deadline_sweeper.h"
 
+#include <cctype>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -98,6 +99,8 @@ Error transport_error(const Connection& conn, const Endpoint& ep, const char* ph
   auto e = conn.timed_out ? Error::upstream_timeout(std::string("The upstream timed out ") + phase + ".")
                           : Error::upstream(std::string("The upstream failed ") + phase + ".");
   e.upstream_message = ep.host + ":" + ep.port + ": " + (conn.timed_out ? std::string("timed out") : ec.message());
+  e.cause = conn.timed_out ? std::string("timeout") : ec.message();
+  for (auto& c : e.cause) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return e;
 }
 
@@ -115,6 +118,7 @@ awaitable<core::Result<std::shared_ptr<Connection>>> connect(const Endpoint& ep,
   if (rec) {
     auto e = Error::upstream("The upstream's host name could not be resolved.");
     e.upstream_message = ep.host + ": " + rec.message();
+    e.cause = "host name not resolved";
     co_return e;
   }
   if (ep.tls) conn->tls.emplace(ex, *ep.tls_context);

@@ -1,5 +1,7 @@
 #include "providers/factory.h"
 
+#include "config/credentials.h"
+
 #include "providers/cloud_providers.h"
 #include "providers/local/local_provider.h"
 #include "providers/unavailable_provider.h"
@@ -17,6 +19,11 @@ std::unique_ptr<Provider> or_unavailable(core::Result<std::unique_ptr<Provider>>
 
 std::unique_ptr<Provider> make_provider(const config::ModelConfig& m, const config::Limits& limits) {
   using config::ProviderKind;
+  // Without credentials every call would fail (or hang on an unreachable host through its
+  // retries): the target is unconfigured, and routes skip it without calling.
+  if (auto why = config::missing_credentials(m); !why.empty()) {
+    return std::make_unique<UnavailableProvider>("unconfigured: " + why, true);
+  }
   switch (m.provider) {
     case ProviderKind::openai_compat:
     case ProviderKind::openai:

@@ -26,6 +26,9 @@ struct CallContext {
 struct Health {
   bool healthy = true;
   std::string reason;  // why not, for /readyz and the log
+  // Not healthy because it cannot work as configured (a cloud target without credentials, a local
+  // model whose file is missing), not because it failed: waiting or retrying will not help.
+  bool unconfigured = false;
 };
 
 class Provider {

@@ -3,6 +3,7 @@
 // class that limits them, and the rule that matched.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -36,6 +37,9 @@ struct RouteDecision {
   // In the order they are tried; every one may take the request's privacy class and is available
   // now (TargetCheck).
   std::vector<const config::ModelConfig*> candidates;
+  // Targets left out because they cannot take a request now (unhealthy, unconfigured, circuit
+  // open), with why: named again if every candidate then fails.
+  std::vector<std::pair<std::string, std::string>> skipped;
   // Set when no candidate may take the request (privacy policy, nothing available): the error the
   // client gets. /v1/route/explain shows it with the rest of the decision.
   std::optional<core::Error> refusal;

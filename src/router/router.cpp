@@ -51,6 +51,23 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
+// What the request needs that `m`, an in-house target, cannot give, or "" when it can take it.
+// Local models do not call tools and do not see images; a prompt longer than a local model's
+// context does not fit. An on-premises host (vLLM, ...) is taken to do what the cloud does.
+std::string missing_capability(const config::ModelConfig& m, const Features& f, TargetCheck& targets) {
+  if (m.provider != config::ProviderKind::local) return {};
+  if (f.defines_tools) return "tools";
+  if (f.images) return "images";
+  if (auto load = targets.local_load(m.name); load && load->context > 0 && f.tokens > load->context) return "long_context";
+  return {};
+}
+
+std::string describe_need(const std::string& need) {
+  if (need == "tools") return "it uses tools, which no in-house model supports";
+  if (need == "images") return "it carries images, which no in-house model can read";
+  return "it is longer than any in-house model's context";
+}
+
 }  // namespace
 
 Router::Router(const config::Config& config, std::shared_ptr<const FaqMatcher> faq) : config_(config), faq_(std::move(faq)) {
@@ -74,7 +91,7 @@ Features Router::measure(const core::ChatRequest& request, std::string_view text
     d.faq_score = match.score;
     if (match.entry) d.faq_id = match.entry->id;
   }
-  if (auto* tools = request.extensions.if_contains("tools"); tools && tools->is_array() && !tools->as_array().empty()) f.tools = true;
+  if (auto* tools = request.extensions.if_contains("tools"); tools && tools->is_array() && !tools->as_array().empty()) f.tools = f.defines_tools = true;
   for (const auto& m : request.messages) {
     if (!m.tool_calls.empty() || m.role == "tool") f.tools = true;
     for (const auto& p : m.parts) f.images = f.images || p.kind == core::ContentPart::Kind::image_url;
@@ -201,10 +218,11 @@ std::vector<const config::ModelConfig*> Router::order_for(const config::RouteCon
 // may reach them, and they can answer now. A key reaches a route's target when its list allows the
 // target, or names the route itself: a glob that happens to match a route's name ("a-*" and a
 // route "a-route") does not open the targets behind it.
-void Router::admit(const std::vector<const config::ModelConfig*>& order, const PrivacyFacts& privacy,
+void Router::admit(const std::vector<const config::ModelConfig*>& order, const Features& f, const PrivacyFacts& privacy,
                    const core::Principal& principal, const config::RouteConfig* route, TargetCheck& targets,
                    RouteDecision& d) const {
-  std::vector<std::string> skipped_private, skipped_key, skipped_down;
+  std::vector<std::string> skipped_private, skipped_key, skipped_down, skipped_unable;
+  std::string unmet_need;  // what the in-house targets left out lack
   const bool route_granted = route && principal.names(route->name);
   for (const auto* m : order) {
     if (!m) continue;
@@ -216,17 +234,32 @@ void Router::admit(const std::vector<const config::ModelConfig*>& order, const P
       skipped_key.push_back(m->name);
       continue;
     }
+    // A sensitive request may only go in-house: one an in-house target cannot serve must not
+    // end as that target's 400 ("local models do not call tools") but as the policy's refusal.
+    if (privacy.privacy == PrivacyClass::local_only && m != &faq_model_) {
+      if (auto need = missing_capability(*m, f, targets); !need.empty()) {
+        skipped_unable.push_back(m->name + " (" + need + ")");
+        unmet_need = need;
+        continue;
+      }
+    }
     if (auto why = targets.unavailable(*m); !why.empty()) {
       skipped_down.push_back(m->name + " (" + why + ")");
+      d.skipped.emplace_back(m->name, why);
       continue;
     }
     d.candidates.push_back(m);
   }
   if (!skipped_private.empty()) d.reasons.push_back("not allowed for sensitive data: " + join(skipped_private));
   if (!skipped_key.empty()) d.reasons.push_back("not allowed for this key: " + join(skipped_key));
+  if (!skipped_unable.empty()) d.reasons.push_back("cannot serve this request in-house: " + join(skipped_unable));
   if (!skipped_down.empty()) d.reasons.push_back("skipped: " + join(skipped_down));
   if (!d.candidates.empty()) return;
-  if (privacy.privacy == PrivacyClass::local_only) {
+  if (privacy.privacy == PrivacyClass::local_only && !unmet_need.empty()) {
+    d.refusal = core::Error::privacy_policy("This request contains sensitive data (" + join(privacy.kinds) +
+                                            ") so it must stay in-house, but " + describe_need(unmet_need) +
+                                            "; it was not sent to any cloud target.");
+  } else if (privacy.privacy == PrivacyClass::local_only) {
     d.refusal = core::Error::privacy_policy("This request contains sensitive data (" + join(privacy.kinds) +
                                             ") and no healthy local target can take it; it was not sent to any cloud target.");
   } else if (skipped_down.empty() && !skipped_key.empty()) {
@@ -262,7 +295,7 @@ core::Result<RouteDecision> Router::decide(const core::ChatRequest& request, std
   } else {
     order = order_for(*route, first_match(*route, f, principal, targets, d), f, d);
   }
-  admit(order, privacy, principal, route, targets, d);
+  admit(order, f, privacy, principal, route, targets, d);
   return d;
 }
 

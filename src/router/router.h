@@ -47,6 +47,7 @@ struct Features {
   int64_t chars = 0;
   int64_t tokens = 0;  // estimated: one per Han character, one per four other bytes
   bool tools = false, images = false, json_schema = false, long_context = false;
+  bool defines_tools = false;  // a non-empty `tools` list (not only tool turns in the history)
 };
 
 // Code points and estimated tokens of a text.
@@ -75,7 +76,7 @@ class Router {
                const config::RouteConfig& route, TargetCheck& targets) const;
   std::vector<const config::ModelConfig*> order_for(const config::RouteConfig& route, const config::RouteRule* rule,
                                                    const Features& f, RouteDecision& d) const;
-  void admit(const std::vector<const config::ModelConfig*>& order, const PrivacyFacts& privacy,
+  void admit(const std::vector<const config::ModelConfig*>& order, const Features& f, const PrivacyFacts& privacy,
              const core::Principal& principal, const config::RouteConfig* route, TargetCheck& targets,
              RouteDecision& d) const;
 

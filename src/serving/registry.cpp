@@ -1,5 +1,6 @@
 #include "serving/registry.h"
 
+#include <filesystem>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -170,14 +171,19 @@ std::shared_ptr<Deployment> Registry::deployment_for(
     else spdlog::error("model '{}' version '{}': {}; serving without them", d->model, d->version, parameters.error().message);
   }
   std::string refused;
+  bool file_missing = false;  // unconfigured rather than failed (/readyz), and no path in the reason
   if (version && !version->sha256.empty() && base.provider == config::ProviderKind::local) {
     // A registered file that changed since is not what was evaluated and approved: it does not serve.
     auto digest = digest_of(d->config.path);
-    if (!digest) refused = digest.error().message;
-    else if (*digest != version->sha256) refused = "'" + d->config.path + "' changed since it was registered (sha256 differs)";
+    std::error_code ec;
+    if (!digest) {
+      refused = digest.error().message;
+      file_missing = !std::filesystem::exists(d->config.path, ec);
+    } else if (*digest != version->sha256) refused = "'" + d->config.path + "' changed since it was registered (sha256 differs)";
   }
   if (!refused.empty()) {
-    d->provider = std::make_unique<providers::UnavailableProvider>(refused);
+    d->provider = file_missing ? std::make_unique<providers::UnavailableProvider>("unconfigured: the model file does not exist", true)
+                               : std::make_unique<providers::UnavailableProvider>(refused);
   } else {
     d->provider = providers::make_provider(d->config, config_->limits);
     if (base.provider == config::ProviderKind::local) {

@@ -22,7 +22,7 @@ std::string config_for(const FakeUpstream& up, const std::string& db, const std:
   return "log: {access: off}\nstore: \"sqlite:" + db + "\"\n" + cache +
          "prices: \"" SWITCHYARD_SOURCE_DIR "/data/prices.yaml\"\n"
          "keys:\n  - {name: alice, key: ka}\n  - {name: bob, key: kb}\n"
-         "models:\n  - {name: mini, provider: openai, model: gpt-4o-mini, retries: 0, base_url: \"" + up.base_url() + "\"}\n";
+         "models:\n  - {name: mini, provider: openai, api_key: sk-upstream, model: gpt-4o-mini, retries: 0, base_url: \"" + up.base_url() + "\"}\n";
 }
 
 std::string chat(const std::string& text, const std::string& extra = R"("temperature":0,)") {

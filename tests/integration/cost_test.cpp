@@ -25,7 +25,7 @@ TEST(Cost, ACloudAnswerIsPricedFromItsUsage) {
   auto log_file = std::filesystem::temp_directory_path() / ("switchyard-cost-" + std::to_string(::getpid()) + ".log");
   Switchyard sy("log: {access: \"" + log_file.string() + "\"}\n"
                 "prices: \"" SWITCHYARD_SOURCE_DIR "/data/prices.yaml\"\n"
-                "models:\n  - {name: mini, provider: openai, model: gpt-4o-mini, base_url: \"" + up.base_url() + "\"}\n");
+                "models:\n  - {name: mini, provider: openai, api_key: sk-upstream, model: gpt-4o-mini, base_url: \"" + up.base_url() + "\"}\n");
   ASSERT_TRUE(sy.ready()) << sy.log();
   auto r = post_json(sy.port(), "/v1/chat/completions", R"({"model":"mini","messages":[{"role":"user","content":"hi"}]})");
   ASSERT_EQ(r.status, 200) << r.body;

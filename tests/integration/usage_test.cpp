@@ -33,7 +33,7 @@ std::string config(const std::string& db, const std::string& base_url) {
          "local_cost: {hardware_usd: 36000, amortization_months: 36, power_watts: 1000, usd_per_kwh: 0.2,\n"
          "             staff_usd_per_month: 854, tokens_per_month: 1000000}\n"
          "models:\n"
-         "  - {name: mini, provider: openai, model: gpt-4o-mini, base_url: \"" + base_url + "\"}\n"
+         "  - {name: mini, provider: openai, api_key: sk-upstream, model: gpt-4o-mini, base_url: \"" + base_url + "\"}\n"
          "  - {name: tiny, provider: local, path: \"" + tiny_model_path() + "\", context: 256, threads: 1}\n";
 }
 

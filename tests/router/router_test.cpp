@@ -101,6 +101,39 @@ TEST(RouterDefaultPolicy, SensitiveWithNoHealthyLocalTargetIsRefusedNotSentToClo
   EXPECT_EQ(d.refusal->message.find("4111"), std::string::npos);  // never the value
 }
 
+// A sensitive request whose needs only a cloud target meets: the policy's 403 saying why, not the
+// local engine's "local models do not call tools" (issue 14).
+TEST(RouterDefaultPolicy, SensitiveWithToolsNoLocalModelSupportsIsAPolicyRefusalSayingWhy) {
+  Fixture f(kBase);
+  const std::string text = "Please email the contract to jane.doe@example.com today.";
+  auto r = Fixture::request(text, "auto");
+  r.extensions["tools"] = boost::json::array{boost::json::object{{"type", "function"}}};
+  auto d = f.router->decide(r, text, f.facts_of(text), {}, f.targets);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->refusal);
+  EXPECT_EQ(d->refusal->status, 403);
+  EXPECT_EQ(d->refusal->type, "privacy_policy");
+  EXPECT_THAT(d->refusal->message, ::testing::HasSubstr("must stay in-house, but it uses tools"));
+  EXPECT_TRUE(d->candidates.empty());
+  // The same request without anything sensitive still goes to the cloud first.
+  const std::string plain = "Please send the contract today.";
+  auto r2 = Fixture::request(plain, "auto");
+  r2.extensions["tools"] = r.extensions["tools"];
+  auto d2 = f.router->decide(r2, plain, f.facts_of(plain), {}, f.targets);
+  ASSERT_TRUE(d2);
+  EXPECT_FALSE(d2->refusal);
+  EXPECT_THAT(Fixture::names(*d2), ElementsAre("cloud-a", "cloud-b", "local-a"));
+}
+
+TEST(RouterDefaultPolicy, SkippedTargetsAreKeptWithTheirReason) {
+  Fixture f(kBase);
+  f.targets.down["cloud-a"] = "unconfigured: no API key";
+  auto d = f.decide(std::string(400, 'x') + " summarise the above");
+  ASSERT_EQ(d.skipped.size(), 1u);
+  EXPECT_EQ(d.skipped[0].first, "cloud-a");
+  EXPECT_EQ(d.skipped[0].second, "unconfigured: no API key");
+}
+
 TEST(RouterDefaultPolicy, ShortGoesLocalFirstLongGoesCloudFirst) {
   Fixture f(kBase);
   auto short_d = f.decide("What is a good name for a cat?");

@@ -6,9 +6,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/answer_chunks.h"
 #include "pipeline/execute/attempt.h"
+#include "pipeline/execute/failure_summary.h"
 #include "providers/credential_scrub.h"
 #include "providers/retry_policy.h"
 
@@ -44,7 +46,10 @@ void count_upstream_error(ops::ModelSeries& series, const Error& e) {
 // primary would otherwise cost its timeout once per retry before the healthy fallback is asked.
 std::optional<std::chrono::milliseconds> retry_delay_for(const RequestState& s, const Target& t, const Error& e, int tries,
                                                          bool last_target) {
-  if (t.model->provider == config::ProviderKind::local || e.code == "empty_answer") return std::nullopt;
+  // An unconfigured target (no credentials) fails the same way every time.
+  if (t.model->provider == config::ProviderKind::local || e.code == "empty_answer" || e.code == "unconfigured") {
+    return std::nullopt;
+  }
   if (e.status == 504 && !last_target) return std::nullopt;
   thread_local std::mt19937_64 rng{std::random_device{}()};
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s.started);
@@ -80,11 +85,16 @@ class ExecuteFilter final : public Filter {
     executor_ = co_await boost::asio::this_coro::executor;
     Error last = Error::unavailable("no target could take this request");
     bool forwarded = false;
+    FailureSummary failures;
+    if (s.decision) {
+      for (const auto& [target, why] : s.decision->skipped) failures.skipped(target, why);
+    }
     for (size_t i = 0; i < s.targets.size() && !forwarded; ++i) {
       const auto& t = s.targets[i];
       auto attempt = prepare_attempt(s, t, stage_.scanner());
       if (!attempt) {
         last = attempt.error();
+        failures.skipped(t.model->name, "not allowed for this request's data");
         continue;
       }
       auto* breaker = stage_.breakers().find(t.model->name);
@@ -92,6 +102,7 @@ class ExecuteFilter final : public Filter {
       if (breaker && !breaker->allow()) {
         last = Error::unavailable("Target '" + t.model->name + "' is recovering; one probe request is testing it.");
         last.retry_after_s = breaker->retry_after_s();
+        failures.skipped(t.model->name, "circuit open");
         continue;
       }
       s.answered_by = &t;
@@ -136,6 +147,10 @@ class ExecuteFilter final : public Filter {
       }
       Error e = outcome.error();
       providers::settle_upstream_words(e, t.config());
+      failures.failed(t.model->name, e);
+      if (config::is_cloud(t.model->provider)) {
+        spdlog::warn("request {}: target '{}' failed: {} {}", s.record.request_id, t.model->name, e.status, short_reason(e));
+      }
       count_upstream_error(stage_.metrics().model(s.record.model), e);
       if (t.deployment) count_upstream_error(*t.deployment->series, e);
       if (breaker) breaker->record_failure();
@@ -149,6 +164,7 @@ class ExecuteFilter final : public Filter {
       s.record.target.clear();
       s.record.version.clear();
       s.record.role.clear();
+      if (worth_another_target(last)) last = failures.apply(std::move(last));  // not for the client's own mistake
     }
     co_return last;
   }

@@ -1,10 +1,12 @@
 #include "providers/local/local_provider.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include "config/preflight.h"
 #include "http/event_queue.h"
 #include "providers/local/request_mapping.h"
 
@@ -47,9 +49,23 @@ core::Status LocalProvider::load() {
     loading_ = true;
     down_reason_ = "loading";
   }
+  // A missing or foreign file is a configuration problem, not a failure: /readyz says
+  // "unconfigured", and the reason shown to clients names no path (the log has it).
+  if (auto why = config::gguf_problem(model_.path); !why.empty()) {
+    std::error_code ec;
+    bool missing = !std::filesystem::exists(model_.path, ec);
+    std::lock_guard lock(mu_);
+    loading_ = false;
+    unconfigured_ = true;
+    down_reason_ = missing ? "unconfigured: the model file does not exist" : "unconfigured: the model file is not GGUF";
+    auto e = core::Error::unavailable(why);
+    e.code = "unconfigured";
+    return e;
+  }
   auto loaded = engine::Engine::load(engine_options(model_));
   std::lock_guard lock(mu_);
   loading_ = false;
+  unconfigured_ = false;
   if (!loaded) {
     down_reason_ = loaded.error().message;
     return loaded.error();
@@ -79,7 +95,7 @@ std::shared_ptr<engine::Engine> LocalProvider::engine() const {
 Health LocalProvider::health() const {
   std::lock_guard lock(mu_);
   if (engine_) return {};
-  return {false, down_reason_};
+  return {false, down_reason_, unconfigured_};
 }
 
 http::awaitable<core::Result<LocalProvider::Outcome>> LocalProvider::generate(const core::ChatRequest& request,

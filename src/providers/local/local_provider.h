@@ -42,6 +42,7 @@ class LocalProvider final : public Provider {
   std::shared_ptr<engine::Engine> engine_;
   bool loading_ = false;
   std::string down_reason_ = "not loaded";
+  bool unconfigured_ = false;  // the last load found no usable model file at the path
 };
 
 }  // namespace sy::providers

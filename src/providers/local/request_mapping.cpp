@@ -94,6 +94,11 @@ core::Result<engine::GenerationRequest> generation_request(const core::ChatReque
   if (!seed) return seed.error();
   if (*seed) s.seed = static_cast<uint32_t>(static_cast<int64_t>(**seed));
   if (auto st = apply_logit_bias(ext, s); !st) return st.error();
+  // llama.cpp server's extension, sent by benchmark clients: generate past EOS up to max_tokens.
+  if (auto* v = ext.if_contains("ignore_eos"); v && !v->is_null()) {
+    if (!v->is_bool()) return core::Error::invalid_request("ignore_eos must be true or false", "ignore_eos");
+    s.ignore_eos = v->as_bool();
+  }
   if (auto st = apply_response_format(ext, s); !st) return st.error();
   g.stop = r.stop;
   if (r.max_tokens) g.max_tokens = *r.max_tokens;
