@@ -105,6 +105,17 @@ core::Result<std::vector<Token>> Engine::tokenize(std::string_view text, bool ad
   return tokens;
 }
 
+ModelFacts Engine::facts() const {
+  ModelFacts f;
+  char buf[256];
+  if (llama_model_meta_val_str(model_, "general.architecture", buf, sizeof buf) > 0) f.architecture = buf;
+  if (llama_model_desc(model_, buf, sizeof buf) > 0) f.description = buf;
+  f.parameters = llama_model_n_params(model_);
+  f.size_bytes = llama_model_size(model_);
+  f.context_length = llama_model_n_ctx_train(model_);
+  return f;
+}
+
 core::Result<std::vector<Token>> Engine::chat_prompt(const core::ChatRequest& request) const {
   if (request.kind == core::ChatRequest::Kind::completion) return tokenize(request.prompt, true);
   if (template_.empty()) {

@@ -53,6 +53,15 @@ struct EngineCounters {
   std::atomic<uint64_t> ttft_micros_sum{0};
 };
 
+// What a model file says about itself, for clients that list models (Ollama's /api/show).
+struct ModelFacts {
+  std::string architecture;   // general.architecture: llama, qwen2, gemma3, ...
+  uint64_t parameters = 0;
+  uint64_t size_bytes = 0;    // of its weights
+  std::string description;    // llama.cpp's: "llama 8B Q4_K - Medium"
+  int context_length = 0;     // what it was trained on
+};
+
 class Engine : public std::enable_shared_from_this<Engine> {
  public:
   static core::Result<std::shared_ptr<Engine>> load(EngineOptions options);
@@ -74,6 +83,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Stops taking requests; what is queued or running finishes, then the thread ends.
   void drain();
   bool accepting() const { return accepting_.load(); }
+
+  // Read-only after load: any thread.
+  ModelFacts facts() const;
+  const std::string& chat_template() const { return template_; }
 
   const EngineOptions& options() const { return options_; }
   int context_per_slot() const { return n_ctx_slot_; }

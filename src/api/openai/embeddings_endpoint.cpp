@@ -1,18 +1,15 @@
-// POST /v1/embeddings: vectors from a local model's serving version (held until the answer is
-// written, so a retirement waits for it), behind the same admission as chat: the key, its quota
-// and budget, and the accounting and audit record of what it used.
+// POST /v1/embeddings: vectors from a local model's serving version (api/embedding_call), in
+// OpenAI's list shape, as floats or base64.
 #include <boost/json.hpp>
 #include <openssl/evp.h>
 
 #include "api/body_parsers.h"
+#include "api/embedding_call.h"
 #include "api/endpoints.h"
-#include "pipeline/route/route_stage.h"
-#include "providers/local/local_provider.h"
 
 namespace sy::api {
 
 namespace json = boost::json;
-using core::Error;
 
 namespace {
 
@@ -26,64 +23,34 @@ std::string base64_floats(const std::vector<float>& v) {
   return out;
 }
 
-}  // namespace
-
-http::awaitable<void> serve_embeddings(Exchange& ex, const Services& services) {
-  static const EmbeddingsParser parser;
-  auto& s = ex.state;
-  s.model_call = true;
-  s.parser = &parser;
-  auto run = co_await services.chains.embeddings.admit(s);
-  if (!run.admitted()) {
-    co_await ex.send_error(run.admitted().error());
-    co_return;
-  }
-  const auto& model = s.chat.model;
-  if (!s.principal.may_use(model)) {
-    auto e = Error::permission("This key may not use model '" + model + "'.");
-    co_await ex.send_error(e);
-    co_return;
-  }
-  const auto* configured = services.config.find_model(model);
-  auto resolved = configured ? services.registry.resolve(model, pipeline::RouteStage::caller_of(s), s.pinned) : std::nullopt;
-  if (!resolved || !resolved->deployment->local) {
-    auto e = configured ? Error::invalid_request("Model '" + model + "' does not serve embeddings here; local models do.", "model")
-                        : Error::model_not_found(model);
-    co_await ex.send_error(e);
-    co_return;
-  }
-  s.targets.push_back(pipeline::Target{configured, resolved->deployment, resolved->deployment->provider.get(), resolved->role});
-  s.answered_by = &s.targets.back();
-  s.record.target = model;
-  s.record.version = resolved->deployment->version;
-  s.record.attempts = 1;
-  auto result = co_await resolved->deployment->local->embed(s.inputs);
-  if (!result) {
-    co_await ex.send_error(result.error());
-    co_return;
-  }
+std::string openai_list(const providers::Embeddings& result, const pipeline::RequestState& s) {
   const bool base64 = s.chat.extensions.contains("encoding_format");
   json::array data;
-  for (size_t i = 0; i < result->vectors.size(); ++i) {
+  for (size_t i = 0; i < result.vectors.size(); ++i) {
     json::object item{{"object", "embedding"}, {"index", i}};
     if (base64) {
-      item["embedding"] = base64_floats(result->vectors[i]);
+      item["embedding"] = base64_floats(result.vectors[i]);
     } else {
       json::array values;
-      values.reserve(result->vectors[i].size());
-      for (float f : result->vectors[i]) values.emplace_back(static_cast<double>(f));
+      values.reserve(result.vectors[i].size());
+      for (float f : result.vectors[i]) values.emplace_back(static_cast<double>(f));
       item["embedding"] = std::move(values);
     }
     data.push_back(std::move(item));
   }
-  core::Usage usage;
-  usage.prompt_tokens = result->prompt_tokens;
-  s.usage = usage;
   json::object body{{"object", "list"},
                     {"data", std::move(data)},
-                    {"model", model},
-                    {"usage", {{"prompt_tokens", result->prompt_tokens}, {"total_tokens", result->prompt_tokens}}}};
-  co_await ex.send_json(200, json::serialize(body));
+                    {"model", s.chat.model},
+                    {"usage", {{"prompt_tokens", result.prompt_tokens}, {"total_tokens", result.prompt_tokens}}}};
+  return json::serialize(body);
+}
+
+}  // namespace
+
+http::awaitable<void> serve_embeddings(Exchange& ex, const Services& services) {
+  static const EmbeddingsParser parser;
+  EmbeddingBody body = openai_list;  // named: no temporary in the co_await's arguments (GCC 12)
+  co_await serve_embedding_call(ex, services, parser, std::move(body));
 }
 
 }  // namespace sy::api
