@@ -23,6 +23,9 @@ const EndpointTable& endpoint_table() {
   static const EndpointTable table({
       {V::post, "/v1/chat/completions", false, serve_chat_completions},
       {V::post, "/v1/completions", false, serve_completions},
+      {V::post, "/v1/responses", false, serve_responses},
+      {V::get, "/v1/responses", true, serve_stored_response},
+      {V::delete_, "/v1/responses", true, serve_stored_response},
       {V::post, "/v1/messages", false, serve_messages},
       {V::post, "/v1/messages/count_tokens", false, serve_count_tokens},
       {V::post, "/v1/embeddings", false, serve_embeddings},

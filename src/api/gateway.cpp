@@ -46,6 +46,7 @@ struct Gateway::Parts {
   std::unique_ptr<pipeline::ShadowRunner> shadows;
   std::shared_ptr<const pipeline::CacheStage> cache;          // null when no cache is configured
   std::shared_ptr<const pipeline::OutputGuardStage> guard;    // null when no output guard is configured
+  std::unique_ptr<ops::StoredResponses> stored_responses;
   core::InFlight background;
   Chains chains;
 };
@@ -177,9 +178,12 @@ core::Status Gateway::start() {
   p.chains.keyed = chain({auth, account, audit});
   p.chains.admin = chain({admin_auth, account, audit});
 
+  p.stored_responses = std::make_unique<ops::StoredResponses>(cfg.responses.ttl, cfg.responses.max_bytes);
+
   services_ = std::make_unique<Services>(Services{cfg, p.chains, *p.registry, *p.store, p.audit.get(), *p.metrics,
                                                   p.background, [this] { return draining_(); },
-                                                  [this] { return open_connections_(); }, [this] { return render_metrics(); }});
+                                                  [this] { return open_connections_(); }, [this] { return render_metrics(); },
+                                                  *p.stored_responses});
   return core::Ok{};
 }
 
@@ -194,6 +198,7 @@ std::string Gateway::render_metrics() const {
   parts_->registry->render_metrics(out);
   if (parts_->cache) parts_->cache->render_metrics(out);
   if (parts_->guard) parts_->guard->render_metrics(out);
+  parts_->stored_responses->render_metrics(out);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "core/in_flight.h"
 #include "ops/audit_log.h"
 #include "ops/metrics.h"
+#include "ops/stored_responses.h"
 #include "pipeline/chain.h"
 #include "serving/registry.h"
 #include "store/store.h"
@@ -32,6 +33,7 @@ struct Services {
   std::function<size_t()> open_connections;
   // Every component's Prometheus series.
   std::function<std::string()> render_metrics;
+  ops::StoredResponses& responses;  // the Responses API's stored responses
 };
 
 }  // namespace sy::api
