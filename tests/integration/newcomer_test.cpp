@@ -1,4 +1,4 @@
-// The traps of a newcomer's first hour (issue 14): relative paths read from the wrong folder, an
+// The traps of a newcomer's first hour: relative paths read from the wrong folder, an
 // audit verdict on an empty store, a check-config that passes a missing model, a /readyz that
 // cannot tell "broken" from "never configured", an error that names only the last target, a
 // sensitive request refused with the local engine's words, and benchmark clients' ignore_eos.

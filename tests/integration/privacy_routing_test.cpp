@@ -86,8 +86,8 @@ TEST_F(PrivacyRouting, ALocalErrorDoesNotFallBackToTheCloudForSensitiveData) {
   auto open = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "hi " + too_long));
   EXPECT_EQ(open.status, 200) << open.body;
   EXPECT_EQ(open.header("x-switchyard-route"), "cloud-fast");
-  // ... with one, it does not: the policy refuses it and says why (issue 14: not the local
-  // engine's context error, which read as if the request were at fault).
+  // ... with one, it does not: the policy refuses it and says why (not the local engine's context
+  // error, which read as if the request were at fault).
   auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "jane.doe@example.com " + too_long));
   EXPECT_EQ(r.status, 403) << r.body;
   auto e = json::parse(r.body).as_object()["error"].as_object();

@@ -102,7 +102,7 @@ TEST(RouterDefaultPolicy, SensitiveWithNoHealthyLocalTargetIsRefusedNotSentToClo
 }
 
 // A sensitive request whose needs only a cloud target meets: the policy's 403 saying why, not the
-// local engine's "local models do not call tools" (issue 14).
+// local engine's "local models do not call tools".
 TEST(RouterDefaultPolicy, SensitiveWithToolsNoLocalModelSupportsIsAPolicyRefusalSayingWhy) {
   Fixture f(kBase);
   const std::string text = "Please email the contract to jane.doe@example.com today.";
