@@ -71,7 +71,7 @@ void check_url(YamlMap& map, const std::string& key, const std::string& url) {
   }
 }
 
-ModelConfig parse_model(const YAML::Node& node, const std::string& path, const std::string& file, Config& cfg) {
+ModelConfig parse_model(const YAML::Node& node, const std::string& path, const std::string& file) {
   YamlMap map(node, path, file);
   ModelConfig m;
   m.line = map.line();
@@ -321,10 +321,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
   cfg->keys = parse_list<ApiKey>(root, "keys", file, parse_key);
   cfg->teams = parse_list<TeamConfig>(root, "teams", file, parse_team);
   if (auto cost = root.node("local_cost"); cost && !cost.IsNull()) cfg->local_cost = parse_local_cost(cost, file);
-  cfg->models = parse_list<ModelConfig>(root, "models", file, [&](const YAML::Node& n, const std::string& p,
-                                                                    const std::string& f) {
-    return parse_model(n, p, f, *cfg);
-  });
+  cfg->models = parse_list<ModelConfig>(root, "models", file, parse_model);
   cfg->routes = parse_list<RouteConfig>(root, "routes", file, parse_route);
   if (auto faq = root.node("faq"); faq && !faq.IsNull()) {
     YamlMap map(faq, "faq", file);
