@@ -13,6 +13,7 @@
 #include "pipeline/cache/cache_stage.h"
 #include "pipeline/cache/memory_store.h"
 #include "pipeline/execute/execute_stage.h"
+#include "pipeline/ground/ground_stage.h"
 #include "pipeline/output_guard/output_guard_stage.h"
 #include "pipeline/parse/parse_stage.h"
 #include "pipeline/privacy_scan/privacy_scan_stage.h"
@@ -165,6 +166,12 @@ core::Status Gateway::start() {
     if (!guard_scanner) return Error::unavailable("output guard: " + guard_scanner.error().message);
     p.guard = std::make_shared<pipeline::OutputGuardStage>(cfg, *guard_scanner);
   }
+  std::shared_ptr<const pipeline::GroundStage> ground;
+  if (pipeline::GroundStage::wanted(cfg)) {
+    auto made = pipeline::GroundStage::create(cfg, p.scanner);
+    if (!made) return Error::unavailable("rag: " + made.error().message);
+    ground = std::move(*made);
+  }
   std::shared_ptr<const pipeline::Stage> audit;
   if (p.audit) audit = std::make_shared<pipeline::AuditStage>(*p.audit, p.scanner, cfg.audit.include_text);
   // A stage that is not configured is not in the chain at all (the cache, the output guard, the audit).
@@ -173,7 +180,7 @@ core::Status Gateway::start() {
     return pipeline::Chain(std::move(stages));
   };
   // The request path, in order.
-  p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, execute, p.guard, account, audit});
+  p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, ground, execute, p.guard, account, audit});
   p.chains.embeddings = chain({auth, parse, quota, account, audit});
   p.chains.keyed = chain({auth, account, audit});
   p.chains.admin = chain({admin_auth, account, audit});

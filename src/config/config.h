@@ -32,6 +32,16 @@ struct BreakerConfig {
   milliseconds open_for{10'000};
 };
 
+// Grounded answers (retrieval-augmented generation): the best passages of an index go to the model
+// with the request, in a system message. On a route (whatever target it picks) or on a model (when
+// a request names it, or it is the first a route picks and the route has none of its own).
+struct RagConfig {
+  std::string index;       // a JSONL file (question/answer pairs or {"text"}) or a folder of .md/.txt files
+  int top_k = 3;           // passages at most
+  double min_score = 0.3;  // 0..1 (1 = the passage's own title asked word for word)
+  int line = 0;
+};
+
 struct ModelConfig {
   std::string name;            // what clients send as "model"
   ProviderKind provider = ProviderKind::openai_compat;
@@ -59,6 +69,7 @@ struct ModelConfig {
   int batch = 512;             // most tokens per decode step
   int queue = 0;               // requests waiting beyond the slots; 0 = 4 per slot
   std::string chat_template;   // overrides the GGUF's
+  std::optional<RagConfig> rag;  // answers from this model are grounded on these passages
   int line = 0;                // where it was declared, for messages
 
   // Whether a request classified as sensitive may be sent here.
@@ -153,6 +164,7 @@ struct RouteConfig {
   std::vector<std::string> cloud;
   std::vector<RouteRule> rules;            // none = the default policy
   std::optional<OutputGuardConfig> output_guard;  // this route's answers: instead of the global one
+  std::optional<RagConfig> rag;                   // this route's answers are grounded on these passages
   int line = 0;
 };
 

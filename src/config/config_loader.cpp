@@ -139,6 +139,7 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
     }
     if (!m.base_url.empty()) check_url(map, "base_url", m.base_url);
   }
+  if (auto rag = map.node("rag"); rag && !rag.IsNull()) m.rag = parse_rag(rag, path + ".rag", file);
   map.reject_unknown();
   return m;
 }

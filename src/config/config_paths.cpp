@@ -44,6 +44,10 @@ void resolve_relative_paths(Config& cfg, const std::filesystem::path& base) {
   for (auto& m : cfg.models) {
     m.path = resolve_path(base, m.path);
     m.ca_file = resolve_path(base, m.ca_file);
+    if (m.rag) m.rag->index = resolve_path(base, m.rag->index);
+  }
+  for (auto& r : cfg.routes) {
+    if (r.rag) r.rag->index = resolve_path(base, r.rag->index);
   }
 }
 

@@ -137,6 +137,17 @@ OutputGuardConfig parse_output_guard(const YAML::Node& node, const std::string& 
   return g;
 }
 
+RagConfig parse_rag(const YAML::Node& node, const std::string& path, const std::string& file) {
+  YamlMap map(node, path, file);
+  RagConfig r;
+  r.line = map.line();
+  r.index = map.required_string("index");
+  r.top_k = static_cast<int>(map.integer("top_k", r.top_k, 1, 32));
+  r.min_score = map.number("min_score", r.min_score, 0, 1);
+  map.reject_unknown();
+  return r;
+}
+
 RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file) {
   YamlMap map(node, path, file);
   RouteConfig r;
@@ -150,6 +161,7 @@ RouteConfig parse_route(const YAML::Node& node, const std::string& path, const s
     for (size_t i = 0; i < rules.size(); ++i) r.rules.push_back(parse_rule(rules[i], path + ".rules[" + std::to_string(i) + "]", file));
   }
   if (auto guard = map.node("output_guard"); guard && !guard.IsNull()) r.output_guard = parse_output_guard(guard, path + ".output_guard", file);
+  if (auto rag = map.node("rag"); rag && !rag.IsNull()) r.rag = parse_rag(rag, path + ".rag", file);
   if (map.has("rag")) map.accept("rag");  // grounded answers: not yet active (said at start for the root key)
   map.reject_unknown();
   return r;

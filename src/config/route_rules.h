@@ -10,6 +10,7 @@
 namespace sy::config {
 
 OutputGuardConfig parse_output_guard(const YAML::Node& node, const std::string& path, const std::string& file);
+RagConfig parse_rag(const YAML::Node& node, const std::string& path, const std::string& file);
 RouteConfig parse_route(const YAML::Node& node, const std::string& path, const std::string& file);
 
 }  // namespace sy::config

@@ -86,6 +86,7 @@ std::string to_json_line(const RequestRecord& r) {
   if (r.stream) line += ",\"stream\":true";
   if (!r.cache.empty()) append_string(line, "cache", r.cache);
   if (!r.guard.empty()) append_string(line, "guard", joined(r.guard));
+  if (!r.passages.empty()) append_string(line, "passages", joined(r.passages));
   append_number(line, "duration_ms", r.latency_ms, 3);
   if (r.ttft_ms >= 0) append_number(line, "ttft_ms", r.ttft_ms, 3);
   if (r.prompt_tokens || r.completion_tokens) {

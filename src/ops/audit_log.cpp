@@ -234,6 +234,7 @@ std::string audit_body(const RequestRecord& r) {
   if (!r.cache.empty()) w.string("cache", r.cache);
   if (r.cost_saved_usd > 0) w.millionths("cost_saved_usd", cost_micro_usd(r.cost_saved_usd));
   if (!r.guard.empty()) w.strings("guard", r.guard);
+  if (!r.passages.empty()) w.strings("passages", r.passages);
   if (r.prompt_text) w.string("prompt_text", *r.prompt_text);
   if (r.answer_text) w.string("answer_text", *r.answer_text);
   return std::move(w).finish();

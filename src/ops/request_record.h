@@ -32,6 +32,7 @@ struct RequestRecord {
   std::string cache;               // hit | miss | bypass; "" = not consulted
   double cost_saved_usd = 0;       // a cache hit: what the answer cost when it was made
   std::vector<std::string> guard;  // output guard interventions ("redact:email", "block:credit_card", ...)
+  std::vector<std::string> passages;  // grounding: the passages given to the model ("id:score")
   int status = 0;
   std::string error_type;
   int64_t prompt_tokens = 0;

@@ -127,13 +127,23 @@ std::vector<double> FaqMatcher::scores(const std::unordered_map<std::string, int
   return out;
 }
 
-FaqMatch FaqMatcher::best(std::string_view query) const {
-  FaqMatch m;
+namespace {
+std::string_view head_of(std::string_view query) {
   if (query.size() > kMaxQueryBytes) {
     query = query.substr(0, kMaxQueryBytes);
     while (!query.empty() && core::is_continuation(query.back())) query.remove_suffix(1);
   }
-  auto q = counted(terms(query));
+  return query;
+}
+}  // namespace
+
+double FaqMatcher::normalized(size_t doc, double raw) const {
+  return self_score_[doc] > 0 ? std::min(1.0, raw / self_score_[doc]) : 0;
+}
+
+FaqMatch FaqMatcher::best(std::string_view query) const {
+  FaqMatch m;
+  auto q = counted(terms(head_of(query)));
   if (q.empty()) return m;
   auto s = scores(q);
   double best_raw = 0;
@@ -141,10 +151,27 @@ FaqMatch FaqMatcher::best(std::string_view query) const {
     if (s[d] > best_raw) {
       best_raw = s[d];
       m.entry = &entries_[d];
-      m.score = self_score_[d] > 0 ? std::min(1.0, s[d] / self_score_[d]) : 0;
+      m.score = normalized(d, s[d]);
     }
   }
   return m;
+}
+
+std::vector<FaqMatch> FaqMatcher::top(std::string_view query, size_t k, double min_score) const {
+  std::vector<FaqMatch> out;
+  auto q = counted(terms(head_of(query)));
+  if (q.empty() || k == 0) return out;
+  auto s = scores(q);
+  // Ranked by the raw BM25 score, as best() picks; the floor is on the normalized one.
+  std::vector<size_t> order;
+  for (size_t d = 0; d < entries_.size(); ++d) {
+    if (s[d] > 0 && normalized(d, s[d]) >= min_score) order.push_back(d);
+  }
+  size_t n = std::min(k, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+                    [&](size_t a, size_t b) { return s[a] > s[b]; });
+  for (size_t i = 0; i < n; ++i) out.push_back({&entries_[order[i]], normalized(order[i], s[order[i]])});
+  return out;
 }
 
 }  // namespace sy::router

@@ -35,13 +35,18 @@ class FaqMatcher {
   static std::shared_ptr<const FaqMatcher> from_entries(std::vector<FaqEntry> entries);
 
   FaqMatch best(std::string_view query) const;
+  // The `k` best entries scoring at least `min_score`, best first (retrieval for grounding).
+  std::vector<FaqMatch> top(std::string_view query, size_t k, double min_score) const;
   size_t size() const { return entries_.size(); }
+  const std::vector<FaqEntry>& entries() const { return entries_; }
 
   static std::vector<std::string> terms(std::string_view text);
 
  private:
   // Scores of every entry for the query's terms: one index lookup per distinct query term.
   std::vector<double> scores(const std::unordered_map<std::string, int>& query_terms) const;
+  // 0..1: the raw score over what the entry's own question scores against it.
+  double normalized(size_t doc, double raw) const;
 
   struct Posting {
     uint32_t doc;

@@ -25,7 +25,7 @@ import { startSwitchyard } from './lib/switchyard.mjs';
 
 const T = 30_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MODEL = process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf');
+const MODEL = path.resolve(process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf'));
 const seen = []; // every chat body the fake cloud received
 
 function readJson(req) {

@@ -51,6 +51,11 @@ http::awaitable<void> serve_route_explain(Exchange& ex, const Services& services
     body["role"] = serving::to_string(s.targets.front().role);
   }
   if (s.decision && !s.decision->faq_id.empty()) body["faq"] = json::object{{"id", s.decision->faq_id}, {"score", s.decision->faq_score}};
+  if (!s.record.passages.empty()) {
+    json::array passages;
+    for (const auto& p : s.record.passages) passages.emplace_back(p);
+    body["passages"] = std::move(passages);
+  }
   if (s.privacy.scan_failed) body["scan_failed"] = true;
   if (refused) body["refusal"] = json::parse(wire::openai::format_error(admitted.error())).as_object()["error"];
   co_await ex.send_json(200, json::serialize(body));

@@ -1,0 +1,53 @@
+#pragma once
+// Grounded answers (a route's or a model's `rag`): after routing, the request's last user turn is
+// looked up in the index, and the best passages (at most top_k, each scoring at least min_score)
+// go to the model in a system message, with an instruction to answer from them. The passages used
+// are named in the audit record and in /v1/route/explain (a dry run grounds too: nothing is held).
+//
+// Which `rag` applies: the route's, when the request names a route that has one; else that of the
+// model that would answer first. Answers from the FAQ itself are not grounded.
+//
+// Passages are company text: each is scanned once, at start, and one the privacy scanner finds
+// personal data or secrets in is given only to requests whose every candidate keeps data in-house.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "pipeline/stage.h"
+#include "privacy/scanner.h"
+#include "router/faq_matcher.h"
+
+namespace sy::pipeline {
+
+class GroundStage final : public Stage {
+ public:
+  // Reads every index the config names, once each; an index that cannot be read is an error.
+  static core::Result<std::shared_ptr<const GroundStage>> create(const config::Config& config,
+                                                                 std::shared_ptr<const privacy::Scanner> scanner);
+  // Whether any route or model is grounded: otherwise the stage is not in the chain.
+  static bool wanted(const config::Config& config);
+
+  std::string_view name() const override { return "ground"; }
+  bool admission() const override { return true; }
+  FilterPtr start(RequestState& state) const override;
+  core::Status check(RequestState& s) const;
+
+ private:
+  struct Index {
+    std::shared_ptr<const router::FaqMatcher> matcher;
+    std::map<const router::FaqEntry*, bool> sensitive;  // by passage
+  };
+  explicit GroundStage(const config::Config& config);
+  const config::RagConfig* rag_for(const RequestState& s) const;
+
+  const config::Config& config_;
+  std::map<std::string, Index> indexes_;  // by index path
+  std::unique_ptr<Filter> filter_;        // stateless: one for every request
+};
+
+// The system message text that carries `passages` to the model.
+std::string grounding_text(const std::vector<std::string>& passages);
+
+}  // namespace sy::pipeline
