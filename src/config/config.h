@@ -70,6 +70,9 @@ struct ModelConfig {
   int queue = 0;               // requests waiting beyond the slots; 0 = 4 per slot
   std::string chat_template;   // overrides the GGUF's
   std::optional<RagConfig> rag;  // answers from this model are grounded on these passages
+  // Request defaults of the version the config registers (system_prompt, temperature, top_p,
+  // max_tokens), as the JSON text a registry version keeps; "" = none. The client's values win.
+  std::string parameters;
   int line = 0;                // where it was declared, for messages
 
   // Whether a request classified as sensitive may be sent here.

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
 #include "config/config.h"
@@ -69,6 +70,19 @@ void check_url(YamlMap& map, const std::string& key, const std::string& url) {
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty()) {
     map.fail(key, "must be an http:// or https:// URL, got '" + url + "'");
   }
+}
+
+// A model's request defaults, as the JSON text its registry version keeps (ops/version_parameters
+// reads it back with the same keys and ranges).
+std::string parse_parameters(const YAML::Node& node, const std::string& path, const std::string& file) {
+  YamlMap map(node, path, file);
+  boost::json::object o;
+  if (map.has("system_prompt")) o["system_prompt"] = map.string("system_prompt");
+  if (map.has("temperature")) o["temperature"] = map.number("temperature", 1, 0, 2);
+  if (map.has("top_p")) o["top_p"] = map.number("top_p", 1, 0, 1);
+  if (map.has("max_tokens")) o["max_tokens"] = map.integer("max_tokens", 1, 1, 1'000'000);
+  map.reject_unknown();
+  return o.empty() ? std::string() : boost::json::serialize(o);
 }
 
 ModelConfig parse_model(const YAML::Node& node, const std::string& path, const std::string& file) {
@@ -140,6 +154,7 @@ ModelConfig parse_model(const YAML::Node& node, const std::string& path, const s
     if (!m.base_url.empty()) check_url(map, "base_url", m.base_url);
   }
   if (auto rag = map.node("rag"); rag && !rag.IsNull()) m.rag = parse_rag(rag, path + ".rag", file);
+  if (auto p = map.node("parameters"); p && !p.IsNull()) m.parameters = parse_parameters(p, path + ".parameters", file);
   map.reject_unknown();
   return m;
 }

@@ -67,21 +67,25 @@ std::shared_ptr<const FaqMatcher> FaqMatcher::from_entries(std::vector<FaqEntry>
   auto m = std::make_shared<FaqMatcher>();
   m->entries_ = std::move(entries);
   double total = 0;
-  for (uint32_t d = 0; d < m->entries_.size(); ++d) {
-    const auto& e = m->entries_[d];
+  std::vector<const std::string*> phrasings;  // per document
+  for (uint32_t e = 0; e < m->entries_.size(); ++e) {
+    const auto& entry = m->entries_[e];
+    phrasings.push_back(&entry.question);
+    for (const auto& a : entry.alternates) phrasings.push_back(&a);
+    while (m->doc_entry_.size() < phrasings.size()) m->doc_entry_.push_back(e);
+  }
+  for (uint32_t d = 0; d < phrasings.size(); ++d) {
     // The answer's words count too: people ask with the answer's vocabulary ("reimbursement").
     double len = 0;
-    for (const auto& [t, n] : counted(terms(e.question + "\n" + e.answer))) {
+    for (const auto& [t, n] : counted(terms(*phrasings[d] + "\n" + m->entries_[m->doc_entry_[d]].answer))) {
       m->postings_[t].push_back({d, n});
       len += n;
     }
     total += len;
     m->doc_len_.push_back(len);
   }
-  m->avg_len_ = m->entries_.empty() ? 1 : std::max(1.0, total / static_cast<double>(m->entries_.size()));
-  for (size_t d = 0; d < m->entries_.size(); ++d) {
-    m->self_score_.push_back(m->scores(counted(terms(m->entries_[d].question)))[d]);
-  }
+  m->avg_len_ = phrasings.empty() ? 1 : std::max(1.0, total / static_cast<double>(phrasings.size()));
+  for (size_t d = 0; d < phrasings.size(); ++d) m->self_score_.push_back(m->scores(counted(terms(*phrasings[d])))[d]);
   return m;
 }
 
@@ -106,14 +110,19 @@ core::Result<std::shared_ptr<const FaqMatcher>> FaqMatcher::load(const std::stri
     e.id = id && id->is_string() ? std::string(id->as_string()) : std::to_string(line_no);
     e.question = q->as_string();
     e.answer = a->as_string();
+    if (const auto* alt = o->if_contains("alternates"); alt && alt->is_array()) {
+      for (const auto& x : alt->as_array()) {
+        if (x.is_string()) e.alternates.emplace_back(x.as_string());
+      }
+    }
     entries.push_back(std::move(e));
   }
   return from_entries(std::move(entries));
 }
 
 std::vector<double> FaqMatcher::scores(const std::unordered_map<std::string, int>& query_terms) const {
-  const double n_docs = static_cast<double>(entries_.size());
-  std::vector<double> out(entries_.size(), 0.0);
+  const double n_docs = static_cast<double>(doc_entry_.size());
+  std::vector<double> out(doc_entry_.size(), 0.0);
   for (const auto& [term, qn] : query_terms) {
     auto it = postings_.find(term);
     if (it == postings_.end()) continue;
@@ -137,8 +146,21 @@ std::string_view head_of(std::string_view query) {
 }
 }  // namespace
 
-double FaqMatcher::normalized(size_t doc, double raw) const {
-  return self_score_[doc] > 0 ? std::min(1.0, raw / self_score_[doc]) : 0;
+double FaqMatcher::query_weight(const std::unordered_map<std::string, int>& query_terms) const {
+  const double n_docs = static_cast<double>(doc_entry_.size());
+  double w = 0;
+  for (const auto& [term, qn] : query_terms) {
+    auto it = postings_.find(term);
+    double df = it == postings_.end() ? 0 : static_cast<double>(it->second.size());
+    double tf = qn;
+    w += std::log(1 + (n_docs - df + 0.5) / (df + 0.5)) * tf * (kK1 + 1) / (tf + kK1);
+  }
+  return w;
+}
+
+double FaqMatcher::normalized(size_t doc, double raw, double query_weight) const {
+  double scale = std::sqrt(self_score_[doc] * query_weight);
+  return scale > 0 ? std::min(1.0, raw / scale) : 0;
 }
 
 FaqMatch FaqMatcher::best(std::string_view query) const {
@@ -146,12 +168,13 @@ FaqMatch FaqMatcher::best(std::string_view query) const {
   auto q = counted(terms(head_of(query)));
   if (q.empty()) return m;
   auto s = scores(q);
+  const double qw = query_weight(q);
   double best_raw = 0;
-  for (size_t d = 0; d < entries_.size(); ++d) {
+  for (size_t d = 0; d < s.size(); ++d) {
     if (s[d] > best_raw) {
       best_raw = s[d];
-      m.entry = &entries_[d];
-      m.score = normalized(d, s[d]);
+      m.entry = &entries_[doc_entry_[d]];
+      m.score = normalized(d, s[d], qw);
     }
   }
   return m;
@@ -162,15 +185,21 @@ std::vector<FaqMatch> FaqMatcher::top(std::string_view query, size_t k, double m
   auto q = counted(terms(head_of(query)));
   if (q.empty() || k == 0) return out;
   auto s = scores(q);
-  // Ranked by the raw BM25 score, as best() picks; the floor is on the normalized one.
+  const double qw = query_weight(q);
+  // Ranked by the raw BM25 score, as best() picks; the floor is on the normalized one. An entry
+  // counts once, by its best phrasing.
   std::vector<size_t> order;
-  for (size_t d = 0; d < entries_.size(); ++d) {
-    if (s[d] > 0 && normalized(d, s[d]) >= min_score) order.push_back(d);
+  for (size_t d = 0; d < s.size(); ++d) {
+    if (s[d] > 0 && normalized(d, s[d], qw) >= min_score) order.push_back(d);
   }
-  size_t n = std::min(k, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
-                    [&](size_t a, size_t b) { return s[a] > s[b]; });
-  for (size_t i = 0; i < n; ++i) out.push_back({&entries_[order[i]], normalized(order[i], s[order[i]])});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s[a] > s[b]; });
+  std::vector<bool> taken(entries_.size(), false);
+  for (size_t d : order) {
+    if (out.size() == k) break;
+    if (taken[doc_entry_[d]]) continue;
+    taken[doc_entry_[d]] = true;
+    out.push_back({&entries_[doc_entry_[d]], normalized(d, s[d], qw)});
+  }
   return out;
 }
 

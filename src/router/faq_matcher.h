@@ -21,6 +21,7 @@ struct FaqEntry {
   std::string id;
   std::string question;
   std::string answer;
+  std::vector<std::string> alternates;  // other ways people ask the same question
 };
 
 struct FaqMatch {
@@ -30,7 +31,8 @@ struct FaqMatch {
 
 class FaqMatcher {
  public:
-  // A JSONL file with `question` and `answer` (and optional `id`) per line.
+  // A JSONL file with `question` and `answer` (and optional `id` and `alternates`, an array of
+  // other phrasings) per line.
   static core::Result<std::shared_ptr<const FaqMatcher>> load(const std::string& file);
   static std::shared_ptr<const FaqMatcher> from_entries(std::vector<FaqEntry> entries);
 
@@ -45,14 +47,22 @@ class FaqMatcher {
  private:
   // Scores of every entry for the query's terms: one index lookup per distinct query term.
   std::vector<double> scores(const std::unordered_map<std::string, int>& query_terms) const;
-  // 0..1: the raw score over what the entry's own question scores against it.
-  double normalized(size_t doc, double raw) const;
+  // What a query's terms weigh together (their idf; a term no document holds weighs the most).
+  double query_weight(const std::unordered_map<std::string, int>& query_terms) const;
+  // 0..1: the raw score over the geometric mean of what the document's phrasing scores against it
+  // and what the query weighs, so neither a short phrasing nor a long query that shares one word
+  // with it looks like a match.
+  double normalized(size_t doc, double raw, double query_weight) const;
 
   struct Posting {
     uint32_t doc;
     int tf;
   };
+  // One document per phrasing of an entry (its question, then each alternate), each with the
+  // entry's answer: a query is matched against the closest way of asking, and an entry scores
+  // what its best phrasing scores.
   std::vector<FaqEntry> entries_;
+  std::vector<uint32_t> doc_entry_;  // document -> entry
   std::unordered_map<std::string, std::vector<Posting>> postings_;  // term -> entries holding it
   std::vector<double> doc_len_;
   std::vector<double> self_score_;

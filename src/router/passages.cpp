@@ -56,6 +56,11 @@ core::Result<std::vector<FaqEntry>> read_jsonl(const std::string& file) {
       e.answer = str("text");
       e.question = e.question.empty() ? first_sentence(e.answer) : e.question;
     }
+    if (const auto* alt = o->if_contains("alternates"); alt && alt->is_array()) {
+      for (const auto& x : alt->as_array()) {
+        if (x.is_string()) e.alternates.emplace_back(x.as_string());
+      }
+    }
     if (e.answer.empty() || e.question.empty()) {
       return core::Error::invalid_request(where + ": expected \"question\" and \"answer\", or \"text\"");
     }

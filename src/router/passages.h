@@ -1,8 +1,8 @@
 #pragma once
 // What answers can be grounded on (a model's or a route's `rag.index`), read into FAQ entries so
 // the same BM25 index (FaqMatcher) ranks them:
-// - a JSONL file: {"question", "answer"} pairs (the FAQ's own format) or {"text"} passages,
-//   each with an optional "id";
+// - a JSONL file: {"question", "answer"} pairs (the FAQ's own format, "alternates" included) or
+//   {"text"} passages, each with an optional "id";
 // - a folder of .md and .txt files (not recursive): each paragraph (lines up to a blank line) is
 //   a passage, titled by the Markdown heading above it, else by its first sentence; its id is
 //   FILE#N.

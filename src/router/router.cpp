@@ -169,6 +169,13 @@ std::vector<const config::ModelConfig*> Router::order_for(const config::RouteCon
                           ": cloud first");
       return cloud_first();
     }
+    // A near-certain FAQ match is answered from the FAQ itself: the right fact, in no time. Not
+    // for a request that brings tools or a response format (checked above), which wants a model.
+    if (f.faq && f.faq_score >= config_.faq.answer_threshold) {
+      d.rule = "default:faq_answer";
+      d.reasons.push_back("FAQ match " + d.faq_id + " (score " + format_score(f.faq_score) + "): answered from the FAQ");
+      return {&faq_model_};
+    }
     if (f.faq && f.faq_score >= config_.faq.local_threshold) {
       d.rule = "default:faq";
       d.reasons.push_back("FAQ match " + d.faq_id + " (score " + format_score(f.faq_score) + "): local first");

@@ -59,6 +59,7 @@ store::ModelVersion config_version(const config::ModelConfig& m, const std::stri
   v.version = std::move(name);
   v.author = "config";
   v.notes = "registered from " + config_file;
+  v.parameters = m.parameters;
   if (m.provider == config::ProviderKind::local) {
     v.path = m.path;
     v.sha256 = std::move(digest);
@@ -109,7 +110,7 @@ core::Status Registry::seed() {
       name = "v1";
     } else if (production && production->author == "config" &&
                (production->path != wanted.path || production->sha256 != wanted.sha256 ||
-                production->upstream_model != wanted.upstream_model)) {
+                production->upstream_model != wanted.upstream_model || production->parameters != wanted.parameters)) {
       name = next_version_name(*state, m.name);
       spdlog::warn("registry: model '{}': the config's artifact differs from production version '{}'; registering it as '{}'",
                    m.name, production->version, name);

@@ -61,6 +61,21 @@ TEST(FaqParaphrases, TopMatchByThreshold) {
                   answered, total, right, 100.0 * right / total, answered ? 100.0 * right / answered : 0.0);
     }
   }
+  // Questions the FAQ does not answer (tests/data/faq_offtopic.jsonl): how many each threshold would
+  // answer from the FAQ anyway.
+  std::ifstream off_in(std::string(SWITCHYARD_SOURCE_DIR) + "/tests/data/faq_offtopic.jsonl");
+  std::vector<double> off_scores;
+  for (std::string line; std::getline(off_in, line);) {
+    if (line.empty()) continue;
+    auto q = std::string(boost::json::parse(line).as_object()["question"].as_string());
+    off_scores.push_back(m->best(q).score);
+    std::printf("off-topic %.2f %s\n", off_scores.back(), q.c_str());
+  }
+  for (double t : {0.2, 0.25, 0.3, 0.35, 0.4, 0.5}) {
+    int n = 0;
+    for (double x : off_scores) n += x >= t;
+    std::printf("off-topic threshold %.2f: %d/%zu would be answered from the FAQ\n", t, n, off_scores.size());
+  }
   // Only the calibration half's misses are shown: the held-out half is not for tuning.
   int right_held_out = 0, held_out = 0;
   for (const auto& p : all) {

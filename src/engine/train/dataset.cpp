@@ -26,6 +26,12 @@ core::Result<std::vector<QaPair>> read_qa_jsonl(const std::string& path) {
       return core::Error::invalid_request(where + ": needs string fields \"question\" and \"answer\"");
     }
     pairs.push_back({std::string(q->get_string()), std::string(a->get_string())});
+    // Other ways of asking the same question teach the answer to the question, not to its words.
+    if (const auto* alt = obj.if_contains("alternates"); alt && alt->is_array()) {
+      for (const auto& x : alt->get_array()) {
+        if (x.is_string()) pairs.push_back({std::string(x.get_string()), std::string(a->get_string())});
+      }
+    }
   }
   if (pairs.empty()) return core::Error::invalid_request(path + " has no samples");
   return pairs;

@@ -25,7 +25,9 @@ struct Sample {
   size_t answer_len() const { return tokens.size() - prompt_len; }
 };
 
-// JSON lines with string fields "question" and "answer" (others ignored); blank lines skipped.
+// JSON lines with string fields "question" and "answer", and optionally "alternates" (other
+// phrasings of the question, each one more pair with the same answer); other fields ignored;
+// blank lines skipped.
 core::Result<std::vector<QaPair>> read_qa_jsonl(const std::string& path);
 
 // The prompt text the engine builds for `question` with the model's chat template.
