@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
-import { startSwitchyard, withTimeout } from './lib/switchyard.mjs';
+import { startSwitchyard, withTimeout, readJson } from './lib/switchyard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENT_KEY = 'sk-e2e-client';
@@ -42,16 +42,6 @@ const WEATHER_TOOL_OPENAI = {
 // in the conversation yet; otherwise answers, quoting the tool result when there is one.
 // ---------------------------------------------------------------------------------------------
 const openaiSeen = [];
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
-    });
-  });
-}
 
 function sendJson(res, status, obj, headers = {}) {
   const body = JSON.stringify(obj);

@@ -9,7 +9,7 @@ import http from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
-import { startSwitchyard } from './lib/switchyard.mjs';
+import { startSwitchyard, readJson } from './lib/switchyard.mjs';
 
 const T = 20_000;
 const seen = [];
@@ -17,16 +17,6 @@ const seen = [];
 // across stream chunks mid-value; anything else a plain sentence that names the call.
 const LEAKY_PIECES = ['Ask jane.d', 'oe@example.com; her ID ', 'is G2970', '49707.'];
 const REDACTED = 'Ask [EMAIL_1]; her ID is [TW_NATIONAL_ID_1].';
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
-    });
-  });
-}
 
 function upstream() {
   return http.createServer(async (req, res) => {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ollama } from 'ollama';
 
-import { startSwitchyard, withTimeout } from './lib/switchyard.mjs';
+import { startSwitchyard, withTimeout, readJson } from './lib/switchyard.mjs';
 
 const CLIENT_KEY = 'sk-e2e-ollama';
 const UPSTREAM_KEY = 'sk-openai-upstream';
@@ -36,16 +36,6 @@ const WEATHER_TOOL = {
 // in the conversation yet; otherwise answers, quoting the tool result when there is one.
 // ---------------------------------------------------------------------------------------------
 const seen = [];
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
-    });
-  });
-}
 
 function fakeUpstream() {
   return http.createServer(async (req, res) => {

@@ -21,22 +21,12 @@ import { z } from 'zod';
 import { Agent, Runner, OpenAIProvider, tool as agentTool, setTracingDisabled } from '@openai/agents';
 import { ChatOpenAI } from '@langchain/openai';
 
-import { startSwitchyard } from './lib/switchyard.mjs';
+import { startSwitchyard, readJson } from './lib/switchyard.mjs';
 
 const T = 30_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = path.resolve(process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf'));
 const seen = []; // every chat body the fake cloud received
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
-    });
-  });
-}
 
 // responses.stream()'s final response carries no output_text (responses.create's does): read the items.
 const outputText = (r) => r.output.filter((o) => o.type === 'message').flatMap((o) => o.content).map((c) => c.text).join('');

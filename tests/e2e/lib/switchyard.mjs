@@ -8,6 +8,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const BINARY = process.env.SWITCHYARD_BINARY || '/work/main/build/release/switchyard';
 
+// A fake upstream's reading of a request body: the JSON the gateway sent (it must always be JSON).
+export function readJson(req) {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
+    });
+  });
+}
+
 export function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
