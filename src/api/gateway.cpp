@@ -168,7 +168,7 @@ core::Status Gateway::start() {
   }
   std::shared_ptr<const pipeline::GroundStage> ground;
   if (pipeline::GroundStage::wanted(cfg)) {
-    auto made = pipeline::GroundStage::create(cfg, p.scanner);
+    auto made = pipeline::GroundStage::create(cfg, p.scanner, *p.registry);
     if (!made) return Error::unavailable("rag: " + made.error().message);
     ground = std::move(*made);
   }

@@ -39,6 +39,11 @@ struct RagConfig {
   std::string index;       // a JSONL file (question/answer pairs or {"text"}) or a folder of .md/.txt files
   int top_k = 3;           // passages at most
   double min_score = 0.3;  // 0..1 (1 = the passage's own title asked word for word)
+  // A local model (one of `models`) whose embeddings also rank passages: a passage whose cosine
+  // similarity to the question reaches min_similarity qualifies too, and the two rankings are
+  // fused. Empty = BM25 alone.
+  std::string embedding_model;
+  double min_similarity = 0.5;
   int line = 0;
 };
 

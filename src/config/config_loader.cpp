@@ -257,7 +257,20 @@ CacheConfig parse_cache(const YAML::Node& node, const std::string& file) {
   return c;
 }
 
+// A grounding index's embedding model must be a local model: passages and questions are company
+// text, and embedding them is a call like any other.
+void validate_rag(const Config& cfg, const std::optional<RagConfig>& rag, const std::string& file) {
+  if (!rag || rag->embedding_model.empty()) return;
+  const auto* m = cfg.find_model(rag->embedding_model);
+  if (!m || m->provider != ProviderKind::local) {
+    throw ConfigError(file + ":" + std::to_string(rag->line) + ": rag.embedding_model '" + rag->embedding_model +
+                      "' must name a local model declared under 'models'");
+  }
+}
+
 void validate(Config& cfg, const std::string& file) {
+  for (const auto& m : cfg.models) validate_rag(cfg, m.rag, file);
+  for (const auto& r : cfg.routes) validate_rag(cfg, r.rag, file);
   std::set<std::string> names;
   for (const auto& m : cfg.models) {
     if (!names.insert(m.name).second) {

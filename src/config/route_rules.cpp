@@ -144,6 +144,8 @@ RagConfig parse_rag(const YAML::Node& node, const std::string& path, const std::
   r.index = map.required_string("index");
   r.top_k = static_cast<int>(map.integer("top_k", r.top_k, 1, 32));
   r.min_score = map.number("min_score", r.min_score, 0, 1);
+  r.embedding_model = map.string("embedding_model");
+  r.min_similarity = map.number("min_similarity", r.min_similarity, -1, 1);
   map.reject_unknown();
   return r;
 }

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "harness.h"
+#include "support/tiny_model.h"
 
 namespace sy::testing {
 namespace {
@@ -103,6 +104,42 @@ TEST_F(GroundingTest, AModelsOwnRagAppliesWhenItIsAskedForByName) {
   auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("cloud", "VPN connection steps?"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(system_sent().find("Northwind Connect"), std::string::npos) << system_sent();
+}
+
+// The matcher splits only Latin words and Han characters, so a Cyrillic passage is invisible to
+// BM25; an embedding model finds it (a question identical to it has cosine 1, whatever the
+// weights); without it nothing is found.
+TEST_F(GroundingTest, AnEmbeddingModelFindsWhatWordsCannot) {
+  const std::string russian = "Отпуск составляет пятнадцать дней в году.";
+  std::ofstream(base_ + ".jsonl", std::ios::app) << R"({"id":"ru-leave","text":")" << russian << R"("})" "\n";
+  auto with = [&](const std::string& embedding) {
+    return config("routes:\n  - name: helpdesk\n    cloud: [cloud]\n    rag: {index: \"" + base_ + ".jsonl\"" + embedding + "}\n",
+                  "}\n  - {name: tiny, provider: local, path: \"" + tiny_model_path() + "\", context: 256, threads: 1");
+  };
+  {
+    Switchyard sy(with(", embedding_model: tiny, min_similarity: 0.999"));
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("helpdesk", russian));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(system_sent().find(russian), std::string::npos) << system_sent();
+    auto explain = post_json(sy.port(), "/v1/route/explain", chat_body("helpdesk", russian));
+    EXPECT_NE(explain.body.find("\"ru-leave:1.00\""), std::string::npos) << explain.body;
+    // A question in words BM25 knows still finds its passage, through the words.
+    ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", chat_body("helpdesk", "VPN connect how?")).status, 200);
+    EXPECT_NE(system_sent().find("Northwind Connect"), std::string::npos) << system_sent();
+  }
+  {
+    Switchyard sy(with(""));  // words alone
+    ASSERT_TRUE(sy.ready()) << sy.log();
+    ASSERT_EQ(post_json(sy.port(), "/v1/chat/completions", chat_body("helpdesk", russian)).status, 200);
+    EXPECT_EQ(system_sent(), "");
+  }
+}
+
+TEST_F(GroundingTest, AnEmbeddingModelMustBeLocal) {
+  Switchyard sy(config("routes:\n  - name: helpdesk\n    cloud: [cloud]\n    rag: {index: \"" + base_ + ".jsonl\", embedding_model: cloud}\n"));
+  EXPECT_FALSE(sy.ready());
+  EXPECT_NE(sy.log().find("must name a local model"), std::string::npos) << sy.log();
 }
 
 TEST_F(GroundingTest, AnIndexThatCannotBeReadStopsTheStart) {
