@@ -22,7 +22,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
   std::tm utc{};
   gmtime_r(&secs, &utc);
-  char buf[40];
+  char buf[64];  // room for any int year: GCC checks the widest the fields can print
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
                 utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(us % 1'000'000));
   return buf;
