@@ -27,6 +27,10 @@ const T = 30_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = path.resolve(process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf'));
 const seen = []; // every chat body the fake cloud received
+// What the fake says when asked for a contact: an e-mail address and a Taiwan ID, which the output
+// guard must redact (the stream cuts them mid-value).
+const LEAKY = 'Ask jane.doe@example.com; her ID is G297049707.';
+const REDACTED = 'Ask [EMAIL_1]; her ID is [TW_NATIONAL_ID_1].';
 
 // responses.stream()'s final response carries no output_text (responses.create's does): read the items.
 const outputText = (r) => r.output.filter((o) => o.type === 'message').flatMap((o) => o.content).map((c) => c.text).join('');
@@ -44,6 +48,7 @@ function answerFor(body) {
   }
   if (last.role === 'tool') return { text: `The tool said: ${textOf(last)}` };
   if (body.response_format?.type === 'json_schema') return { text: '{"name":"Ann","age":41}' };
+  if (/contact/i.test(textOf(last))) return { text: LEAKY };
   const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
   return { text: `Echo: ${textOf(lastUser)} (${body.messages.length} messages)` };
 }
@@ -104,6 +109,7 @@ before(async () => {
     `  - {name: faq-local, provider: local, path: "${MODEL}", slots: 2}`,
     'routes:',
     '  - {name: auto, local: [faq-local], cloud: [fake]}',
+    '  - {name: guarded, cloud: [fake], output_guard: {on_sensitive: redact}}',
   ]);
   url = `http://${sy.addr}/v1`;
   alice = new OpenAI({ baseURL: url, apiKey: 'sk-alice', maxRetries: 0, timeout: T });
@@ -217,6 +223,22 @@ test('text.format json_schema reaches the upstream as response_format', { timeou
   assert.deepEqual(JSON.parse(r.output_text), { name: 'Ann', age: 41 });
   assert.equal(seen.at(-1).response_format.type, 'json_schema');
   assert.equal(seen.at(-1).response_format.json_schema.name, 'person');
+});
+
+test('the output guard redacts a Responses answer, whole and streamed', { timeout: T }, async () => {
+  const whole = await alice.responses.create({ model: 'guarded', input: 'Who is the HR contact?' });
+  assert.equal(whole.output_text, REDACTED);
+  const stream = await alice.responses.create({ model: 'guarded', input: 'Who is the payroll contact?', stream: true });
+  let text = '';
+  let completed;
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.completed') completed = event.response;
+  }
+  assert.equal(text, REDACTED);
+  assert.equal(outputText(completed), REDACTED);
+  // What is stored is what the client got.
+  assert.equal((await alice.responses.retrieve(completed.id)).output_text, REDACTED);
 });
 
 test('bad input: an OpenAI error naming the field', { timeout: T }, async () => {
