@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
-import { startSwitchyard, withTimeout, readJson } from './lib/switchyard.mjs';
+import { startSwitchyard, withTimeout, readJson, sendChatAnswer } from './lib/switchyard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENT_KEY = 'sk-e2e-client';
@@ -58,24 +58,8 @@ function openaiUpstream() {
     const text = last.role === 'tool' ? `The weather service says: ${last.content}.` : 'Hello from the OpenAI fake.';
     const base = { id: 'chatcmpl-e2e', created: 1_700_000_000, model: 'gpt-fake-2024' };
     const usage = { prompt_tokens: 13, completion_tokens: 7, total_tokens: 20 };
-    const call = { id: 'call_e2e_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
-    if (!body.stream) {
-      const message = callTool ? { role: 'assistant', content: null, tool_calls: [call] } : { role: 'assistant', content: text };
-      sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: callTool ? 'tool_calls' : 'stop' }], usage });
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const chunk = (delta, finish = null) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
-    res.write(chunk({ role: 'assistant', content: '' }));
-    if (callTool) {
-      res.write(chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: 'get_weather', arguments: '' } }] }));
-      for (const piece of ['{"city"', ':"Paris"}']) res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
-    } else {
-      for (const piece of text.match(/.{1,6}/g)) res.write(chunk({ content: piece }));
-    }
-    res.write(chunk({}, callTool ? 'tool_calls' : 'stop'));
-    if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
-    res.end('data: [DONE]\n\n');
+    const answer = callTool ? { call: { id: 'call_e2e_1', name: 'get_weather', arguments: '{"city":"Paris"}' } } : { text };
+    sendChatAnswer(res, body, answer, { base, usage, argumentPieces: ['{"city"', ':"Paris"}'] });
   });
 }
 

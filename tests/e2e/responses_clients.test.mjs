@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { Agent, Runner, OpenAIProvider, tool as agentTool, setTracingDisabled } from '@openai/agents';
 import { ChatOpenAI } from '@langchain/openai';
 
-import { startSwitchyard, readJson } from './lib/switchyard.mjs';
+import { startSwitchyard, readJson, sendChatAnswer } from './lib/switchyard.mjs';
 
 const T = 30_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,30 +60,8 @@ function fakeCloud() {
     const a = answerFor(body);
     const base = { id: `chatcmpl-${seen.length}`, created: 1_700_000_000, model: 'gpt-fake' };
     const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
-    const finish = a.call ? 'tool_calls' : 'stop';
-    if (!body.stream) {
-      const message = a.call
-        ? { role: 'assistant', content: null, tool_calls: [{ id: a.call.id, type: 'function', function: { name: a.call.name, arguments: a.call.arguments } }] }
-        : { role: 'assistant', content: a.text };
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const chunk = (delta, finishReason = null) =>
-      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`;
-    res.write(chunk({ role: 'assistant', content: '' }));
-    if (a.call) {
-      res.write(chunk({ tool_calls: [{ index: 0, id: a.call.id, type: 'function', function: { name: a.call.name, arguments: '' } }] }));
-      for (const piece of ['{"city"', ':"Paris"}']) res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
-    } else {
-      // Cut in three, mid-word: the client must put it back together.
-      const t = a.text;
-      for (const piece of [t.slice(0, 3), t.slice(3, 9), t.slice(9)]) if (piece) res.write(chunk({ content: piece }));
-    }
-    res.write(chunk({}, finish));
-    if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
-    res.end('data: [DONE]\n\n');
+    // Streamed text in pieces of 6 characters (mid-word, mid-value): the client puts it together.
+    sendChatAnswer(res, body, a, { base, usage, argumentPieces: ['{"city"', ':"Paris"}'] });
   });
 }
 

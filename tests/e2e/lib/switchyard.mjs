@@ -19,6 +19,37 @@ export function readJson(req) {
   });
 }
 
+// A fake upstream's answer in OpenAI's chat/completions wire format: a whole chat.completion, or,
+// when the request asked for a stream, chat.completion.chunk events and [DONE] (with the usage
+// chunk when the request asked for it). `answer` is {text} or {call: {id, name, arguments}}; a
+// streamed text goes out in pieces of `pieceChars` characters, a call's arguments in
+// `argumentPieces` (which must join to its arguments).
+export function sendChatAnswer(res, body, answer, { base, usage, pieceChars = 6, argumentPieces } = {}) {
+  const finish = answer.call ? 'tool_calls' : 'stop';
+  if (!body.stream) {
+    const message = answer.call
+      ? { role: 'assistant', content: null, tool_calls: [{ id: answer.call.id, type: 'function', function: { name: answer.call.name, arguments: answer.call.arguments } }] }
+      : { role: 'assistant', content: answer.text };
+    const out = JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+    res.end(out);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const chunk = (delta, finishReason = null) =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`;
+  res.write(chunk({ role: 'assistant', content: '' }));
+  if (answer.call) {
+    res.write(chunk({ tool_calls: [{ index: 0, id: answer.call.id, type: 'function', function: { name: answer.call.name, arguments: '' } }] }));
+    for (const piece of argumentPieces ?? [answer.call.arguments]) res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+  } else {
+    for (const piece of answer.text.match(new RegExp(`[\\s\\S]{1,${pieceChars}}`, 'gu')) ?? []) res.write(chunk({ content: piece }));
+  }
+  res.write(chunk({}, finish));
+  if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
+  res.end('data: [DONE]\n\n');
+}
+
 export function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
