@@ -9,6 +9,7 @@
 #include "engine/model_init.h"
 #include "engine/train/train_command.h"
 #include "ops/audit_command.h"
+#include "ops/cost_command.h"
 #include "ops/models_command.h"
 #include "privacy/pii_command.h"
 #include "serve.h"
@@ -65,8 +66,11 @@ int main(int argc, char** argv) {
   sy::ops::AuditCommandOptions audit_opts;
   auto audit = sy::ops::add_audit_command(app, audit_opts);
 
+  sy::ops::CostCommandOptions cost_opts;
+  auto* cost_plan = sy::ops::add_cost_command(app, cost_opts);
+
   std::vector<CLI::App*> later;
-  for (const char* name : {"eval", "cost", "keys"}) {
+  for (const char* name : {"eval", "keys"}) {
     later.push_back(app.add_subcommand(name, "(not yet available)")->allow_extras());
   }
 
@@ -90,6 +94,7 @@ int main(int argc, char** argv) {
   if (audit.verify->parsed()) return sy::ops::run_audit_verify(audit_opts);
   if (audit.exporter->parsed()) return sy::ops::run_audit_export(audit_opts);
   if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
+  if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
   for (auto* cmd : later) {
     if (cmd->parsed()) {
       std::fprintf(stderr, "switchyard %s: this command has not landed yet\n", cmd->get_name().c_str());
