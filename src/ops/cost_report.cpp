@@ -30,6 +30,15 @@ std::string trimmed(double v, int decimals = 6) {
   return s;
 }
 
+// Dollars and cents at least: 0.6 → "0.60", 1.475 → "1.475".
+std::string price(double v) {
+  std::string s = trimmed(v);
+  auto dot = s.find('.');
+  if (dot == std::string::npos) return s + ".00";
+  if (s.size() - dot < 3) s += '0';
+  return s;
+}
+
 std::string money(int64_t usd) { return grouped(usd); }
 
 std::string span(int64_t low, int64_t high) { return low == high ? grouped(low) : grouped(low) + " - " + grouped(high); }
@@ -67,9 +76,9 @@ std::string layout(const std::vector<Row>& rows) {
 }
 
 std::string per_hour_prices(const RentedInputs& r) {
-  std::string low = "$" + trimmed(r.usd_per_hour_low);
+  std::string low = "$" + price(r.usd_per_hour_low);
   if (r.usd_per_hour_low == r.usd_per_hour_high) return low + "/h";
-  return low + " - $" + trimmed(r.usd_per_hour_high) + "/h";
+  return low + " - $" + price(r.usd_per_hour_high) + "/h";
 }
 
 std::string observed_lines(const ObservedTraffic& seen) {
@@ -109,7 +118,7 @@ std::string render_table(const Inputs& in, const Plan& p, const ObservedTraffic*
   rows.push_back({"Mode", "USD/month", in.currency + "/month", ""});
   rows.push_back({"Cloud API (" + in.cloud.model + ")", money(p.cloud.usd), second(p.cloud.usd),
                   "$" + trimmed(p.cloud.usd_per_day) + "/day = $" + fixed(p.cloud.usd_per_month, 2) + "/month ($" +
-                      trimmed(in.cloud.input_usd_per_m) + " in, $" + trimmed(in.cloud.output_usd_per_m) + " out per 1M)"});
+                      price(in.cloud.input_usd_per_m) + " in, $" + price(in.cloud.output_usd_per_m) + " out per 1M)"});
 
   const auto& r = in.rented;
   std::string gpus = trimmed(r.gpus) + " x " + (r.gpu.empty() ? std::string("GPU") : r.gpu);
