@@ -7,6 +7,7 @@
 #include "http/offload.h"
 #include "ops/budgets.h"
 #include "ops/cost_model.h"
+#include "ops/process_metrics.h"
 #include "pipeline/account/account_stage.h"
 #include "pipeline/audit/audit_stage.h"
 #include "pipeline/auth/auth_stage.h"
@@ -206,6 +207,7 @@ std::string Gateway::render_metrics() const {
   if (parts_->cache) parts_->cache->render_metrics(out);
   if (parts_->guard) parts_->guard->render_metrics(out);
   parts_->stored_responses->render_metrics(out);
+  ops::render_process_metrics(out);
   return out;
 }
 

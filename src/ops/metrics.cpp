@@ -6,21 +6,24 @@
 
 namespace sy::ops {
 
-void Histogram::observe(double seconds) {
+Histogram::Histogram(std::span<const double> bounds)
+    : bounds_(bounds), buckets_(std::make_unique<std::atomic<uint64_t>[]>(bounds.size() + 1)) {}
+
+void Histogram::observe(double value) {
   size_t i = 0;
-  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  while (i < bounds_.size() && value > bounds_[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(value * 1e6), std::memory_order_relaxed);
 }
 
 void Histogram::render(std::string& out, const std::string& name, const std::string& labels) const {
   uint64_t cumulative = 0;
   char line[256];
-  for (size_t i = 0; i <= kBounds.size(); ++i) {
+  for (size_t i = 0; i <= bounds_.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);
-    if (i < kBounds.size()) {
-      std::snprintf(line, sizeof line, "%s_bucket{%s,le=\"%g\"} %llu\n", name.c_str(), labels.c_str(), kBounds[i],
+    if (i < bounds_.size()) {
+      std::snprintf(line, sizeof line, "%s_bucket{%s,le=\"%g\"} %llu\n", name.c_str(), labels.c_str(), bounds_[i],
                     static_cast<unsigned long long>(cumulative));
     } else {
       std::snprintf(line, sizeof line, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name.c_str(), labels.c_str(),
@@ -41,6 +44,14 @@ void ModelSeries::observe(const RequestRecord& r) {
   prompt_tokens.fetch_add(static_cast<uint64_t>(r.prompt_tokens), std::memory_order_relaxed);
   completion_tokens.fetch_add(static_cast<uint64_t>(r.completion_tokens), std::memory_order_relaxed);
   if (r.cost_usd > 0) cost_micro_usd.fetch_add(static_cast<uint64_t>(r.cost_usd * 1e6 + 0.5), std::memory_order_relaxed);
+  // The GenAI conventions describe calls that succeeded at the model; failures are in requests_total.
+  if (r.status != 200) return;
+  bool embeddings = r.path.ends_with("embeddings") || r.path.ends_with("/api/embed");
+  auto& g = gen_ai[embeddings ? 1 : 0];
+  g.duration.observe(r.latency_ms / 1000);
+  if (r.ttft_ms >= 0 && !embeddings) g.ttft.observe(r.ttft_ms / 1000);
+  if (r.prompt_tokens > 0) g.input_tokens.observe(static_cast<double>(r.prompt_tokens));
+  if (r.completion_tokens > 0) g.output_tokens.observe(static_cast<double>(r.completion_tokens));
 }
 
 void ModelSeries::count_status(int status) {
@@ -118,6 +129,27 @@ void render_family(std::string& out, const std::string& prefix, const char* by, 
   }
 }
 
+// The same requests under OpenTelemetry's GenAI names (gen_ai.request.model: the model asked for).
+void render_gen_ai(std::string& out, const std::vector<std::pair<std::string, const ModelSeries*>>& by_model) {
+  auto labels_of = [](const std::string& model, size_t op) {
+    return "gen_ai_operation_name=\"" + std::string(ModelSeries::kOperations[op]) + "\",gen_ai_request_model=\"" + model + "\"";
+  };
+  header(out, "gen_ai_server_request_duration_seconds", "histogram", "GenAI server request duration (OpenTelemetry gen_ai.server.request.duration).");
+  for (const auto& [model, s] : by_model) {
+    for (size_t op = 0; op < ModelSeries::kOperations.size(); ++op) s->gen_ai[op].duration.render(out, "gen_ai_server_request_duration_seconds", labels_of(model, op));
+  }
+  header(out, "gen_ai_server_time_to_first_token_seconds", "histogram",
+         "Time to generate the first token (OpenTelemetry gen_ai.server.time_to_first_token).");
+  for (const auto& [model, s] : by_model) s->gen_ai[0].ttft.render(out, "gen_ai_server_time_to_first_token_seconds", labels_of(model, 0));
+  header(out, "gen_ai_client_token_usage", "histogram", "Tokens used per request, by type (OpenTelemetry gen_ai.client.token.usage).");
+  for (const auto& [model, s] : by_model) {
+    for (size_t op = 0; op < ModelSeries::kOperations.size(); ++op) {
+      s->gen_ai[op].input_tokens.render(out, "gen_ai_client_token_usage", labels_of(model, op) + ",gen_ai_token_type=\"input\"");
+      s->gen_ai[op].output_tokens.render(out, "gen_ai_client_token_usage", labels_of(model, op) + ",gen_ai_token_type=\"output\"");
+    }
+  }
+}
+
 }  // namespace
 
 ModelSeries& Metrics::version(const std::string& model, const std::string& version) {
@@ -138,6 +170,9 @@ std::string Metrics::render(size_t open_connections) const {
   Labelled by_model;
   for (const auto& [name, s] : models_) by_model.emplace_back("model=\"" + name + "\"", s.get());
   render_family(out, "switchyard_", "the model asked for", by_model);
+  std::vector<std::pair<std::string, const ModelSeries*>> gen_ai_models;
+  for (const auto& [name, s] : models_) gen_ai_models.emplace_back(name, s.get());
+  render_gen_ai(out, gen_ai_models);
   Labelled by_version;
   {
     std::lock_guard lock(versions_mu_);

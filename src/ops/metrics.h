@@ -6,6 +6,7 @@
 #include <mutex>
 #include <atomic>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,17 +15,34 @@
 
 namespace sy::ops {
 
+// Bucket bounds: seconds for durations; tokens as OpenTelemetry's GenAI conventions advise for
+// gen_ai.client.token.usage (powers of 4).
+inline constexpr std::array<double, 16> kSecondsBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                         0.25,   0.5,   1,      2.5,   5,    10,    30,    60};
+inline constexpr std::array<double, 14> kTokenBounds = {1,      4,       16,      64,       256,      1024,     4096,
+                                                       16384,  65536,   262144,  1048576,  4194304,  16777216, 67108864};
+
 class Histogram {
  public:
-  static constexpr std::array<double, 16> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                     0.25,   0.5,   1,      2.5,   5,    10,    30,    60};
-  void observe(double seconds);
+  explicit Histogram(std::span<const double> bounds = kSecondsBounds);
+  void observe(double value);
   void render(std::string& out, const std::string& name, const std::string& labels) const;
 
  private:
-  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};
+  std::span<const double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1, the last for +Inf
   std::atomic<uint64_t> count_{0};
-  std::atomic<uint64_t> sum_micros_{0};
+  std::atomic<uint64_t> sum_micros_{0};  // millionths of the observed unit
+};
+
+// One operation's series under OpenTelemetry's GenAI semantic conventions, in Prometheus naming
+// (gen_ai.server.request.duration -> gen_ai_server_request_duration_seconds, ...), offered beside
+// switchyard's own for dashboards built on those names.
+struct GenAiSeries {
+  Histogram duration;
+  Histogram ttft;
+  Histogram input_tokens{kTokenBounds};
+  Histogram output_tokens{kTokenBounds};
 };
 
 struct ModelSeries {
@@ -39,6 +57,9 @@ struct ModelSeries {
   std::atomic<uint64_t> prompt_tokens{0};
   std::atomic<uint64_t> completion_tokens{0};
   std::atomic<uint64_t> cost_micro_usd{0};
+  // By gen_ai.operation.name: chat (every answer) and embeddings.
+  static constexpr std::array<const char*, 2> kOperations = {"chat", "embeddings"};
+  std::array<GenAiSeries, kOperations.size()> gen_ai;
 
   void count_status(int status);
   // One finished request: its status, latency, time to first token, tokens and cost.
