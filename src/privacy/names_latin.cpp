@@ -58,12 +58,22 @@ bool letter_at(std::string_view text, size_t i) {
   if (accented_lead(text[i])) return at_is(text, i + 1, core::is_continuation);
   return core::is_continuation(text[i]) && i > 0 && accented_lead(text[i - 1]);
 }
-// À-Þ (but not ×): an accented capital.
+// Latin Extended-A (U+0100-U+017F) pairs each capital with its small letter: the capital is the
+// even code point, except in U+0139-U+0148 and U+0179-U+017E, where it is the odd one; U+0138 (ĸ),
+// U+0149 (ŉ) and U+017F (ſ) have no capital.
+bool extended_a_capital(unsigned cp) {
+  if (cp == 0x138 || cp == 0x149 || cp == 0x17F) return false;
+  bool odd_capitals = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+  return (cp % 2 == 1) == odd_capitals;
+}
+// À-Þ (but not ×), or a capital of Latin Extended-A (Ł, Ś, Ž): an accented capital.
 bool capital_at(std::string_view text, size_t i) {
   if (is_upper(text[i])) return true;
-  if (static_cast<unsigned char>(text[i]) != 0xC3 || i + 1 >= text.size()) return false;
+  auto lead = static_cast<unsigned char>(text[i]);
+  if (!accented_lead(text[i]) || i + 1 >= text.size() || !core::is_continuation(text[i + 1])) return false;
   auto next = static_cast<unsigned char>(text[i + 1]);
-  return next >= 0x80 && next <= 0x9E && next != 0x97;
+  if (lead == 0xC3) return next >= 0x80 && next <= 0x9E && next != 0x97;
+  return extended_a_capital(((lead & 0x1Fu) << 6) | (next & 0x3Fu));
 }
 
 bool word_byte(std::string_view text, size_t i) {
@@ -267,7 +277,7 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
   thread_local std::vector<Candidate> candidates;
   // Without a Latin letter there is nothing to read (Han text: the common case in a Chinese prompt).
   std::string_view stretch = text.substr(lo, hi - lo);
-  if (std::none_of(stretch.begin(), stretch.end(), [](char c) { return is_alpha(c) || static_cast<unsigned char>(c) == 0xC3; })) {
+  if (std::none_of(stretch.begin(), stretch.end(), [](char c) { return is_alpha(c) || accented_lead(c); })) {
     return;
   }
   latin_tokens(text, lo, hi, lex, tokens);

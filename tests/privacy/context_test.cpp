@@ -127,6 +127,11 @@ TEST(ContextPeople, AccentsLowerCaseAndGivenNamesAlone) {
   // Accented names are looked up without accents too; lower-case ones with a family name after.
   EXPECT_EQ(values("Draft a note to payroll: Lucía Ferrándiz gets a retention bonus.", Kind::person),
             std::vector<std::string>{"Lucía Ferrándiz"});
+  // Capitals of Latin Extended-A (Ł, Ś, Ž) start a name too.
+  EXPECT_EQ(values("Remind Łukasz Świątek that his insulin prescription renews on Friday.", Kind::person),
+            std::vector<std::string>{"Łukasz Świątek"});
+  EXPECT_EQ(values("Ask Žan Ožbolt whether his chemotherapy moved to Thursday.", Kind::person),
+            std::vector<std::string>{"Žan Ožbolt"});
   EXPECT_EQ(values("draft a written warning for kenji matsuda, third late arrival", Kind::person),
             std::vector<std::string>{"kenji matsuda"});
   // A given name alone where names are written: after 的, after a role word, with a kinship title.
