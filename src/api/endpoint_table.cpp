@@ -26,6 +26,7 @@ const EndpointTable& endpoint_table() {
       {V::post, "/v1/responses", false, serve_responses},
       {V::get, "/v1/responses", true, serve_stored_response},
       {V::delete_, "/v1/responses", true, serve_stored_response},
+      {V::post, "/v1/feedback", false, serve_feedback},
       {V::post, "/v1/messages", false, serve_messages},
       {V::post, "/v1/messages/count_tokens", false, serve_count_tokens},
       {V::post, "/v1/embeddings", false, serve_embeddings},

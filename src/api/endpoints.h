@@ -21,6 +21,8 @@ http::awaitable<void> serve_models(Exchange& ex, const Services& services);
 // OpenAI's Responses API: POST /v1/responses; GET and DELETE /v1/responses/{id}.
 http::awaitable<void> serve_responses(Exchange& ex, const Services& services);
 http::awaitable<void> serve_stored_response(Exchange& ex, const Services& services);
+// POST /v1/feedback: a rating of one of the caller's own answers.
+http::awaitable<void> serve_feedback(Exchange& ex, const Services& services);
 // Anthropic: POST /v1/messages, /v1/messages/count_tokens.
 http::awaitable<void> serve_messages(Exchange& ex, const Services& services);
 http::awaitable<void> serve_count_tokens(Exchange& ex, const Services& services);

@@ -9,6 +9,7 @@
 #include "ops/metrics.h"
 #include "ops/stored_responses.h"
 #include "pipeline/chain.h"
+#include "privacy/scanner.h"
 #include "serving/registry.h"
 #include "store/store.h"
 
@@ -34,6 +35,7 @@ struct Services {
   // Every component's Prometheus series.
   std::function<std::string()> render_metrics;
   ops::StoredResponses& responses;  // the Responses API's stored responses
+  std::shared_ptr<const privacy::Scanner> scanner;  // null when it could not be made
 };
 
 }  // namespace sy::api

@@ -54,6 +54,12 @@ void ModelSeries::observe(const RequestRecord& r) {
   if (r.completion_tokens > 0) g.output_tokens.observe(static_cast<double>(r.completion_tokens));
 }
 
+void ModelSeries::count_feedback(double score, std::optional<double> replaced) {
+  if (!replaced) feedback_count.fetch_add(1, std::memory_order_relaxed);
+  auto micros = [](double s) { return static_cast<int64_t>(s * 1e6 + (s < 0 ? -0.5 : 0.5)); };
+  feedback_score_micros.fetch_add(micros(score) - (replaced ? micros(*replaced) : 0), std::memory_order_relaxed);
+}
+
 void ModelSeries::count_status(int status) {
   size_t i = 0;
   while (i + 1 < kStatuses.size() && kStatuses[i] != status) ++i;
@@ -117,6 +123,18 @@ void render_family(std::string& out, const std::string& prefix, const char* by, 
   for (const auto& [labels, s] : series) {
     sample(out, name("tokens_total").c_str(), labels + ",direction=\"prompt\"", s->prompt_tokens);
     sample(out, name("tokens_total").c_str(), labels + ",direction=\"completion\"", s->completion_tokens);
+  }
+  header(out, name("feedback_total").c_str(), "counter", "Answers rated through /v1/feedback.");
+  for (const auto& [labels, s] : series) {
+    auto n = s->feedback_count.load(std::memory_order_relaxed);
+    if (n > 0) sample(out, name("feedback_total").c_str(), labels, n);
+  }
+  header(out, name("feedback_score_sum").c_str(), "gauge", "Sum of the ratings' scores (-1..1 each); divide by feedback_total.");
+  for (const auto& [labels, s] : series) {
+    if (s->feedback_count.load(std::memory_order_relaxed) == 0) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6f", static_cast<double>(s->feedback_score_micros.load(std::memory_order_relaxed)) / 1e6);
+    out += name("feedback_score_sum") + "{" + labels + "} " + value + "\n";
   }
   header(out, name("cost_usd_total").c_str(), "counter",
          "Cost of answers: cloud from provider usage x data/prices.yaml, local from the local_cost model.");

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -60,6 +61,12 @@ struct ModelSeries {
   // By gen_ai.operation.name: chat (every answer) and embeddings.
   static constexpr std::array<const char*, 2> kOperations = {"chat", "embeddings"};
   std::array<GenAiSeries, kOperations.size()> gen_ai;
+
+  // Ratings of answers (POST /v1/feedback): how many, and their scores' sum (a rating that
+  // replaces an earlier one moves the sum, not the count).
+  std::atomic<uint64_t> feedback_count{0};
+  std::atomic<int64_t> feedback_score_micros{0};
+  void count_feedback(double score, std::optional<double> replaced);
 
   void count_status(int status);
   // One finished request: its status, latency, time to first token, tokens and cost.

@@ -97,6 +97,18 @@ struct AuditHead {
 std::string chain_hash(const std::string& prev_hash_hex, const std::string& content);
 std::string genesis_hash();  // 64 zeros
 
+// A client's rating of one of its answers: score -1..1 (a 1..5 rating is mapped onto it).
+struct Feedback {
+  std::string request_id;
+  std::string key_name;
+  std::string model;
+  std::string target;
+  std::string version;
+  double score = 0;
+  std::string comment;    // already redacted
+  int64_t ts_ms = 0;
+};
+
 struct UsageRow {
   std::string group;      // the value of the grouping column (key, team, model, version or day)
   int64_t requests = 0;
@@ -153,6 +165,13 @@ class Store {
   core::Status scan_audit(int64_t from_seq, const std::function<bool(const AuditRow&)>& visit);
   // Rows with since_ms <= ts_ms < until_ms, in seq order.
   core::Status scan_audit_time(int64_t since_ms, int64_t until_ms, const std::function<bool(const AuditRow&)>& visit);
+  // The indexed columns of `request_id`'s record (body empty); none when it is not stored (yet).
+  core::Result<std::optional<AuditEntry>> find_audit(const std::string& request_id);
+
+  // --- feedback ---
+  // One per request: a second rating of the same request replaces the first.
+  core::Status put_feedback(const Feedback& f);
+  core::Result<std::optional<Feedback>> feedback(const std::string& request_id);
 
   // --- usage (from the audit rows) ---
   core::Result<std::vector<UsageRow>> usage(UsageGroup by, int64_t since_ms, int64_t until_ms,

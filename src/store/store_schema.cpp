@@ -78,9 +78,26 @@ INSERT INTO audit_head (id, seq, hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )";
 
+// One rating per request (a second replaces the first), beside the audit record it rates; the
+// model, version and key repeat the record's, for per-version summaries without a join.
+constexpr const char* feedback_sql = R"(
+CREATE TABLE feedback (
+  request_id TEXT PRIMARY KEY,
+  key_name TEXT NOT NULL,
+  model TEXT NOT NULL,
+  target TEXT NOT NULL,
+  version TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  comment TEXT NOT NULL,
+  ts_ms BIGINT NOT NULL
+);
+CREATE INDEX feedback_by_version ON feedback (target, version);
+)";
+
 constexpr Migration all[] = {
     {1, "registry", registry_sql},
     {2, "audit", audit_sql},
+    {3, "feedback", feedback_sql},
 };
 
 }  // namespace

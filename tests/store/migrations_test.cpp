@@ -32,7 +32,7 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndReopenIsIdempotent) {
     EXPECT_GT(first[i].second, 0);
   }
   // Every table the store uses is there (and the seeded rows: generation 0, empty chain).
-  for (const char* table : {"meta", "model_versions", "model_aliases", "alias_history", "audit", "audit_head"}) {
+  for (const char* table : {"meta", "model_versions", "model_aliases", "alias_history", "audit", "audit_head", "feedback"}) {
     EXPECT_TRUE(store->db().query(std::string("SELECT COUNT(*) FROM ") + table)) << table;
   }
   EXPECT_EQ(*store->generation(), 0);
