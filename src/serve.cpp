@@ -29,6 +29,26 @@ std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
   return *cfg;
 }
 
+std::optional<http::TlsListenOptions> tls_options(const config::Config& c) {
+  if (!c.listen_tls) return std::nullopt;
+  const auto& t = *c.listen_tls;
+  return http::TlsListenOptions{t.host, t.port, t.cert, t.key, t.client_ca};
+}
+
+// SIGHUP: new connections get the certificate, key and client CA as they are on disk now; open
+// connections keep theirs. A file that does not load keeps the old context, and the log says why.
+void reload_tls_on_hangup(boost::asio::signal_set& hangup, http::Server& server) {
+  hangup.async_wait([&hangup, &server](boost::system::error_code ec, int) {
+    if (ec) return;
+    if (auto s = server.reload_tls(); !s) {
+      spdlog::error("SIGHUP: TLS files not reloaded, still serving the previous certificate: {}", s.error().message);
+    } else {
+      spdlog::info("SIGHUP: TLS certificate and key reloaded for new connections");
+    }
+    reload_tls_on_hangup(hangup, server);
+  });
+}
+
 http::ServerOptions server_options(const config::Config& c) {
   http::ServerOptions o;
   o.host = c.listen_host;
@@ -41,6 +61,7 @@ http::ServerOptions server_options(const config::Config& c) {
   o.idle_timeout = c.limits.idle_timeout;
   o.max_connections = c.limits.max_connections;
   o.max_inflight_body = c.limits.max_inflight_body > 0 ? c.limits.max_inflight_body : c.limits.max_body_bytes;
+  o.tls = tls_options(c);
   return o;
 }
 
@@ -72,6 +93,10 @@ int check_config(const std::string& file) {
   for (const auto& note : cfg->not_yet_active) spdlog::warn("not yet active: {}", note);
   // The files it names and the credentials its cloud targets need, not only its syntax.
   auto checked = config::preflight(*cfg);
+  // The TLS files must not only exist but load as a matching certificate and key.
+  if (auto tls = tls_options(*cfg); tls && checked.errors.empty()) {
+    if (auto context = http::make_server_tls_context(*tls); !context) checked.errors.push_back(context.error().message);
+  }
   for (const auto& w : checked.warnings) spdlog::warn("{}", w);
   for (const auto& e : checked.errors) spdlog::error("{}", e);
   if (!checked.errors.empty()) {
@@ -105,6 +130,11 @@ int run_serve(const ServeOptions& options) {
   auto guard = boost::asio::make_work_guard(main_ioc);
   boost::asio::signal_set signals(main_ioc, SIGTERM, SIGINT);
   boost::asio::steady_timer deadline(main_ioc);
+  boost::asio::signal_set hangup(main_ioc);
+  if (cfg->listen_tls) {
+    hangup.add(SIGHUP);
+    reload_tls_on_hangup(hangup, server);
+  }
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     spdlog::info("signal {}: draining (up to {} ms for {} open connections)", sig, cfg->drain_timeout.count(),
@@ -119,10 +149,19 @@ int run_serve(const ServeOptions& options) {
   });
   server.start([&main_ioc] { boost::asio::post(main_ioc, [&main_ioc] { main_ioc.stop(); }); });
   spdlog::info("switchyard listening on http://{}:{} ({} models)", cfg->listen_host, server.port(), cfg->models.size());
+  if (cfg->listen_tls) {
+    spdlog::info("switchyard listening on https://{}:{}{}", cfg->listen_tls->host, server.tls_port(),
+                 cfg->listen_tls->client_ca.empty() ? "" : " (client certificates required)");
+  }
   if (!options.ready_file.empty()) {
-    // Written whole and renamed, so a reader never sees half an address.
+    // Written whole and renamed, so a reader never sees half an address. The first line is the
+    // plain listener's HOST:PORT; with listen_tls a second line "tls HOST:PORT" follows.
     auto tmp = options.ready_file + ".tmp";
-    std::ofstream(tmp) << cfg->listen_host << ":" << server.port() << "\n";
+    {
+      std::ofstream out(tmp);
+      out << cfg->listen_host << ":" << server.port() << "\n";
+      if (cfg->listen_tls) out << "tls " << cfg->listen_tls->host << ":" << server.tls_port() << "\n";
+    }
     std::rename(tmp.c_str(), options.ready_file.c_str());
   }
   main_ioc.run();

@@ -212,12 +212,22 @@ struct Limits {
   uint64_t max_inflight_body = 0;        // bytes of large bodies worked on at once; 0 = max_body
 };
 
+// A TLS listener beside `listen`. client_ca set: clients must present a certificate it issued.
+struct ListenTlsConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8443;
+  std::string cert;
+  std::string key;
+  std::string client_ca;
+};
+
 // Every relative file path below (store, prices, access_log, faq.file, dictionaries, a model's
-// path and ca_file) has been resolved against the config file's folder (config/config_paths.h).
+// path and ca_file, listen_tls's cert, key and client_ca) has been resolved against the config file's folder (config/config_paths.h).
 struct Config {
   std::string file;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
+  std::optional<ListenTlsConfig> listen_tls;
   int threads = 0;                        // 0 = min(hardware threads, 4)
   milliseconds drain_timeout{30'000};
   std::string access_log = "stdout";      // stdout | stderr | off | a file path

@@ -41,6 +41,11 @@ void resolve_relative_paths(Config& cfg, const std::filesystem::path& base) {
   cfg.prices = resolve_path(base, cfg.prices);
   cfg.faq.file = resolve_path(base, cfg.faq.file);
   for (auto& d : cfg.dictionaries) d = resolve_path(base, d);
+  if (cfg.listen_tls) {
+    cfg.listen_tls->cert = resolve_path(base, cfg.listen_tls->cert);
+    cfg.listen_tls->key = resolve_path(base, cfg.listen_tls->key);
+    cfg.listen_tls->client_ca = resolve_path(base, cfg.listen_tls->client_ca);
+  }
   for (auto& m : cfg.models) {
     m.path = resolve_path(base, m.path);
     m.ca_file = resolve_path(base, m.ca_file);

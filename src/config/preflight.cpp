@@ -41,6 +41,11 @@ Preflight preflight(const Config& cfg) {
     }
     need_file(out, "model '" + m.name + "': ca_file", m.ca_file);
   }
+  if (cfg.listen_tls) {
+    need_file(out, "listen_tls.cert", cfg.listen_tls->cert);
+    need_file(out, "listen_tls.key", cfg.listen_tls->key);
+    need_file(out, "listen_tls.client_ca", cfg.listen_tls->client_ca);
+  }
   need_file(out, "faq.file", cfg.faq.file);
   for (const auto& d : cfg.dictionaries) need_file(out, "privacy.dictionaries", d);
   std::error_code ec;

@@ -46,6 +46,31 @@ core::Status Server::listen() {
     workers_.push_back(std::move(worker));
   }
   port_ = port;
+  if (options_.tls) return listen_tls(*options_.tls);
+  return core::Ok{};
+}
+
+core::Status Server::listen_tls(const TlsListenOptions& tls) {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(tls.host, ec);
+  if (ec) return core::Error::invalid_request("listen_tls address '" + tls.host + "' is not an IP address");
+  auto context = make_server_tls_context(tls);
+  if (!context) return context.error();
+  tls_ = std::make_unique<TlsContextHolder>(std::move(*context));
+  uint16_t port = tls.port;
+  for (auto& worker : workers_) {
+    if (auto s = worker->bind_tls({address, port}); !s) return s;
+    port = worker->local_tls_port();
+  }
+  tls_port_ = port;
+  return core::Ok{};
+}
+
+core::Status Server::reload_tls() {
+  if (!tls_ || !options_.tls) return core::Error::invalid_request("no TLS listener is configured");
+  auto context = make_server_tls_context(*options_.tls);
+  if (!context) return context.error();
+  tls_->replace(std::move(*context));
   return core::Ok{};
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "core/result.h"
 #include "http/body_budget.h"
 #include "http/response_writer.h"
+#include "http/server_tls.h"
 
 namespace sy::http {
 
@@ -31,6 +33,8 @@ struct ServerOptions {
   // Bytes of large request bodies (past large_body) taken in and worked on at once (BodyBudget).
   uint64_t max_inflight_body = 16ull << 20;
   uint64_t large_body = 1ull << 20;
+  // A TLS listener beside the plain one, served by the same threads with the same limits.
+  std::optional<TlsListenOptions> tls;
 };
 
 class Worker;
@@ -42,6 +46,12 @@ class Server {
 
   core::Status listen();
   uint16_t port() const { return port_; }
+  uint16_t tls_port() const { return tls_port_; }  // 0 without a TLS listener
+
+  // Loads the TLS files again; new connections use them, open ones keep what they have. On an
+  // error the old context stays and the error says why. Thread-safe.
+  core::Status reload_tls();
+  TlsContextPtr tls_context() const { return tls_ ? tls_->current() : nullptr; }
 
   // Starts the I/O threads. on_stopped runs (on an I/O thread) once every worker has finished.
   void start(std::function<void()> on_stopped);
@@ -61,9 +71,13 @@ class Server {
 
  private:
   friend class Worker;
+  core::Status listen_tls(const TlsListenOptions& tls);
+
   ServerOptions options_;
   Handler& handler_;
   uint16_t port_ = 0;
+  uint16_t tls_port_ = 0;
+  std::unique_ptr<TlsContextHolder> tls_;
   std::atomic<bool> draining_{false};
   std::atomic<int> live_workers_{0};
   size_t max_connections_ = 0;

@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 
 #include "http/worker.h"
 
@@ -14,44 +15,57 @@ namespace {
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 }
 
-Session::Session(Worker& worker, net::ip::tcp::socket socket) : worker_(worker), socket_(std::move(socket)) {
+template <class Stream>
+Session<Stream>::Session(Worker& worker, Stream stream) : worker_(worker), stream_(std::move(stream)) {
   worker_.attach(this);
   worker_.open_.fetch_add(1, std::memory_order_relaxed);
-  DeadlineSweeper::local(socket_.get_executor()).add(this);
+  DeadlineSweeper::local(socket().get_executor()).add(this);
 }
 
-Session::~Session() {
-  DeadlineSweeper::local(socket_.get_executor()).remove(this);
+template <class Stream>
+Session<Stream>::~Session() {
+  DeadlineSweeper::local(socket().get_executor()).remove(this);
   worker_.detach(this);
   worker_.open_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-bool Session::draining() const { return worker_.server().draining(); }
+template <class Stream>
+bool Session<Stream>::draining() const { return worker_.server().draining(); }
 
-void Session::close_socket() {
+template <class Stream>
+void Session<Stream>::close_socket() {
   beast::error_code ignored;
-  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
 }
 
-void Session::close_if_idle() {
+template <class Stream>
+void Session<Stream>::close_if_idle() {
   if (idle_) close_socket();
 }
 
-void Session::on_expired() { close_socket(); }
+template <class Stream>
+void Session<Stream>::on_expired() { close_socket(); }
 
 // While the handler works nobody reads the socket, so a client that left would go unnoticed
 // until the answer is written. A peek per tick finds it (EOF or error) without consuming a
 // pipelined request.
-void Session::on_tick(clock::time_point) {
+template <class Stream>
+void Session<Stream>::on_tick(clock::time_point) {
   if (!handling_ || gone_) return;
   char byte;
-  auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  auto n = ::recv(socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) mark_gone();
 }
 
-awaitable<void> Session::run() {
+template <class Stream>
+awaitable<void> Session<Stream>::run() {
   const auto& opt = worker_.server().options();
+  bool secured = co_await handshake();
+  if (!secured) {
+    close_socket();
+    co_return;
+  }
   bool first = true;
   while (!draining() || first) {
     Request request;
@@ -71,16 +85,31 @@ awaitable<void> Session::run() {
   }
   body_permit_.release();
   beast::error_code ignored;
-  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-  socket_.close(ignored);
+  socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  socket().close(ignored);
 }
 
-awaitable<bool> Session::read_request(Request& request) {
+// TLS: the handshake comes first, under the header timeout, as a plain client's request head
+// does. A client that fails it (plain HTTP, no or an untrusted client certificate) is closed.
+template <class Stream>
+awaitable<bool> Session<Stream>::handshake() {
+  if constexpr (kTls) {
+    expire_at(clock::now() + worker_.server().options().header_timeout);
+    auto [ec] = co_await stream_.async_handshake(net::ssl::stream_base::server, kNoThrow);
+    expire_never();
+    co_return !ec;
+  } else {
+    co_return true;
+  }
+}
+
+template <class Stream>
+awaitable<bool> Session<Stream>::read_request(Request& request) {
   const auto& opt = worker_.server().options();
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(opt.max_header_bytes);
   parser.body_limit(opt.max_body_bytes);
-  auto [ec, n] = co_await bhttp::async_read_header(socket_, buffer_, parser, kNoThrow);
+  auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kNoThrow);
   if (!ec) {
     idle_ = false;
     // A large body waits for its share of the budget before it is read (see http/body_budget).
@@ -95,12 +124,12 @@ awaitable<bool> Session::read_request(Request& request) {
     if (parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       expire_at(clock::now() + opt.write_timeout);
-      auto [wec, wn] = co_await net::async_write(socket_, net::buffer(kContinue), kNoThrow);
+      auto [wec, wn] = co_await net::async_write(stream_, net::buffer(kContinue), kNoThrow);
       if (wec) co_return false;
     }
     if (!parser.is_done()) {
       expire_at(clock::now() + opt.body_timeout);
-      std::tie(ec, n) = co_await bhttp::async_read(socket_, buffer_, parser, kNoThrow);
+      std::tie(ec, n) = co_await bhttp::async_read(stream_, buffer_, parser, kNoThrow);
     }
   }
   if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
@@ -125,14 +154,16 @@ awaitable<bool> Session::read_request(Request& request) {
   co_return true;
 }
 
-awaitable<void> Session::reply_error(int status, const char* message, std::string_view target) {
+template <class Stream>
+awaitable<void> Session<Stream>::reply_error(int status, const char* message, std::string_view target) {
   keep_alive_ = false;
   auto res = worker_.server().handler().protocol_error(status, message, target);
   res.keep_alive(false);
   co_await send(std::move(res));
 }
 
-awaitable<void> Session::serve(Request& request) {
+template <class Stream>
+awaitable<void> Session<Stream>::serve(Request& request) {
   auto& handler = worker_.server().handler();
   handling_ = true;
   try {
@@ -148,35 +179,39 @@ awaitable<void> Session::serve(Request& request) {
   }
 }
 
-void Session::mark_gone() {
+template <class Stream>
+void Session<Stream>::mark_gone() {
   if (gone_) return;
   gone_ = true;
   if (auto hook = std::move(gone_hook_)) hook();
 }
 
+template <class Stream>
 template <class Buffers>
-awaitable<bool> Session::write_all(const Buffers& buffers) {
+awaitable<bool> Session<Stream>::write_all(const Buffers& buffers) {
   if (gone_) co_return false;
   expire_at(clock::now() + worker_.server().options().write_timeout);
-  auto [ec, n] = co_await net::async_write(socket_, buffers, kNoThrow);
+  auto [ec, n] = co_await net::async_write(stream_, buffers, kNoThrow);
   expire_never();
   if (ec) mark_gone();
   co_return !ec;
 }
 
 // The response head is about to go out: from here on the handler cannot send an error instead.
-void Session::start_response() {
+template <class Stream>
+void Session<Stream>::start_response() {
   started_ = true;
   if (draining()) keep_alive_ = false;
 }
 
-awaitable<bool> Session::send(Response response) {
+template <class Stream>
+awaitable<bool> Session<Stream>::send(Response response) {
   if (gone_) co_return false;
   start_response();
   response.keep_alive(keep_alive_);
   response.prepare_payload();
   expire_at(clock::now() + worker_.server().options().write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(socket_, response, kNoThrow);
+  auto [ec, n] = co_await bhttp::async_write(stream_, response, kNoThrow);
   expire_never();
   if (ec) {
     mark_gone();
@@ -186,7 +221,8 @@ awaitable<bool> Session::send(Response response) {
   co_return true;
 }
 
-awaitable<bool> Session::begin_stream(ResponseHeader header) {
+template <class Stream>
+awaitable<bool> Session<Stream>::begin_stream(ResponseHeader header) {
   if (gone_) co_return false;
   start_response();
   bhttp::response<bhttp::empty_body> res(std::move(header));
@@ -194,21 +230,26 @@ awaitable<bool> Session::begin_stream(ResponseHeader header) {
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> sr(res);
   expire_at(clock::now() + worker_.server().options().write_timeout);
-  auto [ec, n] = co_await bhttp::async_write_header(socket_, sr, kNoThrow);
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kNoThrow);
   expire_never();
   if (ec) mark_gone();
   co_return !ec;
 }
 
-awaitable<bool> Session::write(std::string_view bytes) {
+template <class Stream>
+awaitable<bool> Session<Stream>::write(std::string_view bytes) {
   if (bytes.empty()) co_return !gone_;
   co_return co_await write_all(bhttp::make_chunk(net::buffer(bytes.data(), bytes.size())));
 }
 
-awaitable<bool> Session::end_stream() {
+template <class Stream>
+awaitable<bool> Session<Stream>::end_stream() {
   bool ok = co_await write_all(bhttp::make_chunk_last());
   if (ok) finished_ = true;
   co_return ok;
 }
+
+template class Session<PlainStream>;
+template class Session<TlsStream>;
 
 }  // namespace sy::http

@@ -1,5 +1,6 @@
 #pragma once
-// One I/O thread: its io_context, its acceptor, and the connections it owns.
+// One I/O thread: its io_context, its acceptors (plain, and TLS when configured), and the
+// connections it owns.
 #include <unordered_set>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -8,6 +9,8 @@
 
 namespace sy::http {
 
+class Connection;
+template <class Stream>
 class Session;
 
 class Worker {
@@ -15,25 +18,29 @@ class Worker {
   explicit Worker(Server& server);
 
   core::Status bind(const net::ip::tcp::endpoint& endpoint);
+  core::Status bind_tls(const net::ip::tcp::endpoint& endpoint);
   uint16_t local_port() const;
+  uint16_t local_tls_port() const;
   void run();                  // on this worker's thread, until drained or stopped
   void drain();                // thread-safe: posts to the worker
   void stop() { ioc_.stop(); }
 
   // Used by sessions, on this worker's thread.
-  void attach(Session* s) { sessions_.insert(s); }
-  void detach(Session* s) { sessions_.erase(s); }
+  void attach(Connection* c) { sessions_.insert(c); }
+  void detach(Connection* c) { sessions_.erase(c); }
   Server& server() { return server_; }
   size_t open_connections() const { return open_.load(std::memory_order_relaxed); }
 
  private:
-  awaitable<void> accept_loop();
+  awaitable<void> accept_loop(net::ip::tcp::acceptor& acceptor, bool tls);
 
   Server& server_;
   net::io_context ioc_{1};
   net::ip::tcp::acceptor acceptor_;
-  std::unordered_set<Session*> sessions_;
+  net::ip::tcp::acceptor tls_acceptor_;
+  std::unordered_set<Connection*> sessions_;
   std::atomic<size_t> open_{0};
+  template <class Stream>
   friend class Session;
 };
 
