@@ -232,7 +232,7 @@ bool TestPki::run(const std::string& command) {
 TlsFiles TestPki::issue(const std::string& name, const std::string& common_name, const std::string& san) {
   auto base = dir_ + "/" + name;
   std::ofstream(base + ".ext") << "subjectAltName=" << san << "\nbasicConstraints=CA:FALSE\n"
-                               << "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n";
+                               << "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n";
   bool ok = run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj " +
                 shell_quote("/CN=" + common_name) + " -keyout " + shell_quote(base + ".key") + " -out " +
                 shell_quote(base + ".csr")) &&
