@@ -74,6 +74,7 @@ export async function startSwitchyard(configLines, { readyTimeoutMs = 30_000 } =
 
   const deadline = Date.now() + readyTimeoutMs;
   let addr = null;
+  let tlsAddr = null;  // with listen_tls: the ready file's second line, "tls HOST:PORT"
   while (!addr) {
     if (!running()) throw new Error(`switchyard exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log}`);
     if (Date.now() > deadline) {
@@ -82,13 +83,18 @@ export async function startSwitchyard(configLines, { readyTimeoutMs = 30_000 } =
     }
     try {
       const text = fs.readFileSync(readyFile, 'utf8');
-      if (text.endsWith('\n')) addr = text.trim();
+      if (text.endsWith('\n')) {
+        const lines = text.trim().split('\n');
+        addr = lines[0];
+        tlsAddr = lines.find((l) => l.startsWith('tls '))?.slice(4) ?? null;
+      }
     } catch { /* not there yet */ }
     if (!addr) await sleep(25);
   }
 
   return {
     addr,
+    tlsAddr,
     dir,
     log: () => log,
     exited,
