@@ -278,17 +278,20 @@ TEST(Registry, RetireUnderStreamingLoadCutsNothing) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; !stop; ++i) {
+        // Long streams (400 tokens whatever the model samples) keep v1 busy across the promote and
+        // retire calls, also on a loaded machine, where shorter ones could all end before them.
         int phase_at_start = phase.load();
         std::string events;
         auto r = stream_request(sy.port(), "/v1/chat/completions",
-                                R"({"model":"tiny","stream":true,"max_tokens":160,"temperature":0.8,"seed":)" +
+                                R"({"model":"tiny","stream":true,"max_tokens":400,"ignore_eos":true,"temperature":0.8,"seed":)" +
                                     std::to_string(c * 1000 + i) + R"(,"messages":[{"role":"user","content":"tell me"}]})",
                                 [&](const std::string& bytes, std::chrono::milliseconds) {
                                   events += bytes;
                                   return true;
                                 });
+        // An error event, not the word: the tiny model's random text can hold "error" as a token.
         bool whole = r.status == 200 && events.find("data: [DONE]") != std::string::npos &&
-                     events.find("\"finish_reason\":\"") != std::string::npos && events.find("\"error\"") == std::string::npos;
+                     events.find("\"finish_reason\":\"") != std::string::npos && events.find("data: {\"error\"") == std::string::npos;
         if (whole) {
           ++ok;
           if (phase_at_start == 0 && phase.load() == 1 && r.header("x-switchyard-version") == "v1") ++v1_streams_across_retire;
@@ -310,7 +313,7 @@ TEST(Registry, RetireUnderStreamingLoadCutsNothing) {
   stop = true;
   for (auto& t : clients) t.join();
   EXPECT_EQ(failed.load(), 0) << (failures.empty() ? "" : failures.front());
-  EXPECT_GT(ok.load(), 8);
+  EXPECT_GE(ok.load(), 8);  // each of the 4 clients finished at least two long streams
   EXPECT_GE(v1_streams_across_retire.load(), 1);  // some streams really were in flight on v1
   std::printf("retire under load: %d streams whole, %d failed, %d on v1 across the retirement\n", ok.load(), failed.load(),
               v1_streams_across_retire.load());
