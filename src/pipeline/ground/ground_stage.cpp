@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -128,12 +129,19 @@ http::awaitable<std::optional<std::vector<double>>> GroundStage::similarities(In
     for (const auto& e : index.matcher->entries()) texts.push_back(router::passage_text(e));
     auto made = co_await deployment->local->embed(texts);
     if (!made) {
-      spdlog::warn("rag: '{}' could not embed the passages ({}); BM25 ranks alone", model, made.error().message);
+      bool first;
+      {
+        std::lock_guard lock(index.mu);
+        first = !std::exchange(index.warned[model], true);
+      }
+      if (first) spdlog::warn("rag: '{}' could not embed the passages ({}); BM25 ranks alone until it can", model, made.error().message);
       co_return std::nullopt;
     }
     vectors = std::make_shared<const std::vector<std::vector<float>>>(std::move(made->vectors));
     std::lock_guard lock(index.mu);
     index.vectors.emplace(model, vectors);  // a request that raced us may have put its own: the same
+    if (index.warned[model]) spdlog::info("rag: '{}' embeds the passages now", model);
+    index.warned[model] = false;
   }
   // A named vector, not a braced temporary in the co_await's arguments (GCC 12: see src/README.md).
   const std::vector<std::string> question{query};

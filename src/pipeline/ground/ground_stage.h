@@ -50,6 +50,7 @@ class GroundStage final : public Stage {
     // first use (the model may still be loading at start).
     std::mutex mu;
     std::map<std::string, std::shared_ptr<const std::vector<std::vector<float>>>> vectors;
+    std::map<std::string, bool> warned;  // by model: its failure to embed was logged (once, not per request)
   };
   struct Candidate {
     const router::FaqEntry* entry;
