@@ -10,6 +10,14 @@ namespace sy::core {
 // A UTF-8 continuation byte (10xxxxxx): never the start of a character.
 inline bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+// How many characters (code points) `s` holds: every byte but the continuation bytes. What a
+// length limit in characters (a JSON schema's maxLength, a comment's limit) counts.
+inline size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += !is_continuation(c);
+  return n;
+}
+
 // Decodes one code point at s[i] and advances i past it. An invalid or cut-off sequence comes
 // back as U+FFFD, one byte consumed.
 inline char32_t next_code_point(std::string_view s, size_t& i) {

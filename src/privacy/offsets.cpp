@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
+
 namespace sy::privacy {
 
 size_t code_point_offset(std::string_view text, size_t byte_offset) {
-  byte_offset = std::min(byte_offset, text.size());
-  size_t count = 0;
-  for (size_t i = 0; i < byte_offset; ++i) {
-    count += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;  // each code point has one lead byte
-  }
-  return count;
+  return core::code_points(text.substr(0, std::min(byte_offset, text.size())));
 }
 
 std::pair<size_t, size_t> char_offsets(std::string_view text, const Finding& finding) {

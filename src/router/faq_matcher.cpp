@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <unordered_set>
 
-#include <boost/json.hpp>
-
 #include "core/utf8.h"
+#include "router/passages.h"
 
 namespace sy::router {
 
@@ -89,35 +87,11 @@ std::shared_ptr<const FaqMatcher> FaqMatcher::from_entries(std::vector<FaqEntry>
   return m;
 }
 
+// The FAQ file is read as a grounding index is (router/passages): one reader of the JSONL format.
 core::Result<std::shared_ptr<const FaqMatcher>> FaqMatcher::load(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return core::Error::invalid_request("cannot read the FAQ file '" + file + "'");
-  std::vector<FaqEntry> entries;
-  int line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    boost::system::error_code ec;
-    auto v = boost::json::parse(line, ec);
-    const auto* o = ec ? nullptr : v.if_object();
-    const auto* q = o ? o->if_contains("question") : nullptr;
-    const auto* a = o ? o->if_contains("answer") : nullptr;
-    if (!q || !a || !q->is_string() || !a->is_string()) {
-      return core::Error::invalid_request(file + ":" + std::to_string(line_no) + ": expected a JSON object with string 'question' and 'answer'");
-    }
-    FaqEntry e;
-    const auto* id = o->if_contains("id");
-    e.id = id && id->is_string() ? std::string(id->as_string()) : std::to_string(line_no);
-    e.question = q->as_string();
-    e.answer = a->as_string();
-    if (const auto* alt = o->if_contains("alternates"); alt && alt->is_array()) {
-      for (const auto& x : alt->as_array()) {
-        if (x.is_string()) e.alternates.emplace_back(x.as_string());
-      }
-    }
-    entries.push_back(std::move(e));
-  }
-  return from_entries(std::move(entries));
+  auto entries = load_passages(file);
+  if (!entries) return entries.error();
+  return from_entries(std::move(*entries));
 }
 
 std::vector<double> FaqMatcher::scores(const std::unordered_map<std::string, int>& query_terms) const {

@@ -32,7 +32,7 @@ struct FaqMatch {
 class FaqMatcher {
  public:
   // A JSONL file with `question` and `answer` (and optional `id` and `alternates`, an array of
-  // other phrasings) per line.
+  // other phrasings) per line, or anything else load_passages (router/passages.h) reads.
   static core::Result<std::shared_ptr<const FaqMatcher>> load(const std::string& file);
   static std::shared_ptr<const FaqMatcher> from_entries(std::vector<FaqEntry> entries);
 

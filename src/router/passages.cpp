@@ -33,7 +33,7 @@ std::string trimmed(std::string_view s) {
 
 core::Result<std::vector<FaqEntry>> read_jsonl(const std::string& file) {
   std::ifstream in(file);
-  if (!in) return core::Error::invalid_request("cannot read the grounding index '" + file + "'");
+  if (!in) return core::Error::invalid_request("cannot read '" + file + "'");
   std::vector<FaqEntry> out;
   int line_no = 0;
   for (std::string line; std::getline(in, line);) {

@@ -7,6 +7,7 @@
 #include "api/body_parsers.h"
 #include "api/endpoints.h"
 #include "api/model_call.h"
+#include "core/utf8.h"
 #include "providers/local/local_provider.h"
 
 namespace sy::api {
@@ -24,9 +25,7 @@ namespace {
 // About four characters a token: what a cloud target's tokenizer is not here to say exactly.
 int64_t estimate_tokens(const core::ChatRequest& r) {
   size_t chars = 0;
-  auto count = [&](std::string_view s) {
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;  // code points, not bytes
-  };
+  auto count = [&](std::string_view s) { chars += core::code_points(s); };
   for (const auto& m : r.messages) {
     count(m.text());
     for (const auto& call : m.tool_calls) {

@@ -17,6 +17,7 @@
 
 #include "api/anthropic/dialect.h"
 #include "api/endpoints.h"
+#include "core/utf8.h"
 #include "http/offload.h"
 #include "pipeline/execute/shadow.h"
 #include "wire/json_fields.h"
@@ -78,9 +79,7 @@ core::Result<Rating> parse_rating(std::string_view body) {
   if (auto* c = wire::field(*o, "comment"); c && !c->is_null()) {
     if (!c->is_string()) return Error::invalid_request("'comment' must be a string.", "comment");
     r.comment = std::string(c->get_string());
-    size_t chars = 0;
-    for (unsigned char ch : r.comment) chars += (ch & 0xC0) != 0x80;
-    if (chars > kMaxCommentChars) return Error::invalid_request("'comment' may hold at most 2000 characters.", "comment");
+    if (core::code_points(r.comment) > kMaxCommentChars) return Error::invalid_request("'comment' may hold at most 2000 characters.", "comment");
   }
   return r;
 }

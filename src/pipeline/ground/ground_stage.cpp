@@ -89,7 +89,7 @@ core::Result<std::shared_ptr<const GroundStage>> GroundStage::create(const confi
   for (const auto* rag : every_rag(config)) {
     if (stage->indexes_.count(rag->index)) continue;
     auto passages = router::load_passages(rag->index);
-    if (!passages) return passages.error();
+    if (!passages) return core::Error::invalid_request("the grounding index: " + passages.error().message);
     auto index = std::make_unique<Index>();
     index->matcher = router::FaqMatcher::from_entries(std::move(*passages));
     for (const auto& e : index->matcher->entries()) {

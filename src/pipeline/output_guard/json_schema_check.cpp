@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
+
 namespace sy::pipeline {
 
 namespace json = boost::json;
@@ -133,8 +135,7 @@ class Checker {
   }
 
   static std::optional<std::string> check_string(json::string_view str, const json::object& s, const std::string& path) {
-    size_t chars = 0;
-    for (unsigned char c : str) chars += (c & 0xC0) != 0x80;
+    size_t chars = core::code_points(std::string_view(str.data(), str.size()));
     if (auto* min = s.if_contains("minLength"); min && min->is_number() && chars < min->to_number<double>()) return path + ": shorter than minLength";
     if (auto* max = s.if_contains("maxLength"); max && max->is_number() && chars > max->to_number<double>()) return path + ": longer than maxLength";
     return std::nullopt;
