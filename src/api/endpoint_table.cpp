@@ -44,6 +44,7 @@ const EndpointTable& endpoint_table() {
       {V::get, "/admin/models", true, serve_admin_models},
       {V::post, "/admin/models", true, serve_admin_models},
       {V::get, "/admin/usage", false, serve_admin_usage},
+      {V::get, "/ui", true, serve_ui},
   });
   return table;
 }

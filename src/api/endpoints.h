@@ -40,6 +40,8 @@ http::awaitable<void> serve_metrics(Exchange& ex, const Services& services);
 // The admin API: /admin/models[/...] (the registry, loading local models), /admin/usage.
 http::awaitable<void> serve_admin_models(Exchange& ex, const Services& services);
 http::awaitable<void> serve_admin_usage(Exchange& ex, const Services& services);
+// The dashboard: GET /ui[/...], its static files (embedded at build time), without a key.
+http::awaitable<void> serve_ui(Exchange& ex, const Services& services);
 
 struct EndpointRoute {
   http::bhttp::verb method;
