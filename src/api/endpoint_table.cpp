@@ -44,6 +44,10 @@ const EndpointTable& endpoint_table() {
       {V::get, "/admin/models", true, serve_admin_models},
       {V::post, "/admin/models", true, serve_admin_models},
       {V::get, "/admin/usage", false, serve_admin_usage},
+      {V::get, "/admin/overview", false, serve_admin_overview},
+      {V::post, "/admin/cost/plan", false, serve_admin_cost_plan},
+      {V::get, "/admin/audit", false, serve_admin_audit},
+      {V::post, "/admin/audit/verify", false, serve_admin_audit_verify},
       {V::get, "/ui", true, serve_ui},
   });
   return table;

@@ -40,6 +40,12 @@ http::awaitable<void> serve_metrics(Exchange& ex, const Services& services);
 // The admin API: /admin/models[/...] (the registry, loading local models), /admin/usage.
 http::awaitable<void> serve_admin_models(Exchange& ex, const Services& services);
 http::awaitable<void> serve_admin_usage(Exchange& ex, const Services& services);
+// For the dashboard: GET /admin/overview (targets, routes, budgets), POST /admin/cost/plan (the
+// cost planner), GET /admin/audit (search) and POST /admin/audit/verify (the chain checked).
+http::awaitable<void> serve_admin_overview(Exchange& ex, const Services& services);
+http::awaitable<void> serve_admin_cost_plan(Exchange& ex, const Services& services);
+http::awaitable<void> serve_admin_audit(Exchange& ex, const Services& services);
+http::awaitable<void> serve_admin_audit_verify(Exchange& ex, const Services& services);
 // The dashboard: GET /ui[/...], its static files (embedded at build time), without a key.
 http::awaitable<void> serve_ui(Exchange& ex, const Services& services);
 

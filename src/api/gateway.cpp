@@ -191,7 +191,7 @@ core::Status Gateway::start() {
   services_ = std::make_unique<Services>(Services{cfg, p.chains, *p.registry, *p.store, p.audit.get(), *p.metrics,
                                                   p.background, [this] { return draining_(); },
                                                   [this] { return open_connections_(); }, [this] { return render_metrics(); },
-                                                  *p.stored_responses, p.scanner});
+                                                  *p.stored_responses, p.scanner, p.budgets.get()});
   return core::Ok{};
 }
 

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "core/in_flight.h"
 #include "ops/audit_log.h"
+#include "ops/budgets.h"
 #include "ops/metrics.h"
 #include "ops/stored_responses.h"
 #include "pipeline/chain.h"
@@ -36,6 +37,7 @@ struct Services {
   std::function<std::string()> render_metrics;
   ops::StoredResponses& responses;  // the Responses API's stored responses
   std::shared_ptr<const privacy::Scanner> scanner;  // null when it could not be made
+  const ops::Budgets* budgets = nullptr;            // limits and this month's spend (the dashboard)
 };
 
 }  // namespace sy::api

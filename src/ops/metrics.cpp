@@ -91,6 +91,13 @@ void Metrics::count_route(const std::string& route, const std::string& rule, con
   ++route_counts_[labels];
 }
 
+void Metrics::count_outcome(const RequestRecord& r) {
+  if (r.error_type.empty() && r.kinds.empty()) return;
+  std::lock_guard lock(outcomes_mu_);
+  if (!r.error_type.empty()) ++error_types_[r.error_type];
+  for (const auto& kind : r.kinds) ++privacy_kinds_[kind];
+}
+
 namespace {
 
 using Labelled = std::vector<std::pair<std::string, const ModelSeries*>>;
@@ -199,6 +206,13 @@ std::string Metrics::render(size_t open_connections) const {
     }
   }
   render_family(out, "switchyard_version_", "the model and version that answered", by_version);
+  {
+    std::lock_guard lock(outcomes_mu_);
+    header(out, "switchyard_errors_total", "counter", "Model requests that ended in an error, by error type (privacy_policy: refused as sensitive).");
+    for (const auto& [type, n] : error_types_) sample(out, "switchyard_errors_total", "type=\"" + type + "\"", n);
+    header(out, "switchyard_privacy_findings_total", "counter", "Model requests in which the privacy scan found a kind of personal data or secret, by kind.");
+    for (const auto& [kind, n] : privacy_kinds_) sample(out, "switchyard_privacy_findings_total", "kind=\"" + kind + "\"", n);
+  }
   header(out, "switchyard_requests_in_flight", "gauge", "Requests being answered now.");
   out += "switchyard_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
   header(out, "switchyard_open_connections", "gauge", "Client connections open now.");

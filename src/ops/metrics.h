@@ -83,6 +83,9 @@ class Metrics {
   ModelSeries& version(const std::string& model, const std::string& version);
   // Routing decisions by route, rule and the target that answered (or "none").
   void count_route(const std::string& route, const std::string& rule, const std::string& target);
+  // A finished model request's error type (a privacy refusal is "privacy_policy") and the privacy
+  // kinds its scan found. Most requests have neither and return at once; the others take a lock.
+  void count_outcome(const RequestRecord& r);
   std::atomic<int64_t>& in_flight() { return in_flight_; }
   std::string render(size_t open_connections) const;
 
@@ -93,6 +96,9 @@ class Metrics {
   std::map<std::string, uint64_t> route_counts_;  // rendered label set -> count
   mutable std::mutex versions_mu_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<ModelSeries>> versions_;
+  mutable std::mutex outcomes_mu_;
+  std::map<std::string, uint64_t> error_types_;    // error type -> requests
+  std::map<std::string, uint64_t> privacy_kinds_;  // kind -> requests it was found in
 };
 
 }  // namespace sy::ops

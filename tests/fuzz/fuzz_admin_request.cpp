@@ -1,6 +1,6 @@
 // Admin API requests (network input, if only from holders of the admin key): the registry
-// action parser over a path and a body, the usage query parser over a request target, and the
-// UTC time parser under both. Never a crash; errors are 400/404 with a message; what is accepted
+// action parser over a path and a body, the usage and audit query parsers over a request target,
+// and the UTC time parser under them. Never a crash; errors are 400/404 with a message; what is accepted
 // is consistent with what was sent.
 #include <string>
 #include <string_view>
@@ -37,6 +37,14 @@ void check(const uint8_t* data, size_t size) {
     bool known = false;
     for (auto g : kGroups) known = known || query->by == g;
     FUZZ_CHECK(known, query->by);
+  }
+
+  auto audit = api::parse_audit_query(input);
+  if (!audit) {
+    FUZZ_CHECK(audit.error().status == 400, audit.error().message);
+  } else {
+    FUZZ_CHECK(audit->limit >= 1 && audit->limit <= api::AuditQuery::kMaxLimit, "limit in range");
+    FUZZ_CHECK(!audit->since_ms || *audit->since_ms < audit->until_ms, "since before until");
   }
 
   auto t = ops::parse_utc_time(std::string(input));

@@ -1,5 +1,6 @@
 #include "api/admin/admin_request.h"
 
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -109,6 +110,41 @@ core::Result<UsageQuery> parse_usage_query(std::string_view target) {
   auto group = kGroups.find(q.by);
   if (group == kGroups.end()) return Error::invalid_request("'by' must be one of key, team, model, target, version, day.", "by");
   q.group = group->second;
+  return q;
+}
+
+core::Result<AuditQuery> parse_audit_query(std::string_view target) {
+  AuditQuery q;
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return Error::invalid_request("The request target is not a valid URL.");
+  for (auto param : url->params()) {
+    std::string_view k = param.key;
+    if (k == "request_id") {
+      q.request_id = param.value;
+    } else if (k == "key") {
+      q.key = param.value;
+    } else if (k == "model") {
+      q.model = param.value;
+    } else if (k == "since" || k == "until") {
+      if (param.value.empty()) continue;  // an empty field of the dashboard's form
+      auto t = ops::parse_utc_time(param.value);
+      if (!t) return Error::invalid_request("'" + std::string(k) + "': " + t.error().message, std::string(k));
+      if (k == "since") q.since_ms = *t;
+      else q.until_ms = *t;
+    } else if (k == "limit") {
+      const std::string& v = param.value;
+      size_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > AuditQuery::kMaxLimit) {
+        return Error::invalid_request("'limit' must be a whole number from 1 to 1000.", "limit");
+      }
+      q.limit = n;
+    } else {
+      return Error::invalid_request("Unknown parameter '" + std::string(k) + "' (request_id, key, model, since, until, limit).",
+                                    std::string(k));
+    }
+  }
+  if (q.since_ms && *q.since_ms >= q.until_ms) return Error::invalid_request("'since' must be before 'until'.", "since");
   return q;
 }
 

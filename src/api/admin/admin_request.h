@@ -1,8 +1,9 @@
 #pragma once
 // What an admin API request asks, read from its path, query and body (network input, fuzzed in
-// tests/fuzz/fuzz_admin_request.cpp): a registry action, or a usage report.
+// tests/fuzz/fuzz_admin_request.cpp): a registry action, a usage report, or an audit search.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,5 +38,19 @@ struct UsageQuery {
 };
 
 core::Result<UsageQuery> parse_usage_query(std::string_view target);
+
+// GET /admin/audit?request_id=&key=&model=&since=&until=&limit=: audit records, newest first.
+// `model` matches what was asked for or what answered; `since` defaults to a day back from now.
+struct AuditQuery {
+  std::string request_id;
+  std::string key;
+  std::string model;
+  std::optional<int64_t> since_ms;
+  int64_t until_ms = std::numeric_limits<int64_t>::max();
+  size_t limit = 100;
+  static constexpr size_t kMaxLimit = 1000;
+};
+
+core::Result<AuditQuery> parse_audit_query(std::string_view target);
 
 }  // namespace sy::api

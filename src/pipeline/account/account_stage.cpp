@@ -40,6 +40,7 @@ void AccountStage::settle(RequestState& s) const {
   }
   if (s.model_call) {
     metrics_.model(r.model).observe(r);
+    metrics_.count_outcome(r);
     if (s.answered_by && s.answered_by->deployment) s.answered_by->deployment->series->observe(r);
   }
   budgets_.settle(s.reservation, r.prompt_tokens + r.completion_tokens, ops::micro_usd(r.cost_usd));
