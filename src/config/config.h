@@ -191,7 +191,16 @@ struct CacheConfig {
   uint64_t max_bytes = 256ull << 20;
   bool sampled = false;                    // also requests whose temperature is not 0 (or not given)
   bool sensitive = false;                  // also sensitive requests' answers, when a local target gave them
+  std::string backend = "memory";          // memory (this process) | redis (shared by replicas; needs `redis:`)
+  uint64_t max_entry_bytes = 1ull << 20;   // redis: an answer larger than this is not kept
 };
+
+// Redis, for what replicas share: rate limits, budgets, the response cache (ops/shared_limits,
+// pipeline/cache/redis_store). Every wait on it is bounded; while it cannot be reached each limit
+// follows its policy: fail_open counts in this process (and says so), fail_closed refuses (503).
+struct RedisConfig {
+  std::string url;                         // redis://[[user]:password@]host[:port][/db]
+  milliseconds connect_timeout{250};
 
 // The Responses API's stored responses (a request's `store`, true unless it says false): what
 // previous_response_id and item_reference find again, held in memory only, per key.
@@ -246,6 +255,7 @@ struct Config {
   FaqConfig faq;
   AuditConfig audit;
   CacheConfig cache;
+  std::optional<RedisConfig> redis;        // none = every counter and the cache are this process's own
   ResponsesConfig responses;
   std::optional<OutputGuardConfig> output_guard;  // none = answers are not scanned
   LocalCostModel local_cost;

@@ -4,26 +4,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "ops/shared_limits.h"
 #include "store/store.h"
 
 namespace sy::ops {
 
 namespace {
-
-int month_of(Budgets::Clock::time_point t) {
-  auto secs = Budgets::Clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return (tm.tm_year + 1900) * 12 + tm.tm_mon;
-}
-
-int64_t month_start_ms(int month) {
-  std::tm tm{};
-  tm.tm_year = month / 12 - 1900;
-  tm.tm_mon = month % 12;
-  tm.tm_mday = 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000;
-}
 
 std::string usd(int64_t micro) {
   char buf[48];
@@ -32,6 +18,43 @@ std::string usd(int64_t micro) {
 }
 
 }  // namespace
+
+int Budgets::month_of(Clock::time_point t) {
+  auto secs = Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+int64_t Budgets::month_start_ms(int month) {
+  std::tm tm{};
+  tm.tm_year = month / 12 - 1900;
+  tm.tm_mon = month % 12;
+  tm.tm_mday = 1;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+core::Error Budgets::refusal(const std::string& subject, LimitKind kind, const config::UsageLimits& l, int64_t used,
+                             int64_t tokens, int64_t micro_usd, int retry_after_s, int64_t now_s, int month) {
+  auto who = subject.starts_with("key:") ? "Key '" + subject.substr(4) + "'" : "Team '" + subject.substr(5) + "'";
+  switch (kind) {
+    case LimitKind::requests_per_minute:
+      return core::Error::rate_limited(who + " is over its limit of " + std::to_string(l.requests_per_minute) +
+                                           " requests per minute.", retry_after_s);
+    case LimitKind::tokens_per_minute:
+      return core::Error::rate_limited(who + " is over its limit of " + std::to_string(l.tokens_per_minute) +
+                                           " tokens per minute (this request needs about " + std::to_string(tokens) + ").",
+                                       retry_after_s);
+    case LimitKind::usd_per_month:
+      break;
+  }
+  auto budget = static_cast<int64_t>(l.usd_per_month * 1e6 + 0.5);
+  auto next_month = month_start_ms(month + 1) / 1000;
+  return core::Error{429, "insufficient_quota",
+                     who + " has used " + usd(used) + " of its " + usd(budget) + " monthly budget; this request would cost about " +
+                         usd(micro_usd) + ".",
+                     {}, "insufficient_quota", static_cast<int>(std::min<int64_t>(next_month - now_s, 86400 * 31)), 0};
+}
 
 int64_t Budgets::Window::sum(const std::array<int64_t, 60>& v, int64_t now) const {
   int64_t total = 0;
@@ -67,10 +90,20 @@ Budgets::Budgets(const config::Config& config) {
   for (const auto& t : config.teams) {
     if (t.limits.any()) limits_["team:" + t.name].limits = t.limits;
   }
+  has_limits_ = !limits_.empty();
+}
+
+void Budgets::set_key_limits(const std::string& key_name, const config::UsageLimits& limits) {
+  if (!limits.any()) return;
+  std::lock_guard lock(mu_);
+  auto [it, added] = limits_.try_emplace("key:" + key_name);
+  it->second.limits = limits;
+  if (added) it->second.month = month_of(Clock::now());
+  has_limits_.store(true, std::memory_order_release);
 }
 
 core::Status Budgets::load_spend(store::Store& store) {
-  if (limits_.empty()) return core::Ok{};
+  if (!any()) return core::Ok{};
   int month = month_of(Clock::now());
   auto since = month_start_ms(month);
   auto keys = store.spend_by_key(since);
@@ -95,24 +128,15 @@ core::Status Budgets::check_one(const std::string& subject, Counter& c, int64_t 
     c.spent = 0;
   }
   const auto& l = c.limits;
-  auto who = subject.starts_with("key:") ? "Key '" + subject.substr(4) + "'" : "Team '" + subject.substr(5) + "'";
   if (l.requests_per_minute > 0 && c.window.sum(c.window.requests, second) + 1 > l.requests_per_minute) {
-    return core::Error::rate_limited(who + " is over its limit of " + std::to_string(l.requests_per_minute) +
-                                         " requests per minute.", c.window.retry_after(second));
+    return refusal(subject, LimitKind::requests_per_minute, l, 0, tokens, micro_usd, c.window.retry_after(second), second, month);
   }
   if (l.tokens_per_minute > 0 && c.window.sum(c.window.tokens, second) + tokens > l.tokens_per_minute) {
-    return core::Error::rate_limited(who + " is over its limit of " + std::to_string(l.tokens_per_minute) +
-                                         " tokens per minute (this request needs about " + std::to_string(tokens) + ").",
-                                     c.window.retry_after(second));
+    return refusal(subject, LimitKind::tokens_per_minute, l, 0, tokens, micro_usd, c.window.retry_after(second), second, month);
   }
   auto budget = static_cast<int64_t>(l.usd_per_month * 1e6 + 0.5);
   if (budget > 0 && c.spent + c.reserved + micro_usd > budget) {
-    auto next_month = month_start_ms(month + 1) / 1000;
-    core::Error e{429, "insufficient_quota",
-                  who + " has used " + usd(c.spent + c.reserved) + " of its " + usd(budget) +
-                      " monthly budget; this request would cost about " + usd(micro_usd) + ".",
-                  {}, "insufficient_quota", static_cast<int>(std::min<int64_t>(next_month - second, 86400 * 31)), 0};
-    return e;
+    return refusal(subject, LimitKind::usd_per_month, l, c.spent + c.reserved, tokens, micro_usd, 0, second, month);
   }
   return core::Ok{};
 }
@@ -120,7 +144,7 @@ core::Status Budgets::check_one(const std::string& subject, Counter& c, int64_t 
 core::Result<Reservation> Budgets::reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd,
                                            Clock::time_point now) {
   Reservation r;
-  if (limits_.empty()) return r;
+  if (!any()) return r;
   int64_t second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   int month = month_of(now);
   std::lock_guard lock(mu_);
@@ -147,7 +171,7 @@ core::Result<Reservation> Budgets::reserve(const core::Principal& who, int64_t t
 }
 
 core::Status Budgets::check(const core::Principal& who, int64_t tokens, int64_t micro_usd, Clock::time_point now) {
-  if (limits_.empty()) return core::Ok{};
+  if (!any()) return core::Ok{};
   int64_t second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   int month = month_of(now);
   std::lock_guard lock(mu_);
@@ -163,6 +187,10 @@ core::Status Budgets::check(const core::Principal& who, int64_t tokens, int64_t 
 void Budgets::settle(Reservation& r, int64_t tokens, int64_t micro_usd) {
   if (!r.active) return;
   r.active = false;
+  if (r.shared) {
+    if (shared_) shared_->settle(r, tokens, micro_usd);
+    return;
+  }
   std::lock_guard lock(mu_);
   for (const auto* subject : {&r.key, &r.team}) {
     if (subject->empty()) continue;
@@ -173,6 +201,11 @@ void Budgets::settle(Reservation& r, int64_t tokens, int64_t micro_usd) {
     auto i = static_cast<size_t>(r.second % 60);
     if (c.window.second[i] == r.second) c.window.tokens[i] += tokens - r.tokens;
   }
+}
+
+const config::UsageLimits* Budgets::limits_of(const std::string& subject) const {
+  auto it = limits_.find(subject);
+  return it == limits_.end() ? nullptr : &it->second.limits;
 }
 
 int64_t Budgets::spent(const std::string& subject) const {

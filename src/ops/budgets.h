@@ -5,9 +5,11 @@
 // client's format, saying which limit and when to retry.
 //
 // Counters live in this process; spend since the start of the month is read back from the audit
-// rows at start, so a restart does not reset a budget. (Across replicas each counts its own
-// share: shared counters in Redis are not built yet.)
+// rows at start, so a restart does not reset a budget. With `redis:` configured the counters are
+// shared by every replica instead (ops/shared_limits): this class then only counts what a limit
+// whose policy is fail_open admits while Redis cannot be reached, and settles those reservations.
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -24,6 +26,8 @@ class Store;
 
 namespace sy::ops {
 
+class SharedLimits;
+
 struct Reservation {
   std::string key;    // key name; "" = no key limits apply
   std::string team;   // "" = no team limits apply
@@ -32,14 +36,22 @@ struct Reservation {
   int64_t second = 0;  // when it was taken (the rate window bucket to correct)
   int month = 0;
   bool active = false;
+  bool shared = false;  // held in Redis (ops/shared_limits), under `id`
+  std::string id;
 };
+
+// Which limit refused a request.
+enum class LimitKind { requests_per_minute = 1, tokens_per_minute = 2, usd_per_month = 3 };
 
 class Budgets {
  public:
   using Clock = std::chrono::system_clock;
   explicit Budgets(const config::Config& config);
 
-  bool any() const { return !limits_.empty(); }
+  bool any() const { return has_limits_.load(std::memory_order_acquire); }
+  // The limits of a key kept in the store (pipeline/auth/key_ring), set when a server first sees
+  // it; the counters of a key seen again (a rotated secret, a reload) go on as they were.
+  void set_key_limits(const std::string& key_name, const config::UsageLimits& limits);
   core::Status load_spend(store::Store& store);
   core::Result<Reservation> reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd,
                                     Clock::time_point now = Clock::now());
@@ -48,6 +60,19 @@ class Budgets {
   void settle(Reservation& r, int64_t tokens, int64_t micro_usd);
   // Spend this month (micro-USD, settled) of a key ("key:NAME") or team ("team:NAME").
   int64_t spent(const std::string& subject) const;
+  // The limits of a key ("key:NAME") or team ("team:NAME"); null when it has none.
+  const config::UsageLimits* limits_of(const std::string& subject) const;
+
+  // Counters shared through Redis: reservations it made are settled there.
+  void share_through(SharedLimits* shared) { shared_ = shared; }
+  SharedLimits* shared() const { return shared_; }
+
+  // The 429 a client gets for `kind` (the same words whichever counter refused): `used` is the
+  // window's count (rate limits) or the spend and reservations (the budget).
+  static core::Error refusal(const std::string& subject, LimitKind kind, const config::UsageLimits& limits, int64_t used,
+                             int64_t tokens, int64_t micro_usd, int retry_after_s, int64_t now_s, int month);
+  static int month_of(Clock::time_point t);
+  static int64_t month_start_ms(int month);
 
  private:
   struct Window {  // the last 60 seconds, one bucket per second
@@ -71,6 +96,9 @@ class Budgets {
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, Counter> limits_;  // "key:NAME" / "team:NAME"
+  // !limits_.empty(), readable without the lock: store keys may add limits while serving.
+  std::atomic<bool> has_limits_{false};
+  SharedLimits* shared_ = nullptr;
 };
 
 }  // namespace sy::ops
