@@ -8,6 +8,7 @@
 
 #include "engine/model_init.h"
 #include "engine/train/train_command.h"
+#include "eval/eval_command.h"
 #include "ops/audit_command.h"
 #include "ops/cost_command.h"
 #include "ops/models_command.h"
@@ -69,8 +70,11 @@ int main(int argc, char** argv) {
   sy::ops::CostCommandOptions cost_opts;
   auto* cost_plan = sy::ops::add_cost_command(app, cost_opts);
 
+  sy::eval::EvalOptions eval_opts;
+  auto* eval = sy::eval::add_eval_command(app, eval_opts);
+
   std::vector<CLI::App*> later;
-  for (const char* name : {"eval", "keys"}) {
+  for (const char* name : {"keys"}) {
     later.push_back(app.add_subcommand(name, "(not yet available)")->allow_extras());
   }
 
@@ -95,6 +99,7 @@ int main(int argc, char** argv) {
   if (audit.exporter->parsed()) return sy::ops::run_audit_export(audit_opts);
   if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
   if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
+  if (eval->parsed()) return sy::eval::run_eval_command(eval_opts, sy::start_embedded_server);
   for (auto* cmd : later) {
     if (cmd->parsed()) {
       std::fprintf(stderr, "switchyard %s: this command has not landed yet\n", cmd->get_name().c_str());

@@ -107,6 +107,51 @@ int check_config(const std::string& file) {
   return 0;
 }
 
+namespace {
+
+class InProcessServer final : public eval::EmbeddedServer {
+ public:
+  InProcessServer(std::shared_ptr<const config::Config> cfg)
+      : cfg_(std::move(cfg)), access_log_("off"), gateway_(cfg_, access_log_), server_(server_options(*cfg_), gateway_) {}
+
+  core::Status start() {
+    if (auto s = gateway_.start(); !s) return s;
+    gateway_.attach_server_state([this] { return server_.draining(); }, [this] { return server_.open_connections(); });
+    if (auto s = server_.listen(); !s) return s;
+    server_.start([] {});
+    return core::Ok{};
+  }
+
+  ~InProcessServer() override {
+    server_.stop_now();
+    server_.join();
+    gateway_.finish(std::chrono::seconds(10));
+  }
+
+  std::string url() const override { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+
+ private:
+  std::shared_ptr<const config::Config> cfg_;
+  ops::AccessLog access_log_;
+  api::Gateway gateway_;
+  http::Server server_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<eval::EmbeddedServer>> start_embedded_server(const std::string& config_file) {
+  auto loaded = config::load_file(config_file);
+  if (!loaded) return loaded.error();
+  auto cfg = std::make_shared<config::Config>(**loaded);
+  cfg->listen_host = "127.0.0.1";
+  cfg->listen_port = 0;
+  cfg->listen_tls.reset();
+  cfg->access_log = "off";
+  auto server = std::make_unique<InProcessServer>(cfg);
+  if (auto s = server->start(); !s) return s.error();
+  return std::unique_ptr<eval::EmbeddedServer>(std::move(server));
+}
+
 int run_serve(const ServeOptions& options) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   auto cfg = load_or_report(options.config_file);

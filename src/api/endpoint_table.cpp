@@ -44,6 +44,8 @@ const EndpointTable& endpoint_table() {
       {V::get, "/admin/models", true, serve_admin_models},
       {V::post, "/admin/models", true, serve_admin_models},
       {V::get, "/admin/usage", false, serve_admin_usage},
+      {V::get, "/admin/drift", false, serve_admin_drift},
+      {V::post, "/admin/drift", true, serve_admin_drift},
       {V::get, "/admin/overview", false, serve_admin_overview},
       {V::post, "/admin/cost/plan", false, serve_admin_cost_plan},
       {V::get, "/admin/audit", false, serve_admin_audit},

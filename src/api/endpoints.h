@@ -40,6 +40,8 @@ http::awaitable<void> serve_metrics(Exchange& ex, const Services& services);
 // The admin API: /admin/models[/...] (the registry, loading local models), /admin/usage.
 http::awaitable<void> serve_admin_models(Exchange& ex, const Services& services);
 http::awaitable<void> serve_admin_usage(Exchange& ex, const Services& services);
+// GET /admin/drift: drift per route, model and version; POST /admin/drift/pin and /admin/drift/reset.
+http::awaitable<void> serve_admin_drift(Exchange& ex, const Services& services);
 // For the dashboard: GET /admin/overview (targets, routes, budgets), POST /admin/cost/plan (the
 // cost planner), GET /admin/audit (search) and POST /admin/audit/verify (the chain checked).
 http::awaitable<void> serve_admin_overview(Exchange& ex, const Services& services);

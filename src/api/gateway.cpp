@@ -13,6 +13,8 @@
 #include "pipeline/auth/auth_stage.h"
 #include "pipeline/cache/cache_stage.h"
 #include "pipeline/cache/memory_store.h"
+#include "pipeline/drift/drift_stage.h"
+#include "pipeline/drift/drift_webhook.h"
 #include "pipeline/execute/execute_stage.h"
 #include "pipeline/ground/ground_stage.h"
 #include "pipeline/output_guard/output_guard_stage.h"
@@ -49,6 +51,8 @@ struct Gateway::Parts {
   std::shared_ptr<const pipeline::CacheStage> cache;          // null when no cache is configured
   std::shared_ptr<const pipeline::OutputGuardStage> guard;    // null when no output guard is configured
   std::unique_ptr<ops::StoredResponses> stored_responses;
+  std::unique_ptr<pipeline::DriftWebhook> drift_webhook;  // null without drift.webhook; outlives the monitor
+  std::unique_ptr<ops::drift::DriftMonitor> drift;         // null with drift.enabled: false
   core::InFlight background;
   Chains chains;
 };
@@ -173,6 +177,18 @@ core::Status Gateway::start() {
     if (!made) return Error::unavailable("rag: " + made.error().message);
     ground = std::move(*made);
   }
+  std::shared_ptr<const pipeline::Stage> drift;
+  if (cfg.drift.enabled) {
+    if (!cfg.drift.webhook.empty()) {
+      auto hook = pipeline::DriftWebhook::create(cfg.drift);
+      if (!hook) return Error::unavailable(hook.error().message);
+      p.drift_webhook = std::move(*hook);
+    }
+    p.drift = std::make_unique<ops::drift::DriftMonitor>(cfg.drift, pipeline::DriftTopics(p.faq.get(), cfg.faq.local_threshold).names());
+    if (p.drift_webhook) p.drift->on_change([hook = p.drift_webhook.get()](const ops::drift::StateChange& c) { hook->post(c); });
+    p.drift->start_timer();
+    drift = std::make_shared<pipeline::DriftStage>(*p.drift, p.faq.get(), cfg.faq.local_threshold);
+  }
   std::shared_ptr<const pipeline::Stage> audit;
   if (p.audit) audit = std::make_shared<pipeline::AuditStage>(*p.audit, p.scanner, cfg.audit.include_text);
   // A stage that is not configured is not in the chain at all (the cache, the output guard, the audit).
@@ -181,7 +197,7 @@ core::Status Gateway::start() {
     return pipeline::Chain(std::move(stages));
   };
   // The request path, in order.
-  p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, ground, execute, p.guard, account, audit});
+  p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, ground, execute, p.guard, account, drift, audit});
   p.chains.embeddings = chain({auth, parse, quota, account, audit});
   p.chains.keyed = chain({auth, account, audit});
   p.chains.admin = chain({admin_auth, account, audit});
@@ -192,6 +208,7 @@ core::Status Gateway::start() {
                                                   p.background, [this] { return draining_(); },
                                                   [this] { return open_connections_(); }, [this] { return render_metrics(); },
                                                   *p.stored_responses, p.scanner, p.budgets.get()});
+  services_->drift = p.drift.get();
   return core::Ok{};
 }
 
@@ -205,6 +222,8 @@ std::string Gateway::render_metrics() const {
   if (parts_->audit) parts_->audit->render_metrics(out);
   parts_->registry->render_metrics(out);
   if (parts_->cache) parts_->cache->render_metrics(out);
+  if (parts_->drift) parts_->drift->render_metrics(out);
+  if (parts_->drift_webhook) parts_->drift_webhook->render_metrics(out);
   if (parts_->guard) parts_->guard->render_metrics(out);
   parts_->stored_responses->render_metrics(out);
   ops::render_process_metrics(out);

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "core/in_flight.h"
 #include "ops/audit_log.h"
+#include "ops/drift/drift_monitor.h"
 #include "ops/budgets.h"
 #include "ops/metrics.h"
 #include "ops/stored_responses.h"
@@ -38,6 +39,7 @@ struct Services {
   ops::StoredResponses& responses;  // the Responses API's stored responses
   std::shared_ptr<const privacy::Scanner> scanner;  // null when it could not be made
   const ops::Budgets* budgets = nullptr;            // limits and this month's spend (the dashboard)
+  ops::drift::DriftMonitor* drift = nullptr;  // drift on live traffic; null when drift.enabled is false
 };
 
 }  // namespace sy::api

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/drift_config.h"
 #include "core/result.h"
 
 namespace sy::config {
@@ -258,6 +259,7 @@ struct Config {
   std::optional<RedisConfig> redis;        // none = every counter and the cache are this process's own
   ResponsesConfig responses;
   std::optional<OutputGuardConfig> output_guard;  // none = answers are not scanned
+  DriftConfig drift;                      // drift detection on live traffic (ops/drift)
   LocalCostModel local_cost;
   Limits limits;
   // Keys accepted but whose feature has not landed: said at start so nobody is surprised.

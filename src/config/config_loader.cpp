@@ -454,6 +454,7 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     map.reject_unknown();
   }
   if (auto guard = root.node("output_guard"); guard && !guard.IsNull()) cfg->output_guard = parse_output_guard(guard, "output_guard", file);
+  if (auto drift = root.node("drift"); drift && !drift.IsNull()) cfg->drift = parse_drift(drift, file);
   // Keys of features still to land: accepted, and said at start, so a config written for them works.
   for (const char* key : {"gates", "rag"}) {
     if (root.has(key)) {

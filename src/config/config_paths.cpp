@@ -41,6 +41,7 @@ void resolve_relative_paths(Config& cfg, const std::filesystem::path& base) {
   cfg.prices = resolve_path(base, cfg.prices);
   cfg.faq.file = resolve_path(base, cfg.faq.file);
   for (auto& d : cfg.dictionaries) d = resolve_path(base, d);
+  for (auto& [model, gate] : cfg.gates) gate.dataset = resolve_path(base, gate.dataset);
   if (cfg.listen_tls) {
     cfg.listen_tls->cert = resolve_path(base, cfg.listen_tls->cert);
     cfg.listen_tls->key = resolve_path(base, cfg.listen_tls->key);

@@ -8,7 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include "config/config.h"
 #include "ops/audit_log.h"
+#include "ops/eval_gate.h"
 #include "ops/registry_actions.h"
 
 namespace sy::ops {
@@ -47,6 +49,7 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
   promote->add_option("model", cmd.model)->required();
   promote->add_option("version", cmd.version);
   promote->add_option("--alias", cmd.alias, "Alias to move (default production)");
+  promote->add_flag("--force", cmd.force, "Go ahead although the version fails its eval gate (audited)");
 
   sub("rollback", "Production back to the version before; any canary ends")->add_option("model", cmd.model)->required();
 
@@ -57,6 +60,9 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
     c->add_option("model", cmd.model)->required();
     c->add_option("version", cmd.version);
     c->add_option("--percent", cmd.percent, "0..100")->required();
+    if (traffic == std::string("canary")) {
+      c->add_flag("--force", cmd.force, "Go ahead although the version fails its eval gate (audited)");
+    }
   }
   auto* retire = sub("retire", "Stop a version: in-flight requests finish, then a local model is unloaded");
   retire->add_option("model", cmd.model)->required();
@@ -96,7 +102,7 @@ void print_table(const json::object& described) {
 
 // Registry changes made outside the server go into the same audit chain as its requests.
 // One record, so no writer thread: it is sealed into the chain through the store already open.
-void audit_change(store::Store& store, const ModelsCommand& cmd, int status) {
+void audit_change(store::Store& store, const ModelsCommand& cmd, int status, const GateVerdict& gate) {
   RequestRecord r;
   r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.request_id = "cli-" + std::to_string(r.ts_ms);
@@ -106,6 +112,7 @@ void audit_change(store::Store& store, const ModelsCommand& cmd, int status) {
   r.model = cmd.model;
   r.version = cmd.version;
   r.status = status;
+  if (gate.gated) r.reasons.push_back(gate.summary());
   if (auto appended = store.append_audit({audit_entry(r)}); !appended) {
     std::fprintf(stderr, "switchyard models: the change is made, but its audit record could not be written: %s\n",
                  appended.error().message.c_str());
@@ -140,6 +147,20 @@ core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
   return core::Error::invalid_request("unknown action");
 }
 
+// The config's eval gate for a promote or canary. Without --config (only --store) no gate is
+// known here, and the command says so rather than passing silently.
+core::Result<GateVerdict> check_gate_before(store::Store& store, const ModelsCommand& cmd) {
+  if (cmd.action != "promote" && cmd.action != "canary") return GateVerdict{};
+  if (cmd.store.config_file.empty()) {
+    std::fprintf(stderr, "switchyard models %s: no --config, so no eval gate is checked\n", cmd.action.c_str());
+    return GateVerdict{};
+  }
+  auto cfg = config::load_file(cmd.store.config_file);
+  if (!cfg) return cfg.error();
+  auto alias = cmd.alias.empty() ? std::string("production") : cmd.alias;
+  return gate_traffic_move(store, (*cfg)->gates, cmd.action, cmd.model, cmd.version, alias, cmd.percent, cmd.force);
+}
+
 }  // namespace
 
 int run_models_command(ModelsCommand& cmd) {
@@ -154,9 +175,16 @@ int run_models_command(ModelsCommand& cmd) {
     std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), store.error().message.c_str());
     return 2;
   }
+  auto gate = check_gate_before(**store, cmd);
+  if (!gate) {
+    audit_change(**store, cmd, gate.error().status, GateVerdict{});
+    std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), gate.error().message.c_str());
+    return gate.error().code == "gate_failed" ? 3 : 1;
+  }
+  if (gate->forced) std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), gate->summary().c_str());
   auto result = act(**store, cmd);
   bool changes = cmd.action != "list" && cmd.action != "show";
-  if (changes) audit_change(**store, cmd, result ? 200 : result.error().status);
+  if (changes) audit_change(**store, cmd, result ? 200 : result.error().status, *gate);
   if (!result) {
     std::fprintf(stderr, "switchyard models %s: %s\n", cmd.action.c_str(), result.error().message.c_str());
     return 1;

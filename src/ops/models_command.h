@@ -29,6 +29,7 @@ struct ModelsCommand {
   std::string alias;
   double percent = -1;
   bool json = false;
+  bool force = false;  // promote / canary past a failing eval gate (audited)
   CLI::App* app = nullptr;  // the `models` subcommand
 };
 

@@ -22,6 +22,7 @@ struct FaqEntry {
   std::string question;
   std::string answer;
   std::vector<std::string> alternates;  // other ways people ask the same question
+  std::string topic;                    // the group it belongs to ("leave"); empty = none given
 };
 
 struct FaqMatch {

@@ -52,6 +52,7 @@ core::Result<std::vector<FaqEntry>> read_jsonl(const std::string& file) {
     e.id = str("id").empty() ? std::to_string(line_no) : str("id");
     e.question = str("question");
     e.answer = str("answer");
+    e.topic = str("topic");
     if (e.answer.empty()) {
       e.answer = str("text");
       e.question = e.question.empty() ? first_sentence(e.answer) : e.question;

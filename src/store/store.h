@@ -152,6 +152,9 @@ class Store {
   // active | retired. Retiring a version an alias points to is refused (409): move the alias first.
   core::Status set_version_state(const std::string& model, const std::string& version, const std::string& state,
                                  const std::string& author);
+  // Replaces the version's evaluation results (JSON object text; ops/eval_results reads and
+  // writes it). Bumps the generation, so a server's registry view shows the new results.
+  core::Status set_version_eval(const std::string& model, const std::string& version, const std::string& eval_json);
   // Every change of the alias, oldest first.
   core::Result<std::vector<AliasChange>> alias_history(const std::string& model, const std::string& alias);
 
@@ -172,6 +175,12 @@ class Store {
   // One per request: a second rating of the same request replaces the first.
   core::Status put_feedback(const Feedback& f);
   core::Result<std::optional<Feedback>> feedback(const std::string& request_id);
+  // How a version's answers were rated: the count and mean score of its feedback since `since_ms`.
+  struct FeedbackStats {
+    int64_t count = 0;
+    double mean = 0;
+  };
+  core::Result<FeedbackStats> feedback_stats(const std::string& target, const std::string& version, int64_t since_ms = 0);
 
   // --- usage (from the audit rows) ---
   core::Result<std::vector<UsageRow>> usage(UsageGroup by, int64_t since_ms, int64_t until_ms,

@@ -55,4 +55,15 @@ core::Result<std::optional<Feedback>> Store::feedback(const std::string& request
   return std::optional<Feedback>{Feedback{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.real(5), r.text(6), r.integer(7)}};
 }
 
+core::Result<Store::FeedbackStats> Store::feedback_stats(const std::string& target, const std::string& version,
+                                                        int64_t since_ms) {
+  const Value params[] = {target, version, since_ms};
+  std::lock_guard lock(mu_);
+  auto rows = db_->query(
+      "SELECT COUNT(*), AVG(score) FROM feedback WHERE target = $1 AND version = $2 AND ts_ms >= $3", params);
+  if (!rows) return failed("feedback_stats", rows.error());
+  if (rows->empty()) return FeedbackStats{};
+  return FeedbackStats{rows->front().integer(0), rows->front().real(1)};
+}
+
 }  // namespace sy::store

@@ -259,6 +259,19 @@ core::Result<std::optional<std::string>> Store::previous_alias_version(const std
   return std::optional<std::string>(stack[stack.size() - 2]);
 }
 
+core::Status Store::set_version_eval(const std::string& model, const std::string& version, const std::string& eval_json) {
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  return mutate(db, "set_version_eval", [&]() -> core::Result<bool> {
+    if (auto current = version_state(db, model, version); !current) return current.error();
+    const Value params[] = {model, version, eval_json};
+    if (auto s = db.exec("UPDATE model_versions SET eval = $3 WHERE model = $1 AND version = $2", params); !s) {
+      return s.error();
+    }
+    return true;
+  });
+}
+
 core::Status Store::set_version_state(const std::string& model, const std::string& version, const std::string& state,
                                       const std::string& author) {
   if (auto s = check_state(state); !s) return s;

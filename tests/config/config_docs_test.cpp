@@ -32,7 +32,7 @@ TEST(ConfigDocs, EveryKeyTheLoaderAcceptsIsDescribed) {
   auto docs = read(root + "/docs/configuration.md");
   ASSERT_FALSE(docs.empty()) << "docs/configuration.md is missing";
   std::set<std::string> keys;
-  for (const char* file : {"/src/config/config_loader.cpp", "/src/config/route_rules.cpp"}) {
+  for (const char* file : {"/src/config/config_loader.cpp", "/src/config/route_rules.cpp", "/src/config/drift_config.cpp"}) {
     auto source = read(root + file);
     ASSERT_FALSE(source.empty()) << file;
     keys.merge(keys_read_by(source));

@@ -63,6 +63,10 @@ core::Result<RegistryAction> parse_registry_action(std::string_view path, std::s
     if (!p->is_number()) return Error::invalid_request("'percent' must be a number from 0 to 100.", "percent");
     a.percent = p->to_number<double>();
   }
+  if (const auto* f = o.if_contains("force"); f && !f->is_null()) {
+    if (!f->is_bool()) return Error::invalid_request("'force' must be true or false.", "force");
+    a.force = f->as_bool();
+  }
   if (a.action == "versions") {
     auto& v = a.added;
     v.model = a.model;

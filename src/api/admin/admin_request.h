@@ -20,6 +20,7 @@ struct RegistryAction {
   std::string alias;
   std::string author;          // x-switchyard-author, else the body's "author", else "admin-api"
   double percent = -1;         // canary | shadow
+  bool force = false;          // promote | canary past a failing eval gate (audited)
   store::ModelVersion added;   // versions: the new version (model, version and author filled in)
 };
 

@@ -3,9 +3,11 @@
 //   GET  /admin/models/{m}                     one model
 //   POST /admin/models/{m}/versions            {version, path | upstream_model, sha256?, quantization?,
 //                                               notes?, parameters?, eval?, alias?}
-//   POST /admin/models/{m}/promote             {version?, alias?}   (no version: the canary's)
+//   POST /admin/models/{m}/promote             {version?, alias?, force?}   (no version: the canary's)
 //   POST /admin/models/{m}/rollback
-//   POST /admin/models/{m}/canary|shadow       {version, percent}   (percent 0 ends it)
+//   POST /admin/models/{m}/canary|shadow       {version, percent, force?}   (percent 0 ends it)
+// Promote (to production) and canary pass the model's eval gate first (ops/eval_gate): 409
+// gate_failed, or with force the change is made and its audit record says what was forced past.
 //   POST /admin/models/{m}/retire              {version}
 //   POST /admin/models/{m}/load|unload         a local model's serving version, while serving
 // The registry actions are the same as `switchyard models ...` (ops/registry_actions). A change
@@ -20,6 +22,7 @@
 #include "api/admin/admin_request.h"
 #include "api/endpoints.h"
 #include "api/off_thread.h"
+#include "ops/eval_gate.h"
 #include "ops/registry_actions.h"
 #include "providers/local/local_provider.h"
 
@@ -136,6 +139,18 @@ http::awaitable<void> serve_admin_models(Exchange& ex, const Services& services)
   }
   ex.state.record.version = parsed->version;
   auto& store = services.store;
+  if (parsed->action == "promote" || parsed->action == "canary") {
+    auto check = [&store, &gates = services.config.gates, a = *parsed] {
+      return ops::gate_traffic_move(store, gates, a.action, a.model, a.version, a.alias.empty() ? "production" : a.alias,
+                                    a.percent, a.force);
+    };
+    auto gate = co_await off_thread(services.background, std::move(check));
+    if (!gate) {
+      co_await ex.send_error(gate.error());
+      co_return;
+    }
+    if (gate->gated) ex.state.record.reasons.push_back(gate->summary());
+  }
   std::function<core::Result<json::object>()> act;
   const auto& a = *parsed;
   if (a.action == "versions") {

@@ -149,6 +149,10 @@ http::awaitable<void> serve_feedback(Exchange& ex, const Services& services) {
   services.metrics.model(record->model).count_feedback(rating.score, replaced);
   if (!record->target.empty()) {
     services.metrics.version(record->target, record->version.empty() ? "config" : record->version).count_feedback(rating.score, replaced);
+    // The version's feedback drift (a replaced rating counts again: ratings are rarely changed).
+    if (services.drift) {
+      services.drift->observe_feedback({record->model, record->target, record->version.empty() ? "config" : record->version}, rating.score);
+    }
   }
   json::object body{{"object", "feedback"},   {"request_id", rating.request_id}, {"score", rating.score},
                     {"model", record->model}, {"target", record->target},        {"version", record->version},

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "core/metrics_text.h"
-#include "pipeline/output_guard/json_schema_check.h"
+#include "core/json_schema_check.h"
 
 namespace sy::pipeline {
 
@@ -119,7 +119,7 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
   void start() {
     started_ = true;
     policy_ = stage_.policy_for(s_.record.model);
-    if (policy_) schema_ = requested_schema(s_.chat.extensions);
+    if (policy_) schema_ = core::requested_schema(s_.chat.extensions);
   }
 
   TextGuard& guard_for(int index) {
@@ -200,7 +200,7 @@ class GuardFilter final : public Filter, public providers::ChunkSink {
         if (c.index == 0) text += c.content;
       }
     }
-    auto violation = json_schema_violation(text, *schema_);
+    auto violation = core::json_schema_violation(text, *schema_);
     if (violation) {
       note("json_invalid");
       held_.clear();

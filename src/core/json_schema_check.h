@@ -9,7 +9,7 @@
 
 #include <boost/json/value.hpp>
 
-namespace sy::pipeline {
+namespace sy::core {
 
 // Why `text` does not match `schema` ("$.items[2].price: expected a number"); nullopt when it does.
 std::optional<std::string> json_schema_violation(std::string_view text, const boost::json::value& schema);
@@ -17,4 +17,4 @@ std::optional<std::string> json_schema_violation(std::string_view text, const bo
 // The schema a request's response_format asks for, if it asks for one.
 const boost::json::value* requested_schema(const boost::json::object& extensions);
 
-}  // namespace sy::pipeline
+}  // namespace sy::core

@@ -1,11 +1,11 @@
-#include "pipeline/output_guard/json_schema_check.h"
+#include "core/json_schema_check.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace sy::pipeline {
+namespace sy::core {
 namespace {
 
 const auto kSchema = boost::json::parse(R"({
@@ -45,4 +45,4 @@ TEST(JsonSchemaCheck, TheSchemaComesFromResponseFormat) {
 }
 
 }  // namespace
-}  // namespace sy::pipeline
+}  // namespace sy::core

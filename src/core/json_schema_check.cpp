@@ -1,4 +1,4 @@
-#include "pipeline/output_guard/json_schema_check.h"
+#include "core/json_schema_check.h"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 
 #include "core/utf8.h"
 
-namespace sy::pipeline {
+namespace sy::core {
 
 namespace json = boost::json;
 
@@ -178,4 +178,4 @@ const json::value* requested_schema(const json::object& extensions) {
   return js->as_object().if_contains("schema");
 }
 
-}  // namespace sy::pipeline
+}  // namespace sy::core
