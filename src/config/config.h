@@ -211,6 +211,16 @@ struct ResponsesConfig {
   uint64_t max_bytes = 64ull << 20;
 };
 
+// What a version's stored evaluation on `dataset` must show before `models promote` or `models
+// canary` sends it traffic (ops/eval_gate). The dataset's content is what counts: an eval run on
+// an older copy of the file does not pass the gate.
+struct EvalGate {
+  std::string dataset;                     // JSONL, as `switchyard eval --data` reads it
+  double min_score = 0;                    // mean item score, 0..1
+  double max_regression = -1;              // < 0 = not checked; else may trail production by this much
+  double max_p95_latency_ms = 0;           // 0 = not checked
+};
+
 struct Limits {
   uint64_t max_body_bytes = 16ull << 20;
   uint32_t max_header_bytes = 16u << 10;
@@ -259,6 +269,7 @@ struct Config {
   std::optional<RedisConfig> redis;        // none = every counter and the cache are this process's own
   ResponsesConfig responses;
   std::optional<OutputGuardConfig> output_guard;  // none = answers are not scanned
+  std::map<std::string, EvalGate> gates;  // by model name: eval gates for promote and canary
   DriftConfig drift;                      // drift detection on live traffic (ops/drift)
   LocalCostModel local_cost;
   Limits limits;
