@@ -11,6 +11,7 @@
 #include "eval/eval_command.h"
 #include "ops/audit_command.h"
 #include "ops/cost_command.h"
+#include "ops/keys_command.h"
 #include "ops/models_command.h"
 #include "privacy/pii_command.h"
 #include "serve.h"
@@ -73,10 +74,8 @@ int main(int argc, char** argv) {
   sy::eval::EvalOptions eval_opts;
   auto* eval = sy::eval::add_eval_command(app, eval_opts);
 
-  std::vector<CLI::App*> later;
-  for (const char* name : {"keys"}) {
-    later.push_back(app.add_subcommand(name, "(not yet available)")->allow_extras());
-  }
+  sy::ops::KeysCommand keys_cmd;
+  sy::ops::add_keys_command(app, keys_cmd);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -98,13 +97,8 @@ int main(int argc, char** argv) {
   if (audit.verify->parsed()) return sy::ops::run_audit_verify(audit_opts);
   if (audit.exporter->parsed()) return sy::ops::run_audit_export(audit_opts);
   if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
+  if (sy::ops::keys_command_parsed(keys_cmd)) return sy::ops::run_keys_command(keys_cmd);
   if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
   if (eval->parsed()) return sy::eval::run_eval_command(eval_opts, sy::start_embedded_server);
-  for (auto* cmd : later) {
-    if (cmd->parsed()) {
-      std::fprintf(stderr, "switchyard %s: this command has not landed yet\n", cmd->get_name().c_str());
-      return 2;
-    }
-  }
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "serve.h"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -66,6 +67,16 @@ http::ServerOptions server_options(const config::Config& c) {
 }
 
 void report_start(const config::Config& cfg, const api::Gateway& gateway) {
+// The admin listener: the main one's limits, one thread (the admin API is light), plain HTTP.
+http::ServerOptions admin_server_options(const config::Config& c) {
+  auto o = server_options(c);
+  o.host = c.admin_listen_host;
+  o.port = c.admin_listen_port;
+  o.threads = 1;
+  o.tls.reset();
+  return o;
+}
+
   if (cfg.keys.empty()) {
     spdlog::warn("no API keys configured: the server is open to anyone who can reach {}:{}", cfg.listen_host,
                  cfg.listen_port);
@@ -163,8 +174,15 @@ int run_serve(const ServeOptions& options) {
     spdlog::error("{}", s.error().message);
     return 1;
   }
-  http::Server server(server_options(*cfg), gateway);
-  gateway.attach_server_state([&server] { return server.draining(); }, [&server] { return server.open_connections(); });
+  // With admin_listen the admin API has a listener of its own, and the main one serves the rest.
+  api::GatewayListener public_side(gateway, api::Surface::public_only);
+  api::GatewayListener admin_side(gateway, api::Surface::admin_only);
+  http::Server server(server_options(*cfg), cfg->has_admin_listen() ? static_cast<http::Handler&>(public_side) : gateway);
+  std::unique_ptr<http::Server> admin_server;
+  if (cfg->has_admin_listen()) admin_server = std::make_unique<http::Server>(admin_server_options(*cfg), admin_side);
+  gateway.attach_server_state([&server] { return server.draining(); }, [&server, &admin_server] {
+    return server.open_connections() + (admin_server ? admin_server->open_connections() : 0);
+  });
   if (auto s = server.listen(); !s) {
     spdlog::error("{}", s.error().message);
     return 1;
@@ -173,6 +191,12 @@ int run_serve(const ServeOptions& options) {
 
   boost::asio::io_context main_ioc;
   auto guard = boost::asio::make_work_guard(main_ioc);
+  if (admin_server) {
+    if (auto s = admin_server->listen(); !s) {
+      spdlog::error("admin_listen: {}", s.error().message);
+      return 1;
+    }
+  }
   boost::asio::signal_set signals(main_ioc, SIGTERM, SIGINT);
   boost::asio::steady_timer deadline(main_ioc);
   boost::asio::signal_set hangup(main_ioc);
@@ -189,19 +213,31 @@ int run_serve(const ServeOptions& options) {
     deadline.async_wait([&](boost::system::error_code tec) {
       if (tec) return;
       spdlog::warn("drain deadline passed with {} connections open; stopping", server.open_connections());
+    if (admin_server) admin_server->drain();
       server.stop_now();
     });
   });
-  server.start([&main_ioc] { boost::asio::post(main_ioc, [&main_ioc] { main_ioc.stop(); }); });
+  // The process ends once every listener has finished.
+  std::atomic<int> running{admin_server ? 2 : 1};
+  auto on_stopped = [&main_ioc, &running] {
+    if (running.fetch_sub(1) == 1) boost::asio::post(main_ioc, [&main_ioc] { main_ioc.stop(); });
+  };
+  server.start(on_stopped);
+  if (admin_server) admin_server->start(on_stopped);
   spdlog::info("switchyard listening on http://{}:{} ({} models)", cfg->listen_host, server.port(), cfg->models.size());
+      if (admin_server) admin_server->stop_now();
   if (cfg->listen_tls) {
     spdlog::info("switchyard listening on https://{}:{}{}", cfg->listen_tls->host, server.tls_port(),
                  cfg->listen_tls->client_ca.empty() ? "" : " (client certificates required)");
   }
   if (!options.ready_file.empty()) {
     // Written whole and renamed, so a reader never sees half an address. The first line is the
-    // plain listener's HOST:PORT; with listen_tls a second line "tls HOST:PORT" follows.
+    // plain listener's HOST:PORT; with listen_tls a line "tls HOST:PORT" follows, and with
+    // admin_listen a line "admin HOST:PORT".
     auto tmp = options.ready_file + ".tmp";
+  if (admin_server) {
+    spdlog::info("admin API listening on http://{}:{} (and only there)", cfg->admin_listen_host, admin_server->port());
+  }
     {
       std::ofstream out(tmp);
       out << cfg->listen_host << ":" << server.port() << "\n";
@@ -210,11 +246,13 @@ int run_serve(const ServeOptions& options) {
     std::rename(tmp.c_str(), options.ready_file.c_str());
   }
   main_ioc.run();
+      if (admin_server) out << "admin " << cfg->admin_listen_host << ":" << admin_server->port() << "\n";
   server.join();
   gateway.finish(std::chrono::seconds(10));
   access_log.flush();
   spdlog::info("drained; bye");
   return 0;
+  if (admin_server) admin_server->join();
 }
 
 }  // namespace sy

@@ -41,6 +41,7 @@ struct Gateway::Parts {
   std::unique_ptr<serving::Registry> registry;
   std::unique_ptr<ops::AuditLog> audit;
   std::unique_ptr<ops::Budgets> budgets;
+  std::shared_ptr<pipeline::KeyRing> keys;
   std::unique_ptr<ops::CostModel> costs;
   std::shared_ptr<const privacy::Scanner> scanner;
   std::shared_ptr<const router::FaqMatcher> faq;
@@ -116,6 +117,9 @@ core::Status Gateway::start() {
     p.audit = std::move(*audit);
   }
   p.budgets = std::make_unique<ops::Budgets>(cfg);
+  // The store's keys before the spend is read back: their budgets count too.
+  p.keys = std::make_shared<pipeline::KeyRing>(cfg, p.store, p.budgets.get());
+  if (auto s = p.keys->start(); !s) return Error::unavailable("keys: " + s.error().message);
   if (auto s = p.budgets->load_spend(*p.store); !s) return Error::unavailable("budgets: " + s.error().message);
 
   std::shared_ptr<const ops::PriceTable> prices;
@@ -152,8 +156,10 @@ core::Status Gateway::start() {
   p.shadows = std::make_unique<pipeline::ShadowRunner>(*p.registry, p.audit.get(), *p.costs, p.scanner, cfg.audit.include_text);
 
   // The stages, each made once, and the chains that order them.
-  auto auth = std::make_shared<pipeline::AuthStage>(cfg.keys);
-  auto admin_auth = std::make_shared<pipeline::AdminAuthStage>(cfg.admin_key);
+  // Models are called only by keys whose role may (user, operator, admin); any key lists them.
+  auto auth = std::make_shared<pipeline::AuthStage>(p.keys, pipeline::AuthStage::Access::inference);
+  auto keyed_auth = std::make_shared<pipeline::AuthStage>(p.keys, pipeline::AuthStage::Access::any);
+  auto admin_auth = std::make_shared<pipeline::AdminAuthStage>(p.keys);
   auto parse = std::make_shared<pipeline::ParseStage>();
   auto scan = std::make_shared<pipeline::PrivacyScanStage>(p.scanner, cfg.on_sensitive);
   auto quota = std::make_shared<pipeline::QuotaStage>(cfg, *p.budgets, *p.costs);
@@ -199,7 +205,7 @@ core::Status Gateway::start() {
   // The request path, in order.
   p.chains.chat = chain({auth, parse, scan, quota, p.cache, route, ground, execute, p.guard, account, drift, audit});
   p.chains.embeddings = chain({auth, parse, quota, account, audit});
-  p.chains.keyed = chain({auth, account, audit});
+  p.chains.keyed = chain({keyed_auth, account, audit});
   p.chains.admin = chain({admin_auth, account, audit});
 
   p.stored_responses = std::make_unique<ops::StoredResponses>(cfg.responses.ttl, cfg.responses.max_bytes);
@@ -264,11 +270,36 @@ http::Response Gateway::protocol_error(int status, std::string_view message, std
   return res;
 }
 
+bool is_admin_path(std::string_view path) {
+  for (std::string_view root : {"/admin", "/ui"}) {
+    if (path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/')) return true;
+  }
+  return false;
+}
+
+bool serves(Surface surface, std::string_view path) {
+  switch (surface) {
+    case Surface::all: return true;
+    case Surface::public_only: return !is_admin_path(path);
+    case Surface::admin_only:
+      return is_admin_path(path) || path == "/healthz" || path == "/readyz" || path == "/metrics";
+  }
+  return false;
+}
+
 http::awaitable<void> Gateway::handle(http::Request& request, http::ResponseWriter& writer) {
+  return handle_on(Surface::all, request, writer);
+}
+
+http::awaitable<void> Gateway::handle_on(Surface surface, http::Request& request, http::ResponseWriter& writer) {
   Exchange ex(request, writer);
   InFlightRequests in_flight(parts_->metrics->in_flight());
   AccessLine line{ex, access_log_};
-  auto endpoint = endpoint_table().find(request.method(), ex.state.record.path);
+  // A path this listener does not serve is unknown here, as any other: the main listener does not
+  // tell that an admin API exists elsewhere.
+  core::Result<Endpoint> endpoint = core::Error::not_found("Unknown endpoint: " + std::string(bhttp::to_string(request.method())) +
+                                                           " " + ex.state.record.path);
+  if (serves(surface, ex.state.record.path)) endpoint = endpoint_table().find(request.method(), ex.state.record.path);
   if (!endpoint) {
     // Ollama's clients read {"error": "..."}: unknown /api/ paths (pull, ps, ...) answer so too.
     if (ex.state.record.path.starts_with("/api/")) ex.dialect = &ollama::error_dialect();

@@ -12,6 +12,14 @@
 
 namespace sy::api {
 
+// Which endpoints a listener serves. With `admin_listen` the main listener serves every endpoint
+// but the admin API's (which it answers 404, as any unknown path), and the admin listener the admin
+// API's (with the dashboard, and the health and metrics endpoints for probes) only.
+enum class Surface { all, public_only, admin_only };
+// The admin API and the dashboard that calls it: /admin, /admin/..., /ui, /ui/...
+bool is_admin_path(std::string_view path);
+bool serves(Surface surface, std::string_view path);
+
 class Gateway final : public http::Handler {
  public:
   Gateway(std::shared_ptr<const config::Config> config, ops::AccessLog& access_log);
@@ -25,6 +33,8 @@ class Gateway final : public http::Handler {
   void attach_server_state(std::function<bool()> draining, std::function<size_t()> open_connections);
 
   http::awaitable<void> handle(http::Request& request, http::ResponseWriter& writer) override;
+  // handle(), for a listener that serves only part of the endpoints.
+  http::awaitable<void> handle_on(Surface surface, http::Request& request, http::ResponseWriter& writer);
   http::Response protocol_error(int status, std::string_view message, std::string_view target) override;
 
   // For the start-up log: name -> reason, for each target that is not healthy.
@@ -43,6 +53,22 @@ class Gateway final : public http::Handler {
   std::unique_ptr<Services> services_;
   std::function<bool()> draining_ = [] { return false; };
   std::function<size_t()> open_connections_ = [] { return size_t{0}; };
+};
+
+// The Gateway as one listener sees it (serve: the main and the admin listener with admin_listen).
+class GatewayListener final : public http::Handler {
+ public:
+  GatewayListener(Gateway& gateway, Surface surface) : gateway_(gateway), surface_(surface) {}
+  http::awaitable<void> handle(http::Request& request, http::ResponseWriter& writer) override {
+    return gateway_.handle_on(surface_, request, writer);
+  }
+  http::Response protocol_error(int status, std::string_view message, std::string_view target) override {
+    return gateway_.protocol_error(status, message, target);
+  }
+
+ private:
+  Gateway& gateway_;
+  Surface surface_;
 };
 
 }  // namespace sy::api

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/drift_config.h"
+#include "core/principal.h"
 #include "core/result.h"
 
 namespace sy::config {
@@ -99,6 +100,7 @@ struct ApiKey {
   std::string team;
   std::vector<std::string> models{"*"};  // globs: "*" or a trailing '*' prefix
   UsageLimits limits;
+  core::Role role = core::Role::user;    // what it may do besides calling models (core/principal.h)
 };
 
 struct TeamConfig {
@@ -256,6 +258,11 @@ struct Config {
   std::vector<ApiKey> keys;
   std::vector<TeamConfig> teams;
   std::string admin_key;                  // guards /admin/...; none = the admin API is off
+  // admin_listen: HOST:PORT. Set: the admin API (/admin/..., and the dashboard /ui/) is served only
+  // on this listener, and the main listener answers 404 there. Empty host = not set.
+  std::string admin_listen_host;
+  uint16_t admin_listen_port = 0;
+  bool has_admin_listen() const { return !admin_listen_host.empty(); }
   std::vector<ModelConfig> models;
   std::vector<RouteConfig> routes;
   std::string on_sensitive = "local_only";

@@ -180,6 +180,11 @@ ApiKey parse_key(const YAML::Node& node, const std::string& path, const std::str
   k.team = map.string("team");
   k.models = map.string_list("models", {"*"});
   k.limits = parse_limits(map, path, file);
+  if (map.has("role")) {
+    auto role = core::parse_role(map.string("role"));
+    if (!role) map.fail("role", "must be one of user, viewer, auditor, operator, admin");
+    k.role = *role;
+  }
   map.reject_unknown();
   return k;
 }
@@ -408,6 +413,9 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
   if (auto tls = root.node("listen_tls"); tls && !tls.IsNull()) cfg->listen_tls = parse_listen_tls(tls, file);
   cfg->threads = static_cast<int>(root.integer("threads", 0, 0, 64));
   cfg->admin_key = root.string("admin_key");
+  if (root.has("admin_listen")) {
+    parse_host_port(root, "admin_listen", "", cfg->admin_listen_host, cfg->admin_listen_port);
+  }
   cfg->drain_timeout = root.duration("drain_timeout", cfg->drain_timeout);
   if (auto log = root.node("log"); log && !log.IsNull()) {
     YamlMap map(log, "log", file);

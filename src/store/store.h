@@ -109,6 +109,29 @@ struct Feedback {
   int64_t ts_ms = 0;
 };
 
+// An API key kept in the store (`switchyard keys ...`). The secret itself is never stored: only
+// SHA-256(salt || secret) with a random salt per key, and its first characters (`prefix`, not
+// secret: too short to guess the rest from) to find the row and to list keys by.
+struct StoredKey {
+  std::string name;
+  std::string prefix;          // "sk-sy-" and the secret's next 8 characters
+  std::string salt;            // hex, 16 random bytes
+  std::string hash;            // hex SHA-256 of the salt's bytes followed by the secret
+  std::string role = "user";   // user | viewer | auditor | operator | admin
+  std::string team;
+  std::vector<std::string> models{"*"};
+  int64_t requests_per_minute = 0;  // 0 = no limit
+  int64_t tokens_per_minute = 0;
+  double usd_per_month = 0;
+  int64_t expires_ms = 0;      // 0 = never
+  int64_t created_ms = 0;
+  std::string created_by;
+  int64_t updated_ms = 0;      // the last create, rotate or revoke
+  int64_t revoked_ms = 0;      // 0 = active
+  std::string revoked_by;
+  bool revoked() const { return revoked_ms != 0; }
+};
+
 struct UsageRow {
   std::string group;      // the value of the grouping column (key, team, model, version or day)
   int64_t requests = 0;
@@ -181,6 +204,19 @@ class Store {
     double mean = 0;
   };
   core::Result<FeedbackStats> feedback_stats(const std::string& target, const std::string& version, int64_t since_ms = 0);
+
+  // --- API keys ---
+  // Every change bumps the keys' generation (meta.keys_generation), so a server that polls it
+  // sees a change with one cheap read and reloads the keys only then.
+  core::Result<int64_t> keys_generation();
+  core::Result<std::vector<StoredKey>> list_keys();  // by name, revoked ones included
+  // Errors: a key of that name exists, even revoked (409); bad input (400).
+  core::Status create_key(const StoredKey& key);
+  // A new secret for an active key (the old one stops working). 404 unknown, 409 revoked.
+  core::Status rotate_key(const std::string& name, const std::string& prefix, const std::string& salt,
+                          const std::string& hash, int64_t now_ms);
+  // 404 unknown, 409 revoked already.
+  core::Status revoke_key(const std::string& name, const std::string& author, int64_t now_ms);
 
   // --- usage (from the audit rows) ---
   core::Result<std::vector<UsageRow>> usage(UsageGroup by, int64_t since_ms, int64_t until_ms,

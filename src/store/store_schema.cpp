@@ -94,10 +94,37 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_version ON feedback (target, version);
 )";
 
+// API keys made with `switchyard keys`: a salted hash of each secret, never the secret; the
+// prefix finds a key's row on the request path (ops/key_secret.h). Revoked keys stay, for their
+// history. keys_generation moves with every change: what replicas poll.
+constexpr const char* api_keys_sql = R"(
+CREATE TABLE api_keys (
+  name TEXT PRIMARY KEY,
+  prefix TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  team TEXT NOT NULL,
+  models TEXT NOT NULL,
+  requests_per_minute BIGINT NOT NULL,
+  tokens_per_minute BIGINT NOT NULL,
+  usd_per_month DOUBLE PRECISION NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  revoked_ms BIGINT NOT NULL,
+  revoked_by TEXT NOT NULL
+);
+CREATE INDEX api_keys_by_prefix ON api_keys (prefix);
+INSERT INTO meta (key, value) VALUES ('keys_generation', '0');
+)";
+
 constexpr Migration all[] = {
     {1, "registry", registry_sql},
     {2, "audit", audit_sql},
     {3, "feedback", feedback_sql},
+    {4, "api_keys", api_keys_sql},
 };
 
 }  // namespace

@@ -1,25 +1,29 @@
 #include "pipeline/auth/auth_stage.h"
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <chrono>
+
+#include "pipeline/auth/admin_access.h"
 
 namespace sy::pipeline {
 
 namespace {
 
-KeyDigest digest_of(std::string_view key) {
-  KeyDigest d{};
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), d.data());
-  return d;
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-bool same(const KeyDigest& a, const KeyDigest& b) { return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0; }
+std::string path_of(const http::Request& request) {
+  auto target = request.target();
+  return std::string(target.substr(0, target.find('?')));
+}
 
 }  // namespace
 
-AuthStage::AuthStage(const std::vector<config::ApiKey>& keys) : filter_(std::make_unique<CheckFilter<AuthStage>>(*this)) {
-  for (const auto& k : keys) keys_.push_back({digest_of(k.key), core::Principal{k.name, k.team, k.models}});
-}
+AuthStage::AuthStage(const std::vector<config::ApiKey>& keys)
+    : AuthStage(std::make_shared<const KeyRing>(keys), Access::inference) {}
+
+AuthStage::AuthStage(std::shared_ptr<const KeyRing> keys, Access access)
+    : keys_(std::move(keys)), access_(access), filter_(std::make_unique<CheckFilter<AuthStage>>(*this)) {}
 
 FilterPtr AuthStage::start(RequestState&) const { return shared_filter(*filter_); }
 
@@ -44,40 +48,61 @@ core::Status AuthStage::check(RequestState& s) const {
 }
 
 core::Result<core::Principal> AuthStage::authenticate(const http::Request& request) const {
-  if (keys_.empty()) return core::Principal{};  // open mode, warned about at start
+  if (keys_->open()) return core::Principal{};  // open mode, warned about at start
   auto key = presented_key(request);
   if (key.empty()) {
     return core::Error::authentication("You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
   }
-  // Hashing first makes every comparison the same length; every key is compared, so the time
-  // taken does not tell which key (if any) matched.
-  auto presented = digest_of(key);
-  const Entry* match = nullptr;
-  for (const auto& e : keys_) {
-    if (same(e.digest, presented)) match = &e;
+  auto principal = keys_->authenticate(key, now_ms());
+  if (!principal) return principal.error();
+  if (access_ == Access::inference && !core::may_infer(principal->role)) {
+    return core::Error::permission("API key '" + principal->key_name + "' has role '" + core::to_string(principal->role) +
+                                   "', which may not call models (roles user, operator and admin may).");
   }
-  if (!match) return core::Error::authentication("Incorrect API key provided.");
-  return match->principal;
+  return principal;
 }
 
-AdminAuthStage::AdminAuthStage(const std::string& admin_key) : filter_(std::make_unique<CheckFilter<AdminAuthStage>>(*this)) {
-  if (!admin_key.empty()) digest_ = digest_of(admin_key);
-}
+AdminAuthStage::AdminAuthStage(const std::string& admin_key)
+    : AdminAuthStage(std::make_shared<const KeyRing>(std::vector<config::ApiKey>{}, admin_key)) {}
+
+AdminAuthStage::AdminAuthStage(std::shared_ptr<const KeyRing> keys)
+    : keys_(std::move(keys)), filter_(std::make_unique<CheckFilter<AdminAuthStage>>(*this)) {}
 
 FilterPtr AdminAuthStage::start(RequestState&) const { return shared_filter(*filter_); }
 
 core::Status AdminAuthStage::check(RequestState& s) const {
-  if (auto verified = verify(*s.http); !verified) return verified;
-  s.principal.key_name = "admin";
-  s.record.key_name = "admin";
+  auto principal = authorize(*s.http);
+  if (!principal) return principal.error();
+  s.principal = std::move(*principal);
+  s.record.key_name = s.principal.key_name;
+  s.record.team = s.principal.team;
   return core::Ok{};
 }
 
-core::Status AdminAuthStage::verify(const http::Request& request) const {
-  if (!digest_) return core::Error::permission("The admin API is off: set admin_key in the config to use it.");
+core::Result<core::Principal> AdminAuthStage::authorize(const http::Request& request) const {
+  if (!keys_->admin_possible()) {
+    return core::Error::permission(
+        "The admin API is off: set admin_key in the config, or give a key a role (viewer, auditor, operator, admin), to use it.");
+  }
   auto key = AuthStage::presented_key(request);
-  if (key.empty()) return core::Error::authentication("The admin API needs the admin key as 'Authorization: Bearer <key>'.");
-  if (!same(*digest_, digest_of(key))) return core::Error::authentication("Incorrect admin key provided.");
+  if (key.empty()) return core::Error::authentication("The admin API needs a key with an admin role as 'Authorization: Bearer <key>'.");
+  auto principal = keys_->authenticate(key, now_ms());
+  if (!principal) {
+    if (principal.error().message == "Incorrect API key provided.") return core::Error::authentication("Incorrect admin key provided.");
+    return principal.error();
+  }
+  auto path = path_of(request);
+  if (!admin_allows(principal->role, request.method(), path)) {
+    return core::Error::permission("API key '" + principal->key_name + "' has role '" + core::to_string(principal->role) +
+                                   "'; " + std::string(request.method_string()) + " " + path + " takes the role " +
+                                   admin_roles_for(request.method(), path) + ".");
+  }
+  return principal;
+}
+
+core::Status AdminAuthStage::verify(const http::Request& request) const {
+  auto principal = authorize(request);
+  if (!principal) return principal.error();
   return core::Ok{};
 }
 

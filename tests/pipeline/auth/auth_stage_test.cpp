@@ -120,6 +120,76 @@ TEST(AdminAuthStage, OnlyTheAdminKeyAndOffWithoutOne) {
   EXPECT_TRUE(stage.verify(request).ok());
 }
 
+std::shared_ptr<const KeyRing> role_keys() {
+  std::vector<config::ApiKey> keys;
+  for (auto role : {core::Role::user, core::Role::viewer, core::Role::auditor, core::Role::operator_, core::Role::admin}) {
+    config::ApiKey k;
+    k.name = std::string(core::to_string(role)) + "-key";
+    k.key = "sk-" + k.name;
+    k.role = role;
+    keys.push_back(k);
+  }
+  return std::make_shared<const KeyRing>(keys, "admin-secret");
+}
+
+TEST(AuthStageRoles, OnlyUserOperatorAndAdminKeysCallModels) {
+  AuthStage inference(role_keys(), AuthStage::Access::inference);
+  AuthStage any(role_keys(), AuthStage::Access::any);
+  http::Request request{http::bhttp::verb::post, "/v1/chat/completions", 11};
+  for (const char* name : {"user", "operator", "admin"}) {
+    request.set(http::bhttp::field::authorization, std::string("Bearer sk-") + name + "-key");
+    auto who = inference.authenticate(request);
+    ASSERT_TRUE(who) << name << ": " << who.error().message;
+    EXPECT_EQ(who->key_name, std::string(name) + "-key");
+  }
+  for (const char* name : {"viewer", "auditor"}) {
+    request.set(http::bhttp::field::authorization, std::string("Bearer sk-") + name + "-key");
+    auto refused = inference.authenticate(request);
+    ASSERT_FALSE(refused) << name;
+    EXPECT_EQ(refused.error().status, 403);
+    EXPECT_EQ(refused.error().type, "permission_error");
+    EXPECT_NE(refused.error().message.find(std::string("role '") + name + "', which may not call models"), std::string::npos)
+        << refused.error().message;
+    EXPECT_TRUE(any.authenticate(request)) << name;  // listing models is fine
+  }
+}
+
+TEST(AdminAuthStageRoles, EachRoleReachesItsPartOfTheAdminApi) {
+  AdminAuthStage stage(role_keys());
+  auto status = [&](http::bhttp::verb method, const char* path, const std::string& key) {
+    http::Request request{method, path, 11};
+    request.set(http::bhttp::field::authorization, "Bearer " + key);
+    auto who = stage.authorize(request);
+    return who ? 200 : who.error().status;
+  };
+  using V = http::bhttp::verb;
+  EXPECT_EQ(status(V::get, "/admin/models", "sk-viewer-key"), 200);
+  EXPECT_EQ(status(V::post, "/admin/models/chat/promote", "sk-viewer-key"), 403);
+  EXPECT_EQ(status(V::post, "/admin/models/chat/promote", "sk-operator-key"), 200);
+  EXPECT_EQ(status(V::get, "/admin/usage?by=team", "sk-auditor-key"), 200);
+  EXPECT_EQ(status(V::get, "/admin/usage", "sk-viewer-key"), 403);
+  EXPECT_EQ(status(V::get, "/admin/models", "sk-user-key"), 403);
+  EXPECT_EQ(status(V::post, "/admin/anything", "sk-operator-key"), 403);
+  EXPECT_EQ(status(V::post, "/admin/anything", "sk-admin-key"), 200);
+  EXPECT_EQ(status(V::post, "/admin/anything", "admin-secret"), 200);  // admin_key: role admin
+  EXPECT_EQ(status(V::get, "/admin/models", "sk-nobody"), 401);
+  http::Request request{V::post, "/admin/models/chat/retire", 11};
+  request.set(http::bhttp::field::authorization, "Bearer sk-viewer-key");
+  EXPECT_EQ(stage.authorize(request).error().message,
+            "API key 'viewer-key' has role 'viewer'; POST /admin/models/chat/retire takes the role operator or admin.");
+}
+
+TEST(AdminAuthStageRoles, OffWhileNoKeyCouldReachIt) {
+  std::vector<config::ApiKey> users(1);
+  users[0].name = "u";
+  users[0].key = "sk-u";
+  AdminAuthStage stage(std::make_shared<const KeyRing>(users));
+  http::Request request{http::bhttp::verb::get, "/admin/models", 11};
+  request.set(http::bhttp::field::authorization, "Bearer sk-u");
+  EXPECT_EQ(stage.verify(request).error().status, 403);
+  EXPECT_NE(stage.verify(request).error().message.find("The admin API is off"), std::string::npos);
+}
+
 TEST(AuthStagePresentedKey, HeaderForms) {
   http::Request req{http::bhttp::verb::post, "/", 11};
   EXPECT_EQ(AuthStage::presented_key(req), "");
