@@ -75,6 +75,7 @@ export async function startSwitchyard(configLines, { readyTimeoutMs = 30_000 } =
   const deadline = Date.now() + readyTimeoutMs;
   let addr = null;
   let tlsAddr = null;  // with listen_tls: the ready file's second line, "tls HOST:PORT"
+  let adminAddr = null;  // with admin_listen: the ready file's line "admin HOST:PORT"
   while (!addr) {
     if (!running()) throw new Error(`switchyard exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log}`);
     if (Date.now() > deadline) {
@@ -87,6 +88,7 @@ export async function startSwitchyard(configLines, { readyTimeoutMs = 30_000 } =
         const lines = text.trim().split('\n');
         addr = lines[0];
         tlsAddr = lines.find((l) => l.startsWith('tls '))?.slice(4) ?? null;
+        adminAddr = lines.find((l) => l.startsWith('admin '))?.slice(6) ?? null;
       }
     } catch { /* not there yet */ }
     if (!addr) await sleep(25);
@@ -95,6 +97,7 @@ export async function startSwitchyard(configLines, { readyTimeoutMs = 30_000 } =
   return {
     addr,
     tlsAddr,
+    adminAddr,
     dir,
     log: () => log,
     exited,
