@@ -8,6 +8,8 @@
 #include "ops/budgets.h"
 #include "ops/cost_model.h"
 #include "ops/process_metrics.h"
+#include "ops/redis_link.h"
+#include "ops/shared_limits.h"
 #include "pipeline/account/account_stage.h"
 #include "pipeline/audit/audit_stage.h"
 #include "pipeline/auth/auth_stage.h"
@@ -41,6 +43,8 @@ struct Gateway::Parts {
   std::unique_ptr<serving::Registry> registry;
   std::unique_ptr<ops::AuditLog> audit;
   std::unique_ptr<ops::Budgets> budgets;
+  std::unique_ptr<ops::RedisLink> redis;              // null without `redis:`
+  std::unique_ptr<ops::SharedLimits> shared_limits;  // null without `redis:`
   std::shared_ptr<pipeline::KeyRing> keys;
   std::unique_ptr<ops::CostModel> costs;
   std::shared_ptr<const privacy::Scanner> scanner;
@@ -121,6 +125,13 @@ core::Status Gateway::start() {
   p.keys = std::make_shared<pipeline::KeyRing>(cfg, p.store, p.budgets.get());
   if (auto s = p.keys->start(); !s) return Error::unavailable("keys: " + s.error().message);
   if (auto s = p.budgets->load_spend(*p.store); !s) return Error::unavailable("budgets: " + s.error().message);
+  if (cfg.redis) {
+    if (auto url = store::parse_redis_url(cfg.redis->url); !url) return Error::unavailable(url.error().message);
+    // Limits and the cache shared by every replica; scripts are registered before the connection starts.
+    p.redis = std::make_unique<ops::RedisLink>(*cfg.redis);
+    p.shared_limits = std::make_unique<ops::SharedLimits>(*cfg.redis, *p.redis, *p.budgets);
+    p.redis->start();
+  }
 
   std::shared_ptr<const ops::PriceTable> prices;
   if (!cfg.prices.empty()) {
@@ -228,6 +239,7 @@ std::string Gateway::render_metrics() const {
   if (parts_->audit) parts_->audit->render_metrics(out);
   parts_->registry->render_metrics(out);
   if (parts_->cache) parts_->cache->render_metrics(out);
+  if (parts_->redis) parts_->redis->render_metrics(out);
   if (parts_->drift) parts_->drift->render_metrics(out);
   if (parts_->drift_webhook) parts_->drift_webhook->render_metrics(out);
   if (parts_->guard) parts_->guard->render_metrics(out);

@@ -203,9 +203,11 @@ void Budgets::settle(Reservation& r, int64_t tokens, int64_t micro_usd) {
   }
 }
 
-const config::UsageLimits* Budgets::limits_of(const std::string& subject) const {
+std::optional<config::UsageLimits> Budgets::limits_of(const std::string& subject) const {
+  std::lock_guard lock(mu_);
   auto it = limits_.find(subject);
-  return it == limits_.end() ? nullptr : &it->second.limits;
+  if (it == limits_.end()) return std::nullopt;
+  return it->second.limits;
 }
 
 int64_t Budgets::spent(const std::string& subject) const {

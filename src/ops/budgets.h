@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -60,8 +61,9 @@ class Budgets {
   void settle(Reservation& r, int64_t tokens, int64_t micro_usd);
   // Spend this month (micro-USD, settled) of a key ("key:NAME") or team ("team:NAME").
   int64_t spent(const std::string& subject) const;
-  // The limits of a key ("key:NAME") or team ("team:NAME"); null when it has none.
-  const config::UsageLimits* limits_of(const std::string& subject) const;
+  // The limits of a key ("key:NAME") or team ("team:NAME"); none when it has none. A copy: keys
+  // kept in the store may be given limits while requests run.
+  std::optional<config::UsageLimits> limits_of(const std::string& subject) const;
 
   // Counters shared through Redis: reservations it made are settled there.
   void share_through(SharedLimits* shared) { shared_ = shared; }

@@ -42,8 +42,13 @@ void SharedLimits::reserve(const core::Principal& who, int64_t tokens, int64_t m
   auto now = Budgets::Clock::now();
   int month = Budgets::month_of(now);
   std::vector<std::string> subjects;
+  std::vector<config::UsageLimits> limits;  // as they are now, for the script and its refusal
   for (auto subject : {"key:" + who.key_name, who.team.empty() ? std::string() : "team:" + who.team}) {
-    if (!subject.empty() && local_.limits_of(subject)) subjects.push_back(std::move(subject));
+    if (subject.empty()) continue;
+    if (auto l = local_.limits_of(subject)) {
+      subjects.push_back(std::move(subject));
+      limits.push_back(*l);
+    }
   }
   if (subjects.empty()) {
     done(Reservation{});
@@ -53,9 +58,10 @@ void SharedLimits::reserve(const core::Principal& who, int64_t tokens, int64_t m
   auto id = next_id();
   std::vector<std::string> args{std::to_string(tokens), std::to_string(micro_usd), id,
                                 std::to_string(config_.reservation_lease.count()), dry ? "1" : "0"};
-  for (const auto& s : subjects) {
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    const auto& s = subjects[i];
+    const auto& l = limits[i];
     for (auto& k : keys_of(s, month)) keys.push_back(std::move(k));
-    const auto& l = *local_.limits_of(s);
     args.push_back(std::to_string(l.requests_per_minute));
     args.push_back(std::to_string(l.tokens_per_minute));
     args.push_back(std::to_string(budget_micro(l)));
@@ -63,21 +69,21 @@ void SharedLimits::reserve(const core::Principal& who, int64_t tokens, int64_t m
   }
   link_.client().eval(
       reserve_script_, std::move(keys), std::move(args),
-      [this, who, tokens, micro_usd, dry, subjects, id, month, done = std::move(done)](core::Result<store::RedisReply> reply) {
+      [this, who, tokens, micro_usd, dry, subjects, limits, id, month, done = std::move(done)](core::Result<store::RedisReply> reply) {
         if (!reply || reply->elements.size() < 2) {
           auto why = reply ? core::Error::internal("Redis: an unexpected reply to the reserve script") : reply.error();
-          fall_back(who, tokens, micro_usd, dry, subjects, why, done);
+          fall_back(who, tokens, micro_usd, dry, limits, why, done);
           return;
         }
         const auto& e = reply->elements;
         auto which = as_int(e[0]);
         if (which != 0) {
           if (e.size() < 5 || which > static_cast<int64_t>(subjects.size())) {
-            fall_back(who, tokens, micro_usd, dry, subjects, core::Error::internal("Redis: a malformed refusal"), done);
+            fall_back(who, tokens, micro_usd, dry, limits, core::Error::internal("Redis: a malformed refusal"), done);
             return;
           }
-          const auto& subject = subjects[static_cast<size_t>(which - 1)];
-          done(Budgets::refusal(subject, static_cast<LimitKind>(as_int(e[1])), *local_.limits_of(subject), as_int(e[2]), tokens,
+          auto i = static_cast<size_t>(which - 1);
+          done(Budgets::refusal(subjects[i], static_cast<LimitKind>(as_int(e[1])), limits[i], as_int(e[2]), tokens,
                                 micro_usd, static_cast<int>(as_int(e[3])), as_int(e[4]), month));
           return;
         }
@@ -99,10 +105,9 @@ void SharedLimits::reserve(const core::Principal& who, int64_t tokens, int64_t m
 }
 
 void SharedLimits::fall_back(const core::Principal& who, int64_t tokens, int64_t micro_usd, bool dry,
-                             const std::vector<std::string>& subjects, const core::Error& why, const Done& done) {
+                             const std::vector<config::UsageLimits>& limits, const core::Error& why, const Done& done) {
   // Refused if any limit that applies is fail_closed; else counted here.
-  for (const auto& s : subjects) {
-    const auto& l = *local_.limits_of(s);
+  for (const auto& l : limits) {
     bool closed = (l.requests_per_minute > 0 && !config_.requests_per_minute_fail_open) ||
                   (l.tokens_per_minute > 0 && !config_.tokens_per_minute_fail_open) ||
                   (l.usd_per_month > 0 && !config_.usd_per_month_fail_open);

@@ -40,8 +40,8 @@ class SharedLimits {
   std::vector<std::string> keys_of(const std::string& subject, int month) const;
 
  private:
-  void fall_back(const core::Principal& who, int64_t tokens, int64_t micro_usd, bool dry, const std::vector<std::string>& subjects,
-                 const core::Error& why, const Done& done);
+  void fall_back(const core::Principal& who, int64_t tokens, int64_t micro_usd, bool dry,
+                 const std::vector<config::UsageLimits>& limits, const core::Error& why, const Done& done);
   std::string next_id();
 
   const config::RedisConfig& config_;
