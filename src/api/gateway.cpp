@@ -15,6 +15,7 @@
 #include "pipeline/auth/auth_stage.h"
 #include "pipeline/cache/cache_stage.h"
 #include "pipeline/cache/memory_store.h"
+#include "pipeline/cache/redis_store.h"
 #include "pipeline/drift/drift_stage.h"
 #include "pipeline/drift/drift_webhook.h"
 #include "pipeline/execute/execute_stage.h"
@@ -178,7 +179,10 @@ core::Status Gateway::start() {
   auto execute = std::make_shared<pipeline::ExecuteStage>(p.scanner, *p.breakers, *p.metrics, *p.shadows, cfg.audit.include_text);
   auto account = std::make_shared<pipeline::AccountStage>(*p.metrics, *p.costs, *p.budgets);
   if (cfg.cache.enabled) {
-    p.cache = std::make_shared<pipeline::CacheStage>(cfg.cache, std::make_unique<pipeline::MemoryStore>(cfg.cache.max_bytes), *p.costs);
+    std::unique_ptr<pipeline::ResponseStore> answers;
+    if (cfg.cache.backend == "redis" && p.redis) answers = std::make_unique<pipeline::RedisStore>(*p.redis, cfg.redis->prefix, cfg.cache.max_entry_bytes);
+    else answers = std::make_unique<pipeline::MemoryStore>(cfg.cache.max_bytes);
+    p.cache = std::make_shared<pipeline::CacheStage>(cfg.cache, std::move(answers), *p.costs);
   }
   if (pipeline::OutputGuardStage::wanted(cfg)) {
     // The guard's own scanner: the privacy patterns, the confidential dictionaries and the blocked terms.
