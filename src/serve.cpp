@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "api/gateway.h"
@@ -151,6 +152,9 @@ class InProcessServer final : public eval::EmbeddedServer {
 }  // namespace
 
 core::Result<std::unique_ptr<eval::EmbeddedServer>> start_embedded_server(const std::string& config_file) {
+  // stdout is the command's own (a report may go there); the server's warnings go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("embedded-server"));
+  spdlog::set_level(spdlog::level::warn);
   auto loaded = config::load_file(config_file);
   if (!loaded) return loaded.error();
   auto cfg = std::make_shared<config::Config>(**loaded);
