@@ -78,8 +78,8 @@ http::ServerOptions admin_server_options(const config::Config& c) {
   return o;
 }
 
-  if (cfg.keys.empty()) {
-    spdlog::warn("no API keys configured: the server is open to anyone who can reach {}:{}", cfg.listen_host,
+  if (gateway.open()) {
+    spdlog::warn("no API keys configured (config or store): the server is open to anyone who can reach {}:{}", cfg.listen_host,
                  cfg.listen_port);
   }
   for (const auto& note : cfg.not_yet_active) spdlog::warn("not yet active: {}", note);

@@ -252,6 +252,8 @@ std::string Gateway::render_metrics() const {
   return out;
 }
 
+bool Gateway::open() const { return !parts_->keys || parts_->keys->open(); }
+
 std::vector<std::pair<std::string, std::string>> Gateway::unhealthy_targets() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& m : config_->models) {

@@ -37,6 +37,8 @@ class Gateway final : public http::Handler {
   http::awaitable<void> handle_on(Surface surface, http::Request& request, http::ResponseWriter& writer);
   http::Response protocol_error(int status, std::string_view message, std::string_view target) override;
 
+  // Whether any caller is let in without a key (no config keys, and the store never had one).
+  bool open() const;
   // For the start-up log: name -> reason, for each target that is not healthy.
   std::vector<std::pair<std::string, std::string>> unhealthy_targets() const;
   // After the server drained: waits (bounded) for store calls still running on threads of their

@@ -69,9 +69,11 @@ std::shared_ptr<const KeyRing::Snapshot> KeyRing::snapshot() const {
 
 int64_t KeyRing::applied_generation() const { return snapshot()->generation; }
 
-bool KeyRing::open() const { return config_keys_.empty() && !snapshot()->ever_had_keys; }
+bool KeyRing::open() const { return config_keys_.empty() && !store_had_keys_.load(std::memory_order_acquire); }
 
-bool KeyRing::admin_possible() const { return admin_digest_ || config_admin_roles_ || snapshot()->admin_roles; }
+bool KeyRing::admin_possible() const {
+  return admin_digest_ || config_admin_roles_ || store_admin_roles_.load(std::memory_order_acquire);
+}
 
 core::Status KeyRing::refresh() {
   if (!store_) return core::Ok{};
@@ -109,10 +111,15 @@ core::Status KeyRing::refresh() {
     }
     next->by_prefix[k.prefix].push_back(std::move(e));
   }
+  // The keys first, then the flags: a request that sees the server closed finds the keys.
+  bool had_keys = next->ever_had_keys;
+  bool admin_roles = next->admin_roles;
   {
     std::lock_guard lock(mu_);
     snapshot_ = std::move(next);
   }
+  store_had_keys_.store(had_keys, std::memory_order_release);
+  store_admin_roles_.store(admin_roles, std::memory_order_release);
   return core::Ok{};
 }
 

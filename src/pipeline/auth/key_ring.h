@@ -11,6 +11,7 @@
 //
 // Open (every caller "anonymous", role user) only while the config has no keys and the store has
 // never had one: revoking the last store key does not open the server.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -96,6 +97,9 @@ class KeyRing {
 
   mutable std::mutex mu_;  // snapshot_
   std::shared_ptr<const Snapshot> snapshot_;
+  // The snapshot's flags, read on every request without the lock.
+  std::atomic<bool> store_had_keys_{false};
+  std::atomic<bool> store_admin_roles_{false};
 
   std::mutex wake_mu_;
   std::condition_variable wake_;
