@@ -8,6 +8,7 @@
 //   SWITCHYARD_BINARY=... SWITCHYARD_DEMO_MODEL=var/models/faq-tiny.gguf node --test tests/e2e/dashboard.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -49,6 +50,7 @@ before(async () => {
     `admin_key: ${ADMIN}`,
     'keys:',
     '  - {name: alice, key: k-alice, team: support, limits: {usd_per_month: 20}}',
+    '  - {name: vera, key: k-viewer, role: viewer}',
     'teams:',
     '  - {name: support, limits: {usd_per_month: 100, requests_per_minute: 1000}}',
     'models:',
@@ -121,6 +123,33 @@ test('the static files need no key; the data calls do', { timeout: T }, async ()
   assert.equal((await fetch(`${base}/admin/overview`)).status, 401);
   // A model key is no admin key (401 before roles, 403 with them).
   assert.ok([401, 403].includes((await fetch(`${base}/admin/audit`, { headers: { authorization: 'Bearer k-alice' } })).status));
+});
+
+test('the admin endpoints behind the pages: the planner is `cost plan --json`, bad queries are 400s', { timeout: T }, async () => {
+  // data/cost/example.yaml as JSON: the same object the CLI prints for the file.
+  const example = {
+    currency: 'TWD', rate: 32,
+    traffic: { queries_per_day: 1000, input_tokens: 1000, output_tokens: 375, busy_hours_per_day: 8 },
+    cloud: { model: 'gpt-4o-mini' },
+    rented: { gpu: 'A100', gpus: 1, usd_per_hour_low: 1.475, usd_per_hour_high: 4.10, hours_per_day: 24, utilisation: 1.0 },
+    owned: { hardware_usd: 12000, amortisation_months: 36, power_watts: 400, kwh_price: 4.0, kwh_currency: 'TWD', staff_fte: 0.2, salary_usd_per_month: 5500, hosting_usd_per_month: 0 },
+    hybrid: { local: 'owned', cloud_share: 0.3, extra_fte: 0.1 },
+  };
+  const planned = await admin('/admin/cost/plan', { inputs: example });
+  assert.equal(planned.status, 200, JSON.stringify(planned.json));
+  const cli = JSON.parse(execFileSync(BINARY, ['cost', 'plan', '--inputs', path.join(ROOT, 'data/cost/example.yaml'),
+    '--prices', path.join(ROOT, 'data/prices.yaml'), '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(planned.json, cli);
+  assert.equal(planned.json.owned.usd, 1469);
+  const bad = await admin('/admin/cost/plan', { inputs: { traffic: { queries_per_dya: 5 } } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /queries_per_dya/);
+  assert.equal((await admin('/admin/audit?limit=0')).status, 400);
+  assert.equal((await admin('/admin/audit?since=yesterday')).status, 400);
+  assert.equal((await admin('/admin/audit?colour=red')).status, 400);
+  const overview = await admin('/admin/overview');
+  assert.deepEqual(overview.json.targets.map((x) => [x.name, x.local]), [['faq-local', true], ['gpt-4o-mini', false]]);
+  assert.deepEqual(overview.json.budgets.map((b) => `${b.kind}:${b.name}:${b.usd_per_month}`), ['key:alice:20', 'team:support:100']);
 });
 
 test('sign in; the overview moves with openai SDK traffic: requests, local and cloud, a refusal, kinds found', { timeout: T }, async () => {
@@ -269,4 +298,33 @@ test('drift and feedback: drift as the server has it, feedback from real ratings
   await page.locator('[data-section="feedback"] td', { hasText: 'faq-local' }).waitFor({ timeout: 15_000 });
   await shot('drift');
   assert.deepEqual(consoleErrors.filter((e) => !/status of 40[134]/.test(e)), [], 'no script errors in the page');
+});
+
+test('a viewer key loads the overview but may not promote (403, said on the page)', { timeout: T }, async () => {
+  const viewer = (pathname, body) => fetch(`${base}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: 'Bearer k-viewer', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.equal((await viewer('/admin/overview')).status, 200);
+  assert.equal((await viewer('/admin/models')).status, 200);
+  assert.equal((await viewer('/admin/models/faq-local/promote', { version: 'v1' })).status, 403);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const p = await context.newPage();
+    p.setDefaultTimeout(15_000);
+    await p.goto(`${base}/ui/#key=k-viewer`);
+    // The key came in the fragment, which is taken off the address at once.
+    await p.locator('[role=status]', { hasText: 'Live' }).waitFor();
+    assert.ok(!p.url().includes('k-viewer'), p.url());
+    await p.click('nav a[data-page="models"]');
+    await p.locator('section[data-model="faq-local"] button[data-action="promote"]').first().click();
+    await p.locator('dialog.confirm button[value="yes"]').click();
+    await p.locator('[role=status]', { hasText: '403' }).waitFor();
+    const shown = (await admin('/admin/models/faq-local')).json.models['faq-local'].aliases.production.version;
+    assert.equal(shown, 'v2', 'the viewer changed nothing');
+    await p.screenshot({ path: path.join(ARTIFACTS, 'viewer-models-403.png'), fullPage: true });
+  } finally {
+    await context.close();
+  }
 });

@@ -152,7 +152,8 @@ export function mountCost(root: HTMLElement): () => void {
       usage = res.data;
       renderActual();
     } catch (e) {
-      clear(actualBox, h('p', { class: 'error' }, `${t('common.error')}: ${(e as Error).message}`));
+      const message = e instanceof ApiError && e.status === 403 ? t('common.forbidden') : `${t('common.error')}: ${(e as Error).message}`;
+      clear(actualBox, h('p', { class: 'error' }, message));
     }
   }
 

@@ -89,7 +89,7 @@ export function mountModels(root: HTMLElement): () => void {
       return [
         h('strong', {}, v.version), v.state,
         Object.entries(m.aliases).filter(([, a]) => a.version === v.version).map(([k]) => k).join(', ') || '—',
-        v.path || v.upstream_model || '—', utc(v.created_ms),
+        h('span', { class: 'path', title: v.path || v.upstream_model || '' }, v.path || v.upstream_model || '—'), utc(v.created_ms),
         here ? h('span', { class: here.healthy ? 'ok' : 'error' }, here.healthy ? t('models.healthy') : `${t('models.unhealthy')}: ${here.reason ?? ''}`) : '—',
         fmt(n), fmt(errs.get(v.version) ?? 0),
         (latCount.get(v.version) ?? 0) > 0 ? fmt(((latSum.get(v.version) ?? 0) / (latCount.get(v.version) ?? 1)) * 1000, 1) : '—',
