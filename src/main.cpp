@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/drift_report_command.h"
 #include "engine/model_init.h"
 #include "engine/train/train_command.h"
 #include "eval/eval_command.h"
@@ -77,6 +78,9 @@ int main(int argc, char** argv) {
   sy::ops::KeysCommand keys_cmd;
   sy::ops::add_keys_command(app, keys_cmd);
 
+  sy::api::DriftReportOptions drift_opts;
+  auto* drift_report = sy::api::add_drift_command(app, drift_opts);
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return sy::run_serve(serve_opts);
@@ -99,6 +103,7 @@ int main(int argc, char** argv) {
   if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
   if (sy::ops::keys_command_parsed(keys_cmd)) return sy::ops::run_keys_command(keys_cmd);
   if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
+  if (drift_report->parsed()) return sy::api::run_drift_report(drift_opts);
   if (eval->parsed()) return sy::eval::run_eval_command(eval_opts, sy::start_embedded_server);
   return 2;
 }
