@@ -35,7 +35,8 @@ std::string SharedLimits::next_id() { return id_prefix_ + std::to_string(next_.f
 
 std::vector<std::string> SharedLimits::keys_of(const std::string& subject, int month) const {
   auto m = std::to_string(month);
-  return {config_.prefix + "w:" + subject, config_.prefix + "b:" + subject + ":" + m, config_.prefix + "h:" + subject + ":" + m};
+  return {config_.prefix + "w:" + subject, config_.prefix + "s:" + subject, config_.prefix + "b:" + subject + ":" + m,
+          config_.prefix + "h:" + subject + ":" + m};
 }
 
 void SharedLimits::reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd, bool dry, Done done) {

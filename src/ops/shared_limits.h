@@ -36,7 +36,7 @@ class SharedLimits {
   // A shared reservation (r.shared) with what the request used. Never waits.
   void settle(const Reservation& r, int64_t tokens, int64_t micro_usd);
 
-  // The Redis keys of a subject ("key:NAME", "team:NAME") in `month`: window, budget, held.
+  // The Redis keys of a subject ("key:NAME", "team:NAME") in `month`: window, its seconds, budget, held.
   std::vector<std::string> keys_of(const std::string& subject, int month) const;
 
  private:

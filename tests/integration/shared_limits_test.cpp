@@ -11,6 +11,7 @@
 #include "ops/budgets.h"
 #include "ops/redis_link.h"
 #include "ops/shared_limits.h"
+#include "store/redis_client.h"
 #include "support/redis_server.h"
 
 namespace sy::testing {
@@ -88,6 +89,34 @@ TEST(SharedLimits, TwoReplicasShareOneRequestsPerMinuteWindow) {
   ASSERT_TRUE(last.retry_after_s.has_value());
   EXPECT_GE(*last.retry_after_s, 1);
   EXPECT_LE(*last.retry_after_s, 60);
+}
+
+// Buckets that left the 60-second window stop counting: one 61 s old is written straight into
+// Redis (as a replica would have left it), holding the whole limit; a request is still admitted.
+TEST(SharedLimits, BucketsOlderThanAMinuteLeaveTheWindow) {
+  RedisServer redis;
+  if (redis.missing()) GTEST_SKIP() << redis.error();
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  auto cfg = config_for("redis: " + redis.url() + "\n");
+  Replica a(cfg);
+  auto keys = a.limits.keys_of("key:rated", ops::Budgets::month_of(ops::Budgets::Clock::now()));
+  auto send = [&](std::vector<std::string> args) {
+    std::promise<bool> done;
+    a.link.client().command(std::move(args), [&](core::Result<store::RedisReply> r) { done.set_value(r.ok()); });
+    return done.get_future().get();
+  };
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto old = std::to_string(now - 61), recent = std::to_string(now - 30);
+  ASSERT_TRUE(send({"HSET", keys[0], "r:" + old, "10", "t:" + old, "10", "r:" + recent, "9", "t:" + recent, "9", "R", "19", "T", "19"}));
+  ASSERT_TRUE(send({"RPUSH", keys[1], old, recent}));
+  auto first = a.reserve("rated", "", 1, 0);
+  ASSERT_TRUE(first.ok()) << "the 61 s old bucket still counted: " << first.error().message;
+  auto second = a.reserve("rated", "", 1, 0);
+  ASSERT_FALSE(second.ok()) << "9 (30 s ago) + 1 = the limit of 10";
+  // Retry when the bucket of 30 s ago leaves: in about 30 s.
+  ASSERT_TRUE(second.error().retry_after_s.has_value());
+  EXPECT_GE(*second.error().retry_after_s, 28);
+  EXPECT_LE(*second.error().retry_after_s, 32);
 }
 
 TEST(SharedLimits, TokensAreCorrectedToWhatWasUsed) {
