@@ -9,6 +9,7 @@
 #include "api/drift_report_command.h"
 #include "engine/model_init.h"
 #include "engine/train/train_command.h"
+#include "eval/canary_watch.h"
 #include "eval/eval_command.h"
 #include "ops/audit_command.h"
 #include "ops/cost_command.h"
@@ -72,11 +73,11 @@ int main(int argc, char** argv) {
   sy::ops::CostCommandOptions cost_opts;
   auto* cost_plan = sy::ops::add_cost_command(app, cost_opts);
 
-  sy::eval::EvalOptions eval_opts;
-  auto* eval = sy::eval::add_eval_command(app, eval_opts);
-
   sy::ops::KeysCommand keys_cmd;
   sy::ops::add_keys_command(app, keys_cmd);
+
+  sy::eval::EvalOptions eval_opts;
+  auto* eval = sy::eval::add_eval_command(app, eval_opts);
 
   sy::api::DriftReportOptions drift_opts;
   auto* drift_report = sy::api::add_drift_command(app, drift_opts);
@@ -100,7 +101,9 @@ int main(int argc, char** argv) {
   if (pii_scan->parsed()) return sy::privacy::run_pii_scan(pii_opts);
   if (audit.verify->parsed()) return sy::ops::run_audit_verify(audit_opts);
   if (audit.exporter->parsed()) return sy::ops::run_audit_export(audit_opts);
-  if (sy::ops::models_command_parsed(models_cmd)) return sy::ops::run_models_command(models_cmd);
+  if (sy::ops::models_command_parsed(models_cmd)) {
+    return sy::ops::is_canary_watch(models_cmd) ? sy::eval::run_canary_watch(models_cmd) : sy::ops::run_models_command(models_cmd);
+  }
   if (sy::ops::keys_command_parsed(keys_cmd)) return sy::ops::run_keys_command(keys_cmd);
   if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
   if (drift_report->parsed()) return sy::api::run_drift_report(drift_opts);

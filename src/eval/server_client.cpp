@@ -153,6 +153,20 @@ http::awaitable<core::Result<std::string>> complete_chat(const Server& server, j
   co_return std::string(content->get_string());
 }
 
+http::awaitable<core::Result<json::object>> get_json(const Server& server, std::string path) {
+  http::Request req{http::bhttp::verb::get, server.endpoint.base_path + path, 11};
+  if (!server.key.empty()) req.set(http::bhttp::field::authorization, "Bearer " + server.key);
+  auto call = co_await http::UpstreamCall::start(server.endpoint, std::move(req), deadlines(server));
+  if (!call) co_return call.error();
+  auto text = co_await (*call)->read_body(kMaxBody);
+  if (!text) co_return text.error();
+  if ((*call)->status() != 200) co_return core::Error{(*call)->status(), "upstream_error", error_message((*call)->status(), *text)};
+  boost::system::error_code ec;
+  auto v = json::parse(*text, ec);
+  if (ec || !v.is_object()) co_return core::Error::upstream("the answer is not a JSON object");
+  co_return std::move(v.as_object());
+}
+
 http::awaitable<core::Result<std::vector<std::vector<float>>>> embed(const Server& server, const std::string& model,
                                                                      const std::vector<std::string>& inputs) {
   json::object body{{"model", model}, {"input", json::array(inputs.begin(), inputs.end())}};

@@ -40,6 +40,8 @@ struct ChatOutcome {
 http::awaitable<ChatOutcome> stream_chat(const Server& server, boost::json::object body);
 // The same, whole: the answer's text.
 http::awaitable<core::Result<std::string>> complete_chat(const Server& server, boost::json::object body);
+// GET `path` (with its query): the JSON object it answers with 200.
+http::awaitable<core::Result<boost::json::object>> get_json(const Server& server, std::string path);
 // POST /v1/embeddings: one vector per input.
 http::awaitable<core::Result<std::vector<std::vector<float>>>> embed(const Server& server, const std::string& model,
                                                                      const std::vector<std::string>& inputs);

@@ -70,13 +70,7 @@ int64_t now_ms() {
 
 // "30d" or "12h" back from now, else a time as `audit export` takes it.
 core::Result<int64_t> parse_since(const std::string& text, int64_t now) {
-  if (text.size() >= 2 && (text.back() == 'd' || text.back() == 'h')) {
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
-    if (ec == std::errc() && end == text.data() + text.size() - 1 && n > 0) {
-      return now - n * (text.back() == 'd' ? 86'400'000 : 3'600'000);
-    }
-  }
+  if (auto span = parse_span_ms(text)) return now - *span;
   return parse_utc_time(text);
 }
 

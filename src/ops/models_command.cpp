@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
@@ -59,9 +61,16 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
                               : "Copy a share of requests to a version; its answers are recorded, never shown (--percent 0 ends it)");
     c->add_option("model", cmd.model)->required();
     c->add_option("version", cmd.version);
-    c->add_option("--percent", cmd.percent, "0..100")->required();
+    c->add_option("--percent", cmd.percent, "0..100 (required, except for `models canary status MODEL`)");
     if (traffic == std::string("canary")) {
       c->add_flag("--force", cmd.force, "Go ahead although the version fails its eval gate (audited)");
+      c->add_flag("--auto", cmd.auto_canary, "Watch it against production, then promote or roll back by itself (audited)");
+      c->add_option("--min-requests", cmd.min_requests, "--auto: canary requests before a verdict")->capture_default_str();
+      c->add_option("--min-duration", cmd.min_duration, "--auto: time before a verdict")->capture_default_str();
+      c->add_option("--max-duration", cmd.max_duration, "--auto: still short of evidence then: roll back")->capture_default_str();
+      c->add_option("--interval", cmd.interval, "--auto: how often to compare")->capture_default_str();
+      c->add_option("--url", cmd.url, "--auto/status: a server whose /admin/drift adds the canary's drift state");
+      c->add_option("--key", cmd.key, "Its admin key (default $SWITCHYARD_ADMIN_KEY)");
     }
   }
   auto* retire = sub("retire", "Stop a version: in-flight requests finish, then a local model is unloaded");
@@ -70,6 +79,28 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
 }
 
 bool models_command_parsed(const ModelsCommand& cmd) { return cmd.app && cmd.app->parsed(); }
+
+bool is_canary_watch(const ModelsCommand& cmd) { return cmd.action == "canary" && (cmd.auto_canary || cmd.model == "status"); }
+
+void audit_cli_change(store::Store& store, const std::string& author, const std::string& what, const std::string& model,
+                      const std::string& version, int status, const std::vector<std::string>& reasons) {
+  RequestRecord r;
+  r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // Several records can be written in one millisecond (a decision and the change it makes).
+  static int sequence = 0;
+  r.request_id = "cli-" + std::to_string(r.ts_ms) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++sequence);
+  r.key_name = "cli:" + author;
+  r.method = "CLI";
+  r.path = what;
+  r.model = model;
+  r.version = version;
+  r.status = status;
+  r.reasons = reasons;
+  if (auto appended = store.append_audit({audit_entry(r)}); !appended) {
+    std::fprintf(stderr, "switchyard: the change is made, but its audit record could not be written: %s\n",
+                 appended.error().message.c_str());
+  }
+}
 
 namespace {
 
@@ -103,20 +134,9 @@ void print_table(const json::object& described) {
 // Registry changes made outside the server go into the same audit chain as its requests.
 // One record, so no writer thread: it is sealed into the chain through the store already open.
 void audit_change(store::Store& store, const ModelsCommand& cmd, int status, const GateVerdict& gate) {
-  RequestRecord r;
-  r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  r.request_id = "cli-" + std::to_string(r.ts_ms);
-  r.key_name = "cli:" + cmd.author;
-  r.method = "CLI";
-  r.path = "models " + cmd.action;
-  r.model = cmd.model;
-  r.version = cmd.version;
-  r.status = status;
-  if (gate.gated) r.reasons.push_back(gate.summary());
-  if (auto appended = store.append_audit({audit_entry(r)}); !appended) {
-    std::fprintf(stderr, "switchyard models: the change is made, but its audit record could not be written: %s\n",
-                 appended.error().message.c_str());
-  }
+  std::vector<std::string> reasons;
+  if (gate.gated) reasons.push_back(gate.summary());
+  audit_cli_change(store, cmd.author, "models " + cmd.action, cmd.model, cmd.version, status, reasons);
 }
 
 core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
@@ -141,6 +161,7 @@ core::Result<json::object> act(store::Store& store, ModelsCommand& cmd) {
   if (cmd.action == "promote") return promote(store, cmd.model, cmd.version, cmd.alias.empty() ? "production" : cmd.alias, cmd.author);
   if (cmd.action == "rollback") return rollback(store, cmd.model, cmd.author);
   if (cmd.action == "canary" || cmd.action == "shadow") {
+    if (cmd.percent < 0) return core::Error::invalid_request("--percent is required (0 ends the " + cmd.action + ")");
     return set_traffic_alias(store, cmd.model, cmd.action, cmd.version, cmd.percent, cmd.author);
   }
   if (cmd.action == "retire") return retire(store, cmd.model, cmd.version, cmd.author);

@@ -4,11 +4,16 @@
 // sees each change within a second. Every change is also written to the audit chain, with the
 // author (--author, else $SWITCHYARD_AUTHOR, else $USER).
 #include <string>
+#include <vector>
 
 #include "ops/store_option.h"
 
 namespace CLI {
 class App;
+}
+
+namespace sy::store {
+class Store;
 }
 
 namespace sy::ops {
@@ -30,6 +35,14 @@ struct ModelsCommand {
   double percent = -1;
   bool json = false;
   bool force = false;  // promote / canary past a failing eval gate (audited)
+  // canary --auto: watch the canary against production and promote or roll back (eval/canary_watch).
+  bool auto_canary = false;
+  int64_t min_requests = 50;
+  std::string min_duration = "1m";
+  std::string max_duration = "30m";
+  std::string interval = "5s";
+  std::string url;  // a server whose GET /admin/drift adds the canary's drift state
+  std::string key;  // its admin key (default $SWITCHYARD_ADMIN_KEY)
   CLI::App* app = nullptr;  // the `models` subcommand
 };
 
@@ -38,5 +51,12 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd);
 // Whether one of them was parsed.
 bool models_command_parsed(const ModelsCommand& cmd);
 int run_models_command(ModelsCommand& cmd);
+// `models canary status MODEL` and `models canary ... --auto` are run by eval/canary_watch.
+bool is_canary_watch(const ModelsCommand& cmd);
+
+// Writes one audit record of a change made from the command line (registry actions, automatic
+// canary decisions): key "cli:AUTHOR", method CLI, path `what`, the reasons as given.
+void audit_cli_change(store::Store& store, const std::string& author, const std::string& what, const std::string& model,
+                      const std::string& version, int status, const std::vector<std::string>& reasons);
 
 }  // namespace sy::ops

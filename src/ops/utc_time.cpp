@@ -80,4 +80,20 @@ void append_utc_time(std::string& out, int64_t ts_ms) {
   out += 'Z';
 }
 
+std::optional<int64_t> parse_span_ms(std::string_view text) {
+  if (text.size() < 2 || text.size() > 8) return std::nullopt;
+  int64_t n = 0;
+  auto digits = text.substr(0, text.size() - 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n <= 0) return std::nullopt;
+  switch (text.back()) {
+    case 's': return n * 1'000;
+    case 'm': return n * 60'000;
+    case 'h': return n * 3'600'000;
+    case 'd': return n * 86'400'000;
+    case 'w': return n * 7 * 86'400'000;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace sy::ops

@@ -3,13 +3,19 @@
 // ("2026-11-22", "2026-11-22T08:00:00Z", "...T08:00:01.25+00:00") or Unix milliseconds. A time of
 // day without a zone is refused: someone would read it as local time.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
 namespace sy::ops {
 
 core::Result<int64_t> parse_utc_time(const std::string& text);  // Unix ms
+
+// A span people type: a positive whole number and a unit, s, m, h, d or w ("90s", "30d"), in ms;
+// nullopt when `text` is not one.
+std::optional<int64_t> parse_span_ms(std::string_view text);
 
 // And the way we write them, in the access log and the audit trail: "2026-11-22T03:20:29.904Z"
 // for Unix milliseconds (also before 1970), appended to `out`.
