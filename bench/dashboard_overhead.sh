@@ -221,6 +221,18 @@ for c in $CONNECTIONS; do
     printf '%-9s %4s %11s %10s %10s %8s %14s\n' "$t" "$c" "$(cell "$t" "$c" 4)" "$(cell "$t" "$c" 5)" "$(cell "$t" "$c" 6)" "$n2" "$polls"
   done
 done
+# What one poll costs the server, in CPU time rather than wall time (which this shared machine makes
+# noisy): the process's own CPU seconds across 200 /metrics requests, after the load above made
+# every series.
+cpu_s() { curl -s "http://$ADDR/metrics" | awk '$1 == "process_cpu_seconds_total" {print $2}'; }
+cpu0="$(cpu_s)"
+for _ in $(seq 200); do curl -s -o /dev/null -H "Authorization: Bearer $ADMIN_KEY" "http://$ADDR/metrics"; done
+cpu1="$(cpu_s)"
+per_poll_us="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.0f", (b - a) / 201 * 1e6 }')"
+echo
+echo "Server CPU per /metrics poll: ${per_poll_us} us (200 polls; /proc counts in 10 ms ticks);" \
+  "one poll per 2 s is $(awk -v u="$per_poll_us" 'BEGIN { printf "%.4f", u / 2e6 * 100 }')% of one core."
+
 echo
 echo "Against idle (1.000 = the dashboard costs the request path nothing):"
 printf '%4s %-10s %10s %10s %10s\n' c row req/s p50 p99
