@@ -31,6 +31,11 @@ SharedLimits::SharedLimits(const config::RedisConfig& config, RedisLink& link, B
   local_.share_through(this);
 }
 
+SharedLimits::~SharedLimits() {
+  link_.client().stop();
+  local_.share_through(nullptr);
+}
+
 std::string SharedLimits::next_id() { return id_prefix_ + std::to_string(next_.fetch_add(1, std::memory_order_relaxed)); }
 
 std::vector<std::string> SharedLimits::keys_of(const std::string& subject, int month) const {
@@ -141,8 +146,8 @@ void SharedLimits::settle(const Reservation& r, int64_t tokens, int64_t micro_us
     args.push_back(std::to_string(local_.spent(*s)));
   }
   if (keys.empty()) return;
-  link_.client().eval(settle_script_, std::move(keys), std::move(args), [this](core::Result<store::RedisReply> reply) {
-    if (!reply) link_.settle_failed.fetch_add(1, std::memory_order_relaxed);
+  link_.client().eval(settle_script_, std::move(keys), std::move(args), [&link = link_](core::Result<store::RedisReply> reply) {
+    if (!reply) link.settle_failed.fetch_add(1, std::memory_order_relaxed);
   });
 }
 

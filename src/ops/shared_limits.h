@@ -30,6 +30,10 @@ class SharedLimits {
   using Done = std::function<void(core::Result<Reservation>)>;
 
   SharedLimits(const config::RedisConfig& config, RedisLink& link, Budgets& local);
+  // Stops the connection first: callbacks still queued (they name this object) run before it goes.
+  ~SharedLimits();
+  SharedLimits(const SharedLimits&) = delete;
+  SharedLimits& operator=(const SharedLimits&) = delete;
 
   // Reserves (dry: only checks) against the shared counters. `done` may run on the Redis thread.
   void reserve(const core::Principal& who, int64_t tokens, int64_t micro_usd, bool dry, Done done);

@@ -60,8 +60,8 @@ http::awaitable<void> RedisStore::put(const std::string& key, std::shared_ptr<co
     co_return;
   }
   link_.client().command({"SET", prefix_ + key, std::move(entry), "PX", std::to_string(std::max<int64_t>(ttl.count(), 1))},
-                         [this](core::Result<store::RedisReply> r) {
-                           if (!r) link_.cache_errors.fetch_add(1, std::memory_order_relaxed);
+                         [&link = link_](core::Result<store::RedisReply> r) {  // the link outlives this store
+                           if (!r) link.cache_errors.fetch_add(1, std::memory_order_relaxed);
                          });
   co_return;
 }
