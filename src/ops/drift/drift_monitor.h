@@ -28,10 +28,13 @@
 
 namespace sy::ops::drift {
 
+// The model and version of a route's own series: every request of the route, whatever answered it.
+inline constexpr std::string_view kAnyTarget = "*";
+
 struct SeriesKey {
   std::string_view route;    // what the client asked for (a route, or a model called directly)
-  std::string_view model;    // the target that answered
-  std::string_view version;  // its registry version
+  std::string_view model;    // the target that answered, or kAnyTarget
+  std::string_view version;  // its registry version, or kAnyTarget
 };
 
 struct SeriesStatus {

@@ -103,8 +103,12 @@ Sample DriftStage::sample_of(const RequestState& s, const AnswerHead& answer) co
 void DriftStage::observe(const RequestState& s, const AnswerHead& answer) const {
   const auto& r = s.record;
   if (!s.model_call || r.target.empty() || r.cache == "hit") return;
+  auto sample = sample_of(s, answer);
   ops::drift::SeriesKey key{r.model, r.target, r.version.empty() ? std::string_view("config") : std::string_view(r.version)};
-  monitor_.observe(key, sample_of(s, answer), r.rule);
+  monitor_.observe(key, sample, r.rule);
+  // The route as a whole, whatever answered: traffic that moves from one target to another (a new
+  // topic the FAQ no longer answers goes to the model) shows here, in its route mix above all.
+  if (r.model != r.target) monitor_.observe({r.model, ops::drift::kAnyTarget, ops::drift::kAnyTarget}, sample, r.rule);
 }
 
 }  // namespace sy::pipeline
