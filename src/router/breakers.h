@@ -1,6 +1,7 @@
 #pragma once
 // One circuit breaker per configured target, made at start (the map never changes, so lookups
-// take no lock; each breaker locks itself).
+// take no lock; each breaker locks itself). A target served through the registry uses its
+// deployment's own breaker instead (serving::Deployment: one per version); these are for the rest.
 #include <memory>
 #include <string>
 #include <unordered_map>

@@ -157,6 +157,7 @@ std::shared_ptr<Deployment> Registry::deployment_for(
   d->model = base.name;
   d->version = key.second;
   d->config = base;
+  d->breaker = std::make_unique<router::CircuitBreaker>(base.breaker.failures, base.breaker.open_for);
   if (version) {
     if (base.provider == config::ProviderKind::local) {
       if (!version->path.empty()) d->config.path = version->path;

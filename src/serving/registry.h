@@ -26,6 +26,7 @@
 #include "ops/metrics.h"
 #include "ops/version_parameters.h"
 #include "providers/provider.h"
+#include "router/circuit_breaker.h"
 #include "store/store.h"
 
 namespace sy::providers {
@@ -46,6 +47,9 @@ struct Deployment {
   providers::LocalProvider* local = nullptr;  // the provider, when it is local
   ops::ModelSeries* series = nullptr;   // metrics for this model and version
   ops::VersionParameters parameters;    // request defaults the version sets (system prompt, sampling)
+  // One circuit per deployment, not per model: a failing canary must not open the circuit of the
+  // production version beside it (nor a healthy canary close a failing production's).
+  std::unique_ptr<router::CircuitBreaker> breaker;
   ~Deployment();
 };
 

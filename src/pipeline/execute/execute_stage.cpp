@@ -97,7 +97,7 @@ class ExecuteFilter final : public Filter {
         failures.skipped(t.model->name, "not allowed for this request's data");
         continue;
       }
-      auto* breaker = stage_.breakers().find(t.model->name);
+      auto* breaker = t.deployment ? t.deployment->breaker.get() : stage_.breakers().find(t.model->name);
       // A half-open circuit lets one probe through at a time; the others go on to the next target.
       if (breaker && !breaker->allow()) {
         last = Error::unavailable("Target '" + t.model->name + "' is recovering; one probe request is testing it.");
@@ -160,10 +160,9 @@ class ExecuteFilter final : public Filter {
     }
     stage_.metrics().count_route(route_of(s), s.record.rule, "none");
     if (!forwarded) {  // nobody answered: no x-switchyard-route
+      // The record keeps the last target tried (and its version): a failing version must show in
+      // usage and in the canary analysis, not vanish as "no target".
       s.answered_by = nullptr;
-      s.record.target.clear();
-      s.record.version.clear();
-      s.record.role.clear();
       if (worth_another_target(last)) last = failures.apply(std::move(last));  // not for the client's own mistake
     }
     co_return last;

@@ -72,7 +72,8 @@ core::Result<Target> RouteStage::resolve(const config::ModelConfig& model, const
   }
   if (!t.provider) return core::Error::unavailable("no provider");
   if (auto h = t.provider->health(); !h.healthy) return core::Error::unavailable(h.reason.empty() ? "unhealthy" : h.reason);
-  if (const auto* breaker = breakers_.find(model.name); breaker && breaker->open()) {
+  const auto* breaker = t.deployment ? t.deployment->breaker.get() : breakers_.find(model.name);
+  if (breaker && breaker->open()) {
     auto e = core::Error::unavailable("circuit open");
     e.retry_after_s = breaker->retry_after_s();
     return e;
