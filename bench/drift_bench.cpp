@@ -1,7 +1,7 @@
 // Drift detection's false alarms and detection delay, on synthetic traffic made from the demo FAQ
 // (bench/drift_bench.md has the table and how to rerun it).
 //
-//   drift_bench [--runs N] [--stream N] [--every N] [--root DIR] [--signals] [--reference N] [--window N] [--min-samples N]
+//   drift_bench [--runs N] [--stream N] [--every N] [--root DIR] [--signals] [--reference N] [--window N] [--min-samples N] [--psi-bins N] [--auc WARNING]
 //
 // --signals: also, on stderr, each signal's worst statistic on stationary traffic.
 //
@@ -104,6 +104,7 @@ struct Traffic {
   double share = 1;
   Behaviour after;
   int concat = 1;  // prompts joined into one (longer prompts)
+  bool right_after_reference = false;  // the change comes as soon as the reference is complete
 };
 
 Sample draw(const std::vector<Prompt>& pool, std::mt19937_64& rng, const Behaviour& b, std::string& rule, int concat,
@@ -168,7 +169,7 @@ RunResult run_once(uint64_t seed, const World& world, const std::vector<Prompt>&
     monitor.observe(key, s, rule);
     if (std::bernoulli_distribution(b.feedback)(rng)) monitor.observe_feedback(key, rating(rng));
   };
-  const int before = cfg.reference + cfg.window;
+  const int before = cfg.reference + (scenario.right_after_reference ? 0 : cfg.window);
   for (int i = 0; i < before; ++i) {
     send(base, Behaviour{}, 1);
     if (i >= cfg.reference && (i + 1) % every == 0) {
@@ -238,8 +239,13 @@ int main(int argc, char** argv) {
     else if (a == "--reference") g_config.reference = std::atoi(argv[i + 1]);
     else if (a == "--window") g_config.window = std::atoi(argv[i + 1]);
     else if (a == "--min-samples") g_config.min_samples = std::atoi(argv[i + 1]);
+    else if (a == "--psi-bins") g_config.psi_bins = std::atoi(argv[i + 1]);
+    else if (a == "--auc") {
+      g_config.thresholds.auc_warning = std::atof(argv[i + 1]);
+      g_config.thresholds.auc_drift = g_config.thresholds.auc_warning + 0.05;
+    }
     else {
-      std::fprintf(stderr, "usage: drift_bench [--runs N] [--stream N] [--every N] [--root DIR] [--signals] [--reference N] [--window N] [--min-samples N]\n");
+      std::fprintf(stderr, "usage: drift_bench [--runs N] [--stream N] [--every N] [--root DIR] [--signals] [--reference N] [--window N] [--min-samples N] [--psi-bins N] [--auc WARNING]\n");
       return 2;
     }
   }
@@ -279,6 +285,7 @@ int main(int argc, char** argv) {
       {"stationary (no change)", {&base}},
       {"new leave policy, all traffic", {&base, &policy, 1.0}},
       {"new leave policy, 30% of traffic", {&base, &policy, 0.3}},
+      {"new leave policy, all traffic, right after the reference", {&base, &policy, 1.0, Behaviour{}, 1, true}},
       {"off-topic questions, all traffic", {&base, &offtopic, 1.0}},
       {"off-topic questions, 30% of traffic", {&base, &offtopic, 0.3}},
       {"Chinese only (was 40% Chinese)", {&base, &zh, 1.0}},

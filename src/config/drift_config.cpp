@@ -36,6 +36,7 @@ DriftConfig parse_drift(const YAML::Node& node, const std::string& file) {
   d.min_samples = static_cast<int>(map.integer("min_samples", d.min_samples, 10, 100'000));
   if (d.min_samples > d.window) map.fail("min_samples", "must be at most window");
   d.min_feedback = static_cast<int>(map.integer("min_feedback", d.min_feedback, 5, 100'000));
+  d.psi_bins = static_cast<int>(map.integer("psi_bins", d.psi_bins, 2, 100));
   d.interval = map.duration("interval", d.interval);
   if (d.interval.count() < 10) map.fail("interval", "must be at least 10ms");
   if (auto t = map.node("thresholds"); t && !t.IsNull()) d.thresholds = parse_thresholds(t, file);

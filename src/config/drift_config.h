@@ -29,6 +29,7 @@ struct DriftConfig {
   int window = 500;            // the last N requests are compared with it
   int min_samples = 200;       // fewer (in the window, or of a signal) = still collecting
   int min_feedback = 50;       // ratings on each side before feedback is judged (they are sparse)
+  int psi_bins = 5;            // PSI's bins: the reference's quantiles (quintiles: see bench/drift_bench.md)
   std::chrono::milliseconds interval{5'000};  // how often the statistics are computed
   DriftThresholds thresholds;
   std::string webhook;         // POSTed on every state change; empty = none

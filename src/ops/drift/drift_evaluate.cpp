@@ -9,7 +9,6 @@ namespace sy::ops::drift {
 
 namespace {
 
-constexpr int kPsiBins = 10;
 constexpr double kNbSmoothing = 0.5;  // additive smoothing of the term counts
 
 template <class Get>
@@ -51,7 +50,7 @@ struct Judge {
     st.reference_n = static_cast<int64_t>(ref.size());
     st.current_n = static_cast<int64_t>(cur.size());
     if (st.reference_n < min_samples() || st.current_n < min_samples()) return;
-    auto edges = quantile_edges(ref, kPsiBins);
+    auto edges = quantile_edges(ref, config.psi_bins);
     st.value = psi(bin_counts(ref, edges), bin_counts(cur, edges));
     st.state = judge_above(st.value, st.warning, st.drift);
   }
