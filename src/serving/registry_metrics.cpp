@@ -1,5 +1,7 @@
 // The registry's series: the generation this replica runs, and the engine of every local version
 // it serves (a canary and production are both loaded), labelled by model and version.
+#include <algorithm>
+
 #include "core/metrics_text.h"
 #include "providers/local/local_provider.h"
 #include "serving/registry.h"
@@ -42,6 +44,26 @@ void Registry::render_metrics(std::string& out) const {
   family("switchyard_local_rejected_total", "counter", "Requests refused because the queue was full", [](E e) { return double(e.counters().rejected_full.load()); });
   family("switchyard_local_ttft_seconds_sum", "counter", "Queue entry to first token, summed", [](E e) { return e.counters().ttft_micros_sum.load() / 1e6; });
   family("switchyard_local_ttft_seconds_count", "counter", "Requests that produced a first token", [](E e) { return double(e.counters().ttft_count.load()); });
+
+  // The same engine state under the names the Kubernetes Gateway API Inference Extension's endpoint
+  // picker reads by default (its model server protocol: queued requests, running requests, KV-cache
+  // use as a 0..1 gauge), so switchyard pods can sit behind an InferencePool unconfigured.
+  auto protocol = [&](const char* name, const char* help, auto value_of) {
+    core::metric_header(out, name, "gauge", help);
+    for (const auto& d : locals) {
+      auto engine = d->local->engine();
+      out += std::string(name) + "{model_name=\"" + d->model + "\",version=\"" + d->version + "\"} " +
+             std::to_string(engine ? value_of(*engine) : 0.0) + "\n";
+    }
+  };
+  auto kv_use = [](E e) {
+    auto total = e.kv_cells_total();
+    return total > 0 ? std::min(1.0, double(e.counters().kv_cells_used.load()) / double(total)) : 0.0;
+  };
+  protocol("vllm:num_requests_waiting", "Requests waiting for a slot (TotalQueuedRequests)", [](E e) { return double(e.counters().queued.load()); });
+  protocol("vllm:num_requests_running", "Requests running in a slot (TotalRunningRequests)", [](E e) { return double(e.counters().busy_slots.load()); });
+  protocol("vllm:kv_cache_usage_perc", "KV cache cells in use, 0 to 1 (KVCacheUtilization)", kv_use);
+  protocol("vllm:gpu_cache_usage_perc", "KV cache cells in use, 0 to 1 (KVCacheUtilization, its earlier name)", kv_use);
 }
 
 }  // namespace sy::serving

@@ -168,6 +168,51 @@ TEST_F(LocalModel, AFullQueueIs429WithRetryAfter) {
   EXPECT_EQ(json::parse(refused.body).as_object()["error"].as_object()["code"].as_string(), "local_queue_full");
 }
 
+// The Gateway API Inference Extension's endpoint picker reads the engine's queue, running requests
+// and KV-cache use under vLLM's names: they must follow the engine while it is busy.
+double protocol_metric(const std::string& body, const std::string& name) {
+  std::smatch m;
+  std::regex re(name + R"(\{model_name="tiny",version="[^"]*"\} ([0-9.e+-]+))");
+  if (!std::regex_search(body, m, re)) return -1;
+  return std::stod(m[1]);
+}
+
+TEST_F(LocalModel, EngineLoadUnderTheInferenceExtensionNames) {
+  auto idle = http_request(sy.port(), "GET", "/metrics").body;
+  EXPECT_EQ(protocol_metric(idle, "vllm:num_requests_waiting"), 0) << idle;
+  EXPECT_EQ(protocol_metric(idle, "vllm:num_requests_running"), 0);
+  EXPECT_EQ(protocol_metric(idle, "vllm:kv_cache_usage_perc"), 0);
+  EXPECT_NE(idle.find("# TYPE vllm:kv_cache_usage_perc gauge"), std::string::npos);
+
+  // Two slots and the one queue place taken by streams that run until told to stop.
+  std::vector<std::thread> clients;
+  std::atomic<bool> stop{false};
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&, i] {
+      stream_request(sy.port(), "/v1/chat/completions", chat("story " + std::to_string(i), 250, true),
+                     [&](const std::string&, std::chrono::milliseconds) { return !stop.load(); });
+    });
+  }
+  std::string busy;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    std::this_thread::sleep_for(5ms);
+    busy = http_request(sy.port(), "GET", "/metrics").body;
+  } while ((protocol_metric(busy, "vllm:num_requests_running") < 2 || protocol_metric(busy, "vllm:num_requests_waiting") < 1) &&
+           std::chrono::steady_clock::now() < deadline);
+  stop = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(protocol_metric(busy, "vllm:num_requests_running"), 2) << busy;
+  EXPECT_EQ(protocol_metric(busy, "vllm:num_requests_waiting"), 1);
+  double kv = protocol_metric(busy, "vllm:kv_cache_usage_perc");
+  EXPECT_GT(kv, 0);
+  EXPECT_LE(kv, 1);
+  EXPECT_EQ(protocol_metric(busy, "vllm:gpu_cache_usage_perc"), kv);
+  // The same state as switchyard's own series of that scrape.
+  EXPECT_EQ(protocol_metric(busy, "vllm:num_requests_waiting"),
+            protocol_metric(std::regex_replace(busy, std::regex("model=\"tiny\""), "model_name=\"tiny\""), "switchyard_local_queue_depth"));
+}
+
 TEST_F(LocalModel, AClientThatLeavesFreesItsSlot) {
   int chunks = 0;
   stream_request(sy.port(), "/v1/chat/completions", chat("tell me everything", 250, true),

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the container image (Dockerfile at the root) with podman and smoke-tests it, on a machine
+# without a Docker engine where containers may not run:
+#   1. the base image, Debian 12 made by debootstrap and `podman import` (cached: made once);
+#   2. the image, `podman build --isolation chroot`, heavy steps under nice;
+#   3. the smoke test: the image's filesystem is mounted (`podman mount`) and its ENTRYPOINT + CMD
+#      run there under chroot as the image's USER, with the image's Env, listening on 127.0.0.1
+#      only; it must answer /readyz and a chat request on the demo model within a bounded time.
+# To save an hour on 2 cores, the build reuses what the host already made from the same pinned
+# inputs (deploy/container/seed/README.md says what and why); SWITCHYARD_IMAGE_FRESH=1 does not.
+#   bench/container_image.sh [TAG]          (default switchyard:dev) — not part of `make test`
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tag=${1:-switchyard:dev}
+base=switchyard-base:bookworm
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+log() { printf '[container_image] %s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+for tool in podman debootstrap curl; do
+  command -v "$tool" >/dev/null || { log "needs $tool (apt-get install podman debootstrap curl)"; exit 1; }
+done
+t0=$(date +%s)
+
+# --- 1. the base image -------------------------------------------------------------------------
+if podman image exists "$base"; then
+  log "base image $base: cached"
+else
+  rootfs=$(mktemp -d /var/tmp/switchyard-rootfs.XXXXXX)
+  trap 'rm -rf "$rootfs"' EXIT
+  log "debootstrap bookworm into $rootfs"
+  nice -n 19 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/var/tmp/switchyard-debootstrap.log
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$base" >/dev/null
+  rm -rf "$rootfs"; trap - EXIT
+  log "base image $base made in $(( $(date +%s) - t0 ))s"
+fi
+t1=$(date +%s)
+
+# --- 2. the image --------------------------------------------------------------------------------
+seed=deploy/container/seed
+find "$seed" -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore ! -name ca -exec rm -rf {} +
+find "$seed/ca" -name '*.crt' -delete
+# A build behind a TLS-inspecting proxy trusts what the host trusts (build stage only).
+cp /usr/local/share/ca-certificates/*.crt "$seed/ca/" 2>/dev/null || true
+if [ "${SWITCHYARD_IMAGE_FRESH:-0}" != 1 ]; then
+  prefix=$(scripts/setup-llama)
+  mkdir -p "$seed/llama/$(basename "$prefix")"
+  cp -a "$prefix"/include "$prefix"/lib "$prefix"/share "$prefix"/.complete "$seed/llama/$(basename "$prefix")/"
+  if [ -x build/release/switchyard ]; then
+    scripts/demo-model build/release/switchyard
+    mkdir -p "$seed/models" && cp var/models/faq-tiny.gguf var/models/faq-tiny.gguf.json "$seed/models/"
+  fi
+  log "seeded the build with $(du -sh "$seed" | cut -f1) from the host's caches"
+fi
+log "building $tag"
+nice -n 19 podman build --isolation chroot --build-arg BASE_IMAGE="$base" \
+  -t "$tag" -f Dockerfile . >/var/tmp/switchyard-image-build.log 2>&1 || {
+  tail -40 /var/tmp/switchyard-image-build.log >&2; log "build failed (log: /var/tmp/switchyard-image-build.log)"; exit 1; }
+t2=$(date +%s)
+log "image $tag built in $(( t2 - t1 ))s, $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec)B"
+
+# --- 3. the smoke test: the entrypoint, in the image's filesystem --------------------------------
+ctr=$(podman create "$tag")
+mnt=$(podman mount "$ctr")
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; fi
+  mountpoint -q "$mnt/proc" && umount "$mnt/proc"
+  mountpoint -q "$mnt/dev" && umount "$mnt/dev"
+  podman umount "$ctr" >/dev/null || true
+  podman rm "$ctr" >/dev/null || true
+}
+trap cleanup EXIT
+mount -t proc proc "$mnt/proc"
+mount --bind /dev "$mnt/dev"
+user=$(podman image inspect --format '{{.Config.User}}' "$tag")
+mapfile -t env_vars < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$tag" | sed '/^$/d')
+mapfile -t argv < <(podman image inspect --format '{{range .Config.Entrypoint}}{{println .}}{{end}}{{range .Config.Cmd}}{{println .}}{{end}}' "$tag" | sed '/^$/d')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+workdir=$(podman image inspect --format '{{.Config.WorkingDir}}' "$tag")
+log "running ${argv[*]} as $user in the image, on 127.0.0.1:$port"
+# A fresh volume would start as the image's content: the store folder is the image's own here.
+env -i "${env_vars[@]}" SWITCHYARD_LISTEN="127.0.0.1:$port" \
+  chroot --userspec="$user:$user" "$mnt" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$workdir" "${argv[@]}" \
+  >/var/tmp/switchyard-image-smoke.log 2>&1 &
+pid=$!
+ready=0
+for _ in $(seq 1 120); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=1; break; fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.5
+done
+if [ "$ready" != 1 ]; then tail -20 /var/tmp/switchyard-image-smoke.log >&2; log "FAIL: /readyz did not answer 200 within 60s"; exit 1; fi
+t3=$(date +%s)
+answer=$(curl -fsS --max-time 60 "http://127.0.0.1:$port/v1/chat/completions" -H 'content-type: application/json' \
+  -d '{"model":"faq-local","messages":[{"role":"user","content":"What is switchyard?"}],"max_tokens":32}')
+content=$(printf '%s' "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["message"]["content"])')
+[ -n "$content" ] || { log "FAIL: empty answer: $answer"; exit 1; }
+kill -TERM "$pid"; wait "$pid" || { log "FAIL: the server did not exit cleanly on SIGTERM"; pid=; exit 1; }
+pid=
+grep -q 'drained; bye' /var/tmp/switchyard-image-smoke.log || { log "FAIL: no drain on SIGTERM"; exit 1; }
+log "smoke test passed: /readyz 200 after $(( t3 - t2 ))s, faq-local answered \"${content:0:60}\", drained on SIGTERM"
+log "times: base ${t1:+$(( t1 - t0 ))}s, build $(( t2 - t1 ))s, smoke $(( $(date +%s) - t2 ))s"
