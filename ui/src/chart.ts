@@ -25,6 +25,8 @@ export class LineChart {
     const opts: uPlot.Options = {
       width: Math.max(300, host.clientWidth),
       height: spec.height ?? 220,
+      // Room on the right for the last x label (a log axis ends on a long one: 1,000,000).
+      padding: [8, 32, 0, 0],
       scales: { x: { time: spec.time !== false, distr: spec.logX ? 3 : 1 } },
       axes: [{ label: spec.xLabel }, { label: spec.yLabel, size: 60 }],
       legend: { live: false },
