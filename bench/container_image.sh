@@ -71,17 +71,20 @@ cleanup() {
   podman rm "$ctr" >/dev/null || true
 }
 trap cleanup EXIT
-mount -t proc proc "$mnt/proc"
-mount --bind /dev "$mnt/dev"
+mount -t proc proc "$mnt/proc" || log "no /proc in the chroot"
+mount --bind /dev "$mnt/dev" || log "no /dev in the chroot"
 user=$(podman image inspect --format '{{.Config.User}}' "$tag")
+# The USER as uid:gid from the image's own /etc/passwd, not the host's.
+ids=$(awk -F: -v u="$user" '$1 == u || $3 == u {print $3 ":" $4; exit}' "$mnt/etc/passwd")
+[ -n "$ids" ] || { log "FAIL: USER $user is not in the image's /etc/passwd"; exit 1; }
 mapfile -t env_vars < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$tag" | sed '/^$/d')
 mapfile -t argv < <(podman image inspect --format '{{range .Config.Entrypoint}}{{println .}}{{end}}{{range .Config.Cmd}}{{println .}}{{end}}' "$tag" | sed '/^$/d')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 workdir=$(podman image inspect --format '{{.Config.WorkingDir}}' "$tag")
-log "running ${argv[*]} as $user in the image, on 127.0.0.1:$port"
+log "running ${argv[*]} as $user ($ids) in the image, on 127.0.0.1:$port"
 # A fresh volume would start as the image's content: the store folder is the image's own here.
 env -i "${env_vars[@]}" SWITCHYARD_LISTEN="127.0.0.1:$port" \
-  chroot --userspec="$user:$user" "$mnt" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$workdir" "${argv[@]}" \
+  chroot --userspec="$ids" "$mnt" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$workdir" "${argv[@]}" \
   >/var/tmp/switchyard-image-smoke.log 2>&1 &
 pid=$!
 ready=0
