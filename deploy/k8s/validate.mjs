@@ -85,6 +85,12 @@ function readDockerfile() {
                             ["VOLUME for config and models", /^VOLUME .*\/etc\/switchyard.*\/models/m]]) {
     if (!re.test(text)) fail("Dockerfile", `no ${what}`);
   }
+  // The config the CMD serves is the one copied from deploy/container/.
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)?.[1] ?? "[]");
+  const served = cmd[cmd.indexOf("--config") + 1];
+  if (!served || !new RegExp(`^COPY deploy/container/switchyard\\.yaml ${served}$`, "m").test(text)) {
+    fail("Dockerfile", `CMD serves ${served}, which is not where deploy/container/switchyard.yaml is copied`);
+  }
   const uid = /useradd [^\n]*--uid (\d+)/.exec(text)?.[1];
   return { text, imagePaths, uid: uid && Number(uid) };
 }
