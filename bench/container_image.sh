@@ -8,7 +8,8 @@
 #      only; it must answer /readyz and a chat request on the demo model within a bounded time.
 # To save an hour on 2 cores, the build reuses what the host already made from the same pinned
 # inputs (deploy/container/seed/README.md says what and why); SWITCHYARD_IMAGE_FRESH=1 does not.
-#   bench/container_image.sh [TAG]          (default switchyard:dev) — not part of `make test`
+#   bench/container_image.sh [TAG]                (default switchyard:dev) — not part of `make test`
+#   SWITCHYARD_SMOKE_ONLY=1 bench/container_image.sh TAG   only step 3, on an image already built
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,7 +23,10 @@ done
 t0=$(date +%s)
 
 # --- 1. the base image -------------------------------------------------------------------------
-if podman image exists "$base"; then
+smoke_only=${SWITCHYARD_SMOKE_ONLY:-0}
+if [ "$smoke_only" = 1 ]; then
+  log "smoke test only, of $tag"
+elif podman image exists "$base"; then
   log "base image $base: cached"
 else
   rootfs=$(mktemp -d /var/tmp/switchyard-rootfs.XXXXXX)
@@ -38,30 +42,32 @@ t1=$(date +%s)
 
 # --- 2. the image --------------------------------------------------------------------------------
 seed=deploy/container/seed
-find "$seed" -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore ! -name ca -exec rm -rf {} +
-find "$seed/ca" -name '*.crt' -delete
-# A build behind a TLS-inspecting proxy trusts what the host trusts (build stage only).
-cp /usr/local/share/ca-certificates/*.crt "$seed/ca/" 2>/dev/null || true
-if [ "${SWITCHYARD_IMAGE_FRESH:-0}" != 1 ]; then
-  prefix=$(scripts/setup-llama)
-  mkdir -p "$seed/llama/$(basename "$prefix")"
-  cp -a "$prefix"/include "$prefix"/lib "$prefix"/share "$prefix"/.complete "$seed/llama/$(basename "$prefix")/"
-  if [ -x build/release/switchyard ]; then
-    scripts/demo-model build/release/switchyard
-    mkdir -p "$seed/models" && cp var/models/faq-tiny.gguf var/models/faq-tiny.gguf.json "$seed/models/"
+if [ "$smoke_only" != 1 ]; then
+  find "$seed" -mindepth 1 -maxdepth 1 ! -name README.md ! -name .gitignore ! -name ca -exec rm -rf {} +
+  find "$seed/ca" -name '*.crt' -delete
+  # A build behind a TLS-inspecting proxy trusts what the host trusts (build stage only).
+  cp /usr/local/share/ca-certificates/*.crt "$seed/ca/" 2>/dev/null || true
+  if [ "${SWITCHYARD_IMAGE_FRESH:-0}" != 1 ]; then
+    prefix=$(scripts/setup-llama)
+    mkdir -p "$seed/llama/$(basename "$prefix")"
+    cp -a "$prefix"/include "$prefix"/lib "$prefix"/share "$prefix"/.complete "$seed/llama/$(basename "$prefix")/"
+    if [ -x build/release/switchyard ]; then
+      scripts/demo-model build/release/switchyard
+      mkdir -p "$seed/models" && cp var/models/faq-tiny.gguf var/models/faq-tiny.gguf.json "$seed/models/"
+    fi
+    log "seeded the build with $(du -sh "$seed" | cut -f1) from the host's caches"
   fi
-  log "seeded the build with $(du -sh "$seed" | cut -f1) from the host's caches"
+  # The build stage's compiler cache lives outside the image, on the host, so a rebuild after a source
+  # change compiles only what changed (the first build compiles all of it: about an hour on 2 busy cores).
+  ccache_dir=${XDG_CACHE_HOME:-$HOME/.cache}/switchyard/image-ccache
+  mkdir -p "$ccache_dir"
+  log "building $tag"
+  nice -n 19 podman build --isolation chroot --build-arg BASE_IMAGE="$base" --volume "$ccache_dir:/root/.cache/ccache" \
+    -t "$tag" -f Dockerfile . >/var/tmp/switchyard-image-build.log 2>&1 || {
+    tail -40 /var/tmp/switchyard-image-build.log >&2; log "build failed (log: /var/tmp/switchyard-image-build.log)"; exit 1; }
+  log "image $tag built in $(( $(date +%s) - t1 ))s, $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec)B"
 fi
-# The build stage's compiler cache lives outside the image, on the host, so a rebuild after a source
-# change compiles only what changed (the first build compiles all of it: about an hour on 2 busy cores).
-ccache_dir=${XDG_CACHE_HOME:-$HOME/.cache}/switchyard/image-ccache
-mkdir -p "$ccache_dir"
-log "building $tag"
-nice -n 19 podman build --isolation chroot --build-arg BASE_IMAGE="$base" --volume "$ccache_dir:/root/.cache/ccache" \
-  -t "$tag" -f Dockerfile . >/var/tmp/switchyard-image-build.log 2>&1 || {
-  tail -40 /var/tmp/switchyard-image-build.log >&2; log "build failed (log: /var/tmp/switchyard-image-build.log)"; exit 1; }
 t2=$(date +%s)
-log "image $tag built in $(( t2 - t1 ))s, $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec)B"
 
 # --- 3. the smoke test: the entrypoint, in the image's filesystem --------------------------------
 ctr=$(podman create "$tag")
@@ -93,7 +99,7 @@ env -i "${env_vars[@]}" SWITCHYARD_LISTEN="127.0.0.1:$port" \
 pid=$!
 ready=0
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=1; break; fi
+  if curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; then ready=1; break; fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.5
 done
@@ -107,4 +113,4 @@ kill -TERM "$pid"; wait "$pid" || { log "FAIL: the server did not exit cleanly o
 pid=
 grep -q 'drained; bye' /var/tmp/switchyard-image-smoke.log || { log "FAIL: no drain on SIGTERM"; exit 1; }
 log "smoke test passed: /readyz 200 after $(( t3 - t2 ))s, faq-local answered \"${content:0:60}\", drained on SIGTERM"
-log "times: base ${t1:+$(( t1 - t0 ))}s, build $(( t2 - t1 ))s, smoke $(( $(date +%s) - t2 ))s"
+[ "$smoke_only" = 1 ] || log "times: base image $(( t1 - t0 ))s, image build $(( t2 - t1 ))s, smoke test $(( $(date +%s) - t2 ))s"
