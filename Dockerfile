@@ -57,7 +57,9 @@ USER switchyard
 WORKDIR /var/lib/switchyard
 VOLUME ["/etc/switchyard", "/models", "/var/lib/switchyard"]
 EXPOSE 8080
-# Ready = the store is open and a model can answer; /healthz (alive) is for liveness.
+# Ready = the store is open and a model can answer; /healthz (alive) is for liveness. Set
+# SWITCHYARD_PORT too when SWITCHYARD_LISTEN (or your config) moves the port. Docker's image format
+# keeps this; OCI's has no health check (podman build --format docker).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS -o /dev/null "http://127.0.0.1:${SWITCHYARD_PORT:-8080}/readyz" || exit 1
 ENTRYPOINT ["/usr/local/bin/switchyard"]

@@ -62,7 +62,8 @@ if [ "$smoke_only" != 1 ]; then
   ccache_dir=${XDG_CACHE_HOME:-$HOME/.cache}/switchyard/image-ccache
   mkdir -p "$ccache_dir"
   log "building $tag"
-  nice -n 19 podman build --isolation chroot --build-arg BASE_IMAGE="$base" --volume "$ccache_dir:/root/.cache/ccache" \
+  # Docker's image format: the OCI format has no HEALTHCHECK (podman drops it with a warning).
+  nice -n 19 podman build --isolation chroot --format docker --build-arg BASE_IMAGE="$base" --volume "$ccache_dir:/root/.cache/ccache" \
     -t "$tag" -f Dockerfile . >/var/tmp/switchyard-image-build.log 2>&1 || {
     tail -40 /var/tmp/switchyard-image-build.log >&2; log "build failed (log: /var/tmp/switchyard-image-build.log)"; exit 1; }
   log "image $tag built in $(( $(date +%s) - t1 ))s, $(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec)B"
@@ -109,8 +110,14 @@ answer=$(curl -fsS --max-time 60 "http://127.0.0.1:$port/v1/chat/completions" -H
   -d '{"model":"faq-local","messages":[{"role":"user","content":"What is switchyard?"}],"max_tokens":32}')
 content=$(printf '%s' "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["message"]["content"])')
 [ -n "$content" ] || { log "FAIL: empty answer: $answer"; exit 1; }
+# The image's HEALTHCHECK, run in the image as the engine would (SWITCHYARD_PORT: the port it asks).
+health=$(podman image inspect --format '{{json .Config.Healthcheck}}' "$tag" |
+  python3 -c 'import json,sys; h=json.load(sys.stdin) or {}; t=h.get("Test") or []; print(t[1] if t[:1]==["CMD-SHELL"] else "")')
+case "$health" in *"127.0.0.1:"*"/readyz"*) ;; *) log "FAIL: no HEALTHCHECK on 127.0.0.1:PORT/readyz in the image: '$health'"; exit 1 ;; esac
+env -i "${env_vars[@]}" SWITCHYARD_PORT="$port" timeout 10 chroot --userspec="$ids" "$mnt" /bin/sh -c "$health" ||
+  { log "FAIL: the HEALTHCHECK command failed on a ready server"; exit 1; }
 kill -TERM "$pid"; wait "$pid" || { log "FAIL: the server did not exit cleanly on SIGTERM"; pid=; exit 1; }
 pid=
 grep -q 'drained; bye' /var/tmp/switchyard-image-smoke.log || { log "FAIL: no drain on SIGTERM"; exit 1; }
-log "smoke test passed: /readyz 200 after $(( t3 - t2 ))s, faq-local answered \"${content:0:60}\", drained on SIGTERM"
+log "smoke test passed: /readyz 200 after $(( t3 - t2 ))s, HEALTHCHECK passed, faq-local answered \"${content:0:60}\", drained on SIGTERM"
 [ "$smoke_only" = 1 ] || log "times: base image $(( t1 - t0 ))s, image build $(( t2 - t1 ))s, smoke test $(( $(date +%s) - t2 ))s"
