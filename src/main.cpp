@@ -11,6 +11,7 @@
 #include "engine/train/train_command.h"
 #include "eval/canary_watch.h"
 #include "eval/eval_command.h"
+#include "eval/refresh_command.h"
 #include "ops/audit_command.h"
 #include "ops/cost_command.h"
 #include "ops/keys_command.h"
@@ -78,6 +79,8 @@ int main(int argc, char** argv) {
 
   sy::eval::EvalOptions eval_opts;
   auto* eval = sy::eval::add_eval_command(app, eval_opts);
+  sy::eval::RefreshOptions refresh_opts;
+  auto* refresh = sy::eval::add_refresh_command(app, refresh_opts);
 
   sy::api::DriftReportOptions drift_opts;
   auto* drift_report = sy::api::add_drift_command(app, drift_opts);
@@ -108,5 +111,6 @@ int main(int argc, char** argv) {
   if (cost_plan->parsed()) return sy::ops::run_cost_plan(cost_opts);
   if (drift_report->parsed()) return sy::api::run_drift_report(drift_opts);
   if (eval->parsed()) return sy::eval::run_eval_command(eval_opts, sy::start_embedded_server);
+  if (refresh->parsed()) return sy::eval::run_refresh_command(refresh_opts);
   return 2;
 }

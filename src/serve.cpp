@@ -67,7 +67,6 @@ http::ServerOptions server_options(const config::Config& c) {
   return o;
 }
 
-void report_start(const config::Config& cfg, const api::Gateway& gateway) {
 // The admin listener: the main one's limits, one thread (the admin API is light), plain HTTP.
 http::ServerOptions admin_server_options(const config::Config& c) {
   auto o = server_options(c);
@@ -78,6 +77,7 @@ http::ServerOptions admin_server_options(const config::Config& c) {
   return o;
 }
 
+void report_start(const config::Config& cfg, const api::Gateway& gateway) {
   if (gateway.open()) {
     spdlog::warn("no API keys configured (config or store): the server is open to anyone who can reach {}:{}", cfg.listen_host,
                  cfg.listen_port);
@@ -191,16 +191,16 @@ int run_serve(const ServeOptions& options) {
     spdlog::error("{}", s.error().message);
     return 1;
   }
-  report_start(*cfg, gateway);
-
-  boost::asio::io_context main_ioc;
-  auto guard = boost::asio::make_work_guard(main_ioc);
   if (admin_server) {
     if (auto s = admin_server->listen(); !s) {
       spdlog::error("admin_listen: {}", s.error().message);
       return 1;
     }
   }
+  report_start(*cfg, gateway);
+
+  boost::asio::io_context main_ioc;
+  auto guard = boost::asio::make_work_guard(main_ioc);
   boost::asio::signal_set signals(main_ioc, SIGTERM, SIGINT);
   boost::asio::steady_timer deadline(main_ioc);
   boost::asio::signal_set hangup(main_ioc);
@@ -213,12 +213,13 @@ int run_serve(const ServeOptions& options) {
     spdlog::info("signal {}: draining (up to {} ms for {} open connections)", sig, cfg->drain_timeout.count(),
                  server.open_connections());
     server.drain();
+    if (admin_server) admin_server->drain();
     deadline.expires_after(cfg->drain_timeout);
     deadline.async_wait([&](boost::system::error_code tec) {
       if (tec) return;
       spdlog::warn("drain deadline passed with {} connections open; stopping", server.open_connections());
-    if (admin_server) admin_server->drain();
       server.stop_now();
+      if (admin_server) admin_server->stop_now();
     });
   });
   // The process ends once every listener has finished.
@@ -229,34 +230,33 @@ int run_serve(const ServeOptions& options) {
   server.start(on_stopped);
   if (admin_server) admin_server->start(on_stopped);
   spdlog::info("switchyard listening on http://{}:{} ({} models)", cfg->listen_host, server.port(), cfg->models.size());
-      if (admin_server) admin_server->stop_now();
   if (cfg->listen_tls) {
     spdlog::info("switchyard listening on https://{}:{}{}", cfg->listen_tls->host, server.tls_port(),
                  cfg->listen_tls->client_ca.empty() ? "" : " (client certificates required)");
+  }
+  if (admin_server) {
+    spdlog::info("admin API listening on http://{}:{} (and only there)", cfg->admin_listen_host, admin_server->port());
   }
   if (!options.ready_file.empty()) {
     // Written whole and renamed, so a reader never sees half an address. The first line is the
     // plain listener's HOST:PORT; with listen_tls a line "tls HOST:PORT" follows, and with
     // admin_listen a line "admin HOST:PORT".
     auto tmp = options.ready_file + ".tmp";
-  if (admin_server) {
-    spdlog::info("admin API listening on http://{}:{} (and only there)", cfg->admin_listen_host, admin_server->port());
-  }
     {
       std::ofstream out(tmp);
       out << cfg->listen_host << ":" << server.port() << "\n";
       if (cfg->listen_tls) out << "tls " << cfg->listen_tls->host << ":" << server.tls_port() << "\n";
+      if (admin_server) out << "admin " << cfg->admin_listen_host << ":" << admin_server->port() << "\n";
     }
     std::rename(tmp.c_str(), options.ready_file.c_str());
   }
   main_ioc.run();
-      if (admin_server) out << "admin " << cfg->admin_listen_host << ":" << admin_server->port() << "\n";
   server.join();
+  if (admin_server) admin_server->join();
   gateway.finish(std::chrono::seconds(10));
   access_log.flush();
   spdlog::info("drained; bye");
   return 0;
-  if (admin_server) admin_server->join();
 }
 
 }  // namespace sy

@@ -15,9 +15,9 @@
 #include "pipeline/auth/auth_stage.h"
 #include "pipeline/cache/cache_stage.h"
 #include "pipeline/cache/memory_store.h"
-#include "pipeline/cache/redis_store.h"
 #include "pipeline/drift/drift_stage.h"
 #include "pipeline/drift/drift_webhook.h"
+#include "pipeline/cache/redis_store.h"
 #include "pipeline/execute/execute_stage.h"
 #include "pipeline/ground/ground_stage.h"
 #include "pipeline/output_guard/output_guard_stage.h"
@@ -44,9 +44,9 @@ struct Gateway::Parts {
   std::unique_ptr<serving::Registry> registry;
   std::unique_ptr<ops::AuditLog> audit;
   std::unique_ptr<ops::Budgets> budgets;
+  std::shared_ptr<pipeline::KeyRing> keys;
   std::unique_ptr<ops::RedisLink> redis;              // null without `redis:`
   std::unique_ptr<ops::SharedLimits> shared_limits;  // null without `redis:`
-  std::shared_ptr<pipeline::KeyRing> keys;
   std::unique_ptr<ops::CostModel> costs;
   std::shared_ptr<const privacy::Scanner> scanner;
   std::shared_ptr<const router::FaqMatcher> faq;
@@ -243,9 +243,9 @@ std::string Gateway::render_metrics() const {
   if (parts_->audit) parts_->audit->render_metrics(out);
   parts_->registry->render_metrics(out);
   if (parts_->cache) parts_->cache->render_metrics(out);
-  if (parts_->redis) parts_->redis->render_metrics(out);
   if (parts_->drift) parts_->drift->render_metrics(out);
   if (parts_->drift_webhook) parts_->drift_webhook->render_metrics(out);
+  if (parts_->redis) parts_->redis->render_metrics(out);
   if (parts_->guard) parts_->guard->render_metrics(out);
   parts_->stored_responses->render_metrics(out);
   ops::render_process_metrics(out);

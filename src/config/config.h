@@ -204,6 +204,14 @@ struct CacheConfig {
 struct RedisConfig {
   std::string url;                         // redis://[[user]:password@]host[:port][/db]
   milliseconds connect_timeout{250};
+  milliseconds command_timeout{250};
+  milliseconds max_backoff{5'000};         // reconnection backoff doubles from 50 ms up to this
+  milliseconds reservation_lease{15 * 60'000};  // a reservation its replica never settled (killed) is let go after this
+  std::string prefix = "switchyard:";      // every key switchyard writes starts with it
+  bool requests_per_minute_fail_open = true;
+  bool tokens_per_minute_fail_open = true;
+  bool usd_per_month_fail_open = false;    // money: refused rather than counted blind, unless said otherwise
+};
 
 // The Responses API's stored responses (a request's `store`, true unless it says false): what
 // previous_response_id and item_reference find again, held in memory only, per key.

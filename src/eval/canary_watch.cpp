@@ -32,13 +32,6 @@ int fail(const std::string& message, int code = 2) {
   return code;
 }
 
-const store::Alias* alias_named(const store::RegistryState& r, const std::string& model, const std::string& alias) {
-  for (const auto& a : r.aliases) {
-    if (a.model == model && a.alias == alias) return &a;
-  }
-  return nullptr;
-}
-
 // The canary's worst drift state as GET /admin/drift reports it; "" when no server was named or
 // it did not answer (drift is one signal among several: its absence does not stop the watch).
 std::string drift_state(const ops::ModelsCommand& cmd, const std::string& model, const std::string& version) {
@@ -86,8 +79,8 @@ core::Result<ops::CanaryPolicy> policy_of(const ops::ModelsCommand& cmd) {
 int print_status(store::Store& store, const ops::ModelsCommand& cmd, const std::string& model) {
   auto registry = store.load_registry();
   if (!registry) return fail(registry.error().message);
-  const auto* canary = alias_named(*registry, model, "canary");
-  const auto* production = alias_named(*registry, model, "production");
+  const auto* canary = registry->find_alias(model, "canary");
+  const auto* production = registry->find_alias(model, "production");
   if (!canary) return fail("model '" + model + "' has no canary now", 1);
   if (!production) return fail("model '" + model + "' has no production version to compare with", 1);
   auto comparison = ops::compare_canary(store, model, canary->version, production->version, canary->updated_ms);
@@ -129,19 +122,19 @@ int run_canary_watch(ops::ModelsCommand& cmd) {
   // Resume a canary of this version already running; else start one (gate and audit included).
   auto registry = store.load_registry();
   if (!registry) return fail(registry.error().message);
-  const auto* running = alias_named(*registry, cmd.model, "canary");
+  const auto* running = registry->find_alias(cmd.model, "canary");
   if (!running || running->version != cmd.version) {
     if (int rc = ops::run_models_command(cmd); rc != 0) return rc;
     registry = store.load_registry();
     if (!registry) return fail(registry.error().message);
-    running = alias_named(*registry, cmd.model, "canary");
+    running = registry->find_alias(cmd.model, "canary");
     if (!running) return fail("the canary did not start");
   } else {
     std::printf("resuming the canary of %s %s started %lld s ago\n", cmd.model.c_str(), cmd.version.c_str(),
                 static_cast<long long>((now_ms() - running->updated_ms) / 1000));
   }
   const int64_t since = running->updated_ms;
-  const auto* production = alias_named(*registry, cmd.model, "production");
+  const auto* production = registry->find_alias(cmd.model, "production");
   if (!production) return fail("model '" + cmd.model + "' has no production version to compare with");
   const std::string production_version = production->version;
 
@@ -159,7 +152,7 @@ int run_canary_watch(ops::ModelsCommand& cmd) {
     // The registry may have moved under the watch (someone ended or promoted the canary by hand).
     auto now = store.load_registry();
     if (!now) return fail(now.error().message, 1);
-    const auto* still = alias_named(*now, cmd.model, "canary");
+    const auto* still = now->find_alias(cmd.model, "canary");
     if (!still || still->version != cmd.version) return fail("the canary was changed by someone else; nothing done", 1);
 
     bool promote = verdict.call == ops::CanaryCall::promote;

@@ -15,6 +15,7 @@
 #include "eval/report.h"
 #include "eval/runner.h"
 #include "ops/file_digest.h"
+#include "ops/models_command.h"
 #include "store/store.h"
 
 namespace sy::eval {
@@ -30,13 +31,6 @@ int64_t now_ms() {
 int fail(const std::string& message, int code = 2) {
   std::fprintf(stderr, "switchyard eval: %s\n", message.c_str());
   return code;
-}
-
-std::string default_author() {
-  for (const char* var : {"SWITCHYARD_AUTHOR", "USER", "LOGNAME"}) {
-    if (const char* v = std::getenv(var); v && *v) return v;
-  }
-  return "cli";
 }
 
 void draw_progress(size_t done, size_t total) {
@@ -77,6 +71,43 @@ void fill_costs(store::Store& store, std::vector<ItemResult>& items) {
 
 }  // namespace
 
+Report evaluate(const Server& server, const std::vector<Item>& items, const RunOptions& run, const std::string& data,
+                const std::string& data_sha256, const std::string& author, store::Store* store, bool record) {
+  Report report;
+  report.model = run.model;
+  report.items = run_items(server, items, run);
+  if (store) fill_costs(*store, report.items);
+  report.version = answering_version(report.items);
+  report.summary = summarize(report.items);
+  report.summary.dataset = data;
+  report.summary.dataset_sha256 = data_sha256;
+  report.summary.ts_ms = now_ms();
+  report.summary.author = author;
+
+  // Only a model's version is a registry entry: a route's answers come from several.
+  std::string model_name = run.model.substr(0, run.model.find('@'));
+  bool one_version = !report.version.empty();
+  for (const auto& r : report.items) {
+    if (!r.outcome.version.empty() && r.outcome.version != report.version) one_version = false;
+  }
+  if (store && one_version) {
+    if (auto stats = store->feedback_stats(model_name, report.version)) {
+      report.summary.feedback_count = stats->count;
+      report.summary.feedback_mean = stats->mean;
+    }
+  }
+  if (!record || !store) return report;
+  if (!one_version) {
+    std::fprintf(stderr, "switchyard eval: not recorded: the items were answered by %s (pin one with --model %s@VERSION)\n",
+                 report.version.empty() ? "no registry version" : "more than one version", model_name.c_str());
+  } else if (auto s = ops::record_eval_run(*store, model_name, report.version, report.summary); !s) {
+    std::fprintf(stderr, "switchyard eval: not recorded: %s\n", s.error().message.c_str());
+  } else {
+    report.recorded = true;
+  }
+  return report;
+}
+
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& o) {
   auto* cmd = app.add_subcommand("eval", "Evaluate a model version (or a route) on a JSONL dataset through the server");
   auto* model = cmd->add_option("--model", o.model, "NAME, NAME@VERSION or NAME@ALIAS");
@@ -105,7 +136,7 @@ int run_eval_command(EvalOptions& o, const StartEmbeddedServer& start_embedded) 
   if (o.key.empty()) {
     if (const char* k = std::getenv("SWITCHYARD_KEY")) o.key = k;
   }
-  if (o.author.empty()) o.author = default_author();
+  if (o.author.empty()) o.author = ops::default_author();
   auto items = load_dataset(o.data);
   if (!items) return fail(items.error().message);
   auto digest = ops::sha256_file(o.data);
@@ -144,46 +175,19 @@ int run_eval_command(EvalOptions& o, const StartEmbeddedServer& start_embedded) 
   run.judge_model = o.judge_model;
   if (!o.quiet && isatty(STDERR_FILENO)) run.progress = draw_progress;
 
-  Report report;
-  report.model = run.model;
-  report.items = run_items(*server, *items, run);
-  if (store) fill_costs(*store, report.items);
-  report.version = answering_version(report.items);
-  report.summary = summarize(report.items);
-  report.summary.dataset = o.data;
-  report.summary.dataset_sha256 = *digest;
-  report.summary.ts_ms = now_ms();
-  report.summary.author = o.author;
-
-  // Only a model's version is a registry entry: a route's answers come from several.
-  std::string model_name = o.model.substr(0, o.model.find('@'));
-  bool one_version = !report.version.empty();
-  for (const auto& r : report.items) {
-    if (!r.outcome.version.empty() && r.outcome.version != report.version) one_version = false;
-  }
-  if (store && !model_name.empty() && one_version) {
-    if (auto stats = store->feedback_stats(model_name, report.version)) {
-      report.summary.feedback_count = stats->count;
-      report.summary.feedback_mean = stats->mean;
-    }
-  }
+  // A route is not a registry entry: its answers come from several models.
+  auto report = evaluate(*server, *items, run, o.data, *digest, o.author, store.get(), !o.no_record && !o.model.empty());
   // The progress bar ends its line before the table starts.
   if (!o.quiet) std::printf("%s", format_table(report).c_str());
+  if (report.recorded && !o.quiet) {
+    std::printf("recorded with %s@%s in the registry\n", report.model.substr(0, report.model.find('@')).c_str(),
+                report.version.c_str());
+  }
   if (!o.json_out.empty() && !write_file(o.json_out, json::serialize(to_json(report)) + "\n")) {
     return fail("cannot write " + o.json_out);
   }
   if (!o.html_out.empty() && !write_file(o.html_out, format_html(report))) return fail("cannot write " + o.html_out);
 
-  if (!o.no_record && store && !model_name.empty()) {
-    if (!one_version) {
-      std::fprintf(stderr, "switchyard eval: not recorded: the items were answered by %s (pin one with --model %s@VERSION)\n",
-                   report.version.empty() ? "no registry version" : "more than one version", model_name.c_str());
-    } else if (auto s = ops::record_eval_run(*store, model_name, report.version, report.summary); !s) {
-      std::fprintf(stderr, "switchyard eval: not recorded: %s\n", s.error().message.c_str());
-    } else if (!o.quiet) {
-      std::printf("recorded with %s@%s in the registry\n", model_name.c_str(), report.version.c_str());
-    }
-  }
   if (o.min_score >= 0 && report.summary.score < o.min_score) {
     std::fprintf(stderr, "switchyard eval: score %.3f is below --min-score %.3f\n", report.summary.score, o.min_score);
     return 1;

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/result.h"
+#include "eval/runner.h"
+#include "store/store.h"
 
 namespace CLI {
 class App;
@@ -44,6 +46,13 @@ struct EvalOptions {
 };
 
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& options);
+
+struct Report;
+// Runs `items` of dataset file `data` through `server` as `run.model`, fills in costs and feedback
+// from `store` (may be null), and records the summary with the version when asked to and the
+// items were answered by one version of a registry model. Says on stderr why it did not record.
+Report evaluate(const Server& server, const std::vector<Item>& items, const RunOptions& run, const std::string& data,
+                const std::string& data_sha256, const std::string& author, store::Store* store, bool record);
 int run_eval_command(EvalOptions& options, const StartEmbeddedServer& start_embedded);
 
 }  // namespace sy::eval

@@ -16,6 +16,7 @@ struct Report {
   std::string version;          // the version that answered (most items), "" if unknown
   ops::EvalRun summary;
   std::vector<ItemResult> items;
+  bool recorded = false;        // stored with the version in the registry
 };
 
 // The summary of `items` (score, pass rate, latency and TTFT percentiles, tokens, cost).

@@ -48,6 +48,21 @@ std::string error_message(int status, const std::string& body) {
   return "HTTP " + std::to_string(status) + ": " + body.substr(0, 200);
 }
 
+// One whole exchange: the JSON object a 200 answers with; any other status is an error carrying
+// the server's own message.
+http::awaitable<core::Result<json::object>> exchange_json(const Server& server, http::Request request) {
+  auto call = co_await http::UpstreamCall::start(server.endpoint, std::move(request), deadlines(server));
+  if (!call) co_return call.error();
+  auto text = co_await (*call)->read_body(kMaxBody);
+  if (!text) co_return text.error();
+  int status = (*call)->status();
+  if (status != 200) co_return core::Error{status, "upstream_error", error_message(status, *text)};
+  boost::system::error_code ec;
+  auto v = json::parse(*text, ec);
+  if (ec || !v.is_object()) co_return core::Error::upstream("the answer is not a JSON object");
+  co_return std::move(v.as_object());
+}
+
 // One chunk of the stream: its text goes to the answer, its usage (the last chunk's) is kept.
 void take_chunk(const json::object& chunk, ChatOutcome& out, Clock::time_point start) {
   if (const auto* m = chunk.if_contains("model"); m && m->is_string()) out.served_model = std::string(m->get_string());
@@ -134,20 +149,13 @@ http::awaitable<ChatOutcome> stream_chat(const Server& server, json::object body
 http::awaitable<core::Result<std::string>> complete_chat(const Server& server, json::object body) {
   body["stream"] = false;
   auto request = post(server, "/v1/chat/completions", body);
-  auto call = co_await http::UpstreamCall::start(server.endpoint, std::move(request), deadlines(server));
-  if (!call) co_return call.error();
-  auto text = co_await (*call)->read_body(kMaxBody);
-  if (!text) co_return text.error();
-  if ((*call)->status() != 200) co_return core::Error{(*call)->status(), "upstream_error", error_message((*call)->status(), *text)};
-  boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
+  auto answer = co_await exchange_json(server, std::move(request));
+  if (!answer) co_return answer.error();
   const json::value* content = nullptr;
-  if (!ec && v.is_object()) {
-    if (const auto* choices = v.as_object().if_contains("choices"); choices && choices->is_array() && !choices->as_array().empty()) {
-      const auto& c = choices->as_array()[0];
-      const auto* message = c.is_object() ? c.as_object().if_contains("message") : nullptr;
-      content = message && message->is_object() ? message->as_object().if_contains("content") : nullptr;
-    }
+  if (const auto* choices = answer->if_contains("choices"); choices && choices->is_array() && !choices->as_array().empty()) {
+    const auto& c = choices->as_array()[0];
+    const auto* message = c.is_object() ? c.as_object().if_contains("message") : nullptr;
+    content = message && message->is_object() ? message->as_object().if_contains("content") : nullptr;
   }
   if (!content || !content->is_string()) co_return core::Error::upstream("the answer holds no message text");
   co_return std::string(content->get_string());
@@ -156,30 +164,17 @@ http::awaitable<core::Result<std::string>> complete_chat(const Server& server, j
 http::awaitable<core::Result<json::object>> get_json(const Server& server, std::string path) {
   http::Request req{http::bhttp::verb::get, server.endpoint.base_path + path, 11};
   if (!server.key.empty()) req.set(http::bhttp::field::authorization, "Bearer " + server.key);
-  auto call = co_await http::UpstreamCall::start(server.endpoint, std::move(req), deadlines(server));
-  if (!call) co_return call.error();
-  auto text = co_await (*call)->read_body(kMaxBody);
-  if (!text) co_return text.error();
-  if ((*call)->status() != 200) co_return core::Error{(*call)->status(), "upstream_error", error_message((*call)->status(), *text)};
-  boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
-  if (ec || !v.is_object()) co_return core::Error::upstream("the answer is not a JSON object");
-  co_return std::move(v.as_object());
+  co_return co_await exchange_json(server, std::move(req));
 }
 
 http::awaitable<core::Result<std::vector<std::vector<float>>>> embed(const Server& server, const std::string& model,
                                                                      const std::vector<std::string>& inputs) {
   json::object body{{"model", model}, {"input", json::array(inputs.begin(), inputs.end())}};
   auto request = post(server, "/v1/embeddings", body);
-  auto call = co_await http::UpstreamCall::start(server.endpoint, std::move(request), deadlines(server));
-  if (!call) co_return call.error();
-  auto text = co_await (*call)->read_body(kMaxBody);
-  if (!text) co_return text.error();
-  if ((*call)->status() != 200) co_return core::Error{(*call)->status(), "upstream_error", error_message((*call)->status(), *text)};
-  boost::system::error_code ec;
-  auto v = json::parse(*text, ec);
+  auto answer = co_await exchange_json(server, std::move(request));
+  if (!answer) co_return answer.error();
   std::vector<std::vector<float>> out(inputs.size());
-  const auto* data = !ec && v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  const auto* data = answer->if_contains("data");
   if (!data || !data->is_array()) co_return core::Error::upstream("the embeddings answer holds no data");
   for (const auto& d : data->as_array()) {
     if (!d.is_object()) continue;

@@ -19,20 +19,6 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-const store::ModelVersion* find_version(const store::RegistryState& r, const std::string& model, const std::string& version) {
-  for (const auto& v : r.versions) {
-    if (v.model == model && v.version == version) return &v;
-  }
-  return nullptr;
-}
-
-const store::Alias* find_alias(const store::RegistryState& r, const std::string& model, const std::string& alias) {
-  for (const auto& a : r.aliases) {
-    if (a.model == model && a.alias == alias) return &a;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 json::object GateVerdict::to_json() const {
@@ -57,7 +43,7 @@ core::Result<GateVerdict> check_gate(store::Store& store, const config::EvalGate
   if (!digest) return core::Error::unavailable("the gate's dataset " + gate.dataset + " cannot be read: " + digest.error().message);
   auto registry = store.load_registry();
   if (!registry) return registry.error();
-  const auto* candidate = find_version(*registry, model, version);
+  const auto* candidate = registry->find_version(model, version);
   if (!candidate) return core::Error::not_found("model '" + model + "' has no version '" + version + "'");
 
   auto run = eval_run_for(candidate->eval, *digest);
@@ -77,8 +63,8 @@ core::Result<GateVerdict> check_gate(store::Store& store, const config::EvalGate
                   fixed(gate.max_p95_latency_ms, 0));
   }
   if (gate.max_regression >= 0) {
-    const auto* production = find_alias(*registry, model, "production");
-    const auto* current = production ? find_version(*registry, model, production->version) : nullptr;
+    const auto* production = registry->find_alias(model, "production");
+    const auto* current = production ? registry->find_version(model, production->version) : nullptr;
     auto baseline = current && current->version != version ? eval_run_for(current->eval, *digest) : std::nullopt;
     if (baseline) {
       double drop = baseline->score - run->score;
@@ -103,7 +89,7 @@ core::Result<GateVerdict> gate_traffic_move(store::Store& store, const std::map<
   if (version.empty()) {
     auto registry = store.load_registry();
     if (!registry) return registry.error();
-    const auto* canary = find_alias(*registry, model, "canary");
+    const auto* canary = registry->find_alias(model, "canary");
     if (!canary) return GateVerdict{};  // promote will say there is nothing to promote
     version = canary->version;
   }

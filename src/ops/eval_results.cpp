@@ -109,9 +109,7 @@ std::string with_eval_run(const std::string& eval_json, const EvalRun& run) {
 core::Status record_eval_run(store::Store& store, const std::string& model, const std::string& version, const EvalRun& run) {
   auto registry = store.load_registry();
   if (!registry) return registry.error();
-  for (const auto& v : registry->versions) {
-    if (v.model == model && v.version == version) return store.set_version_eval(model, version, with_eval_run(v.eval, run));
-  }
+  if (const auto* v = registry->find_version(model, version)) return store.set_version_eval(model, version, with_eval_run(v->eval, run));
   return core::Error::not_found("model '" + model + "' has no version '" + version + "' in the registry");
 }
 

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "ops/key_actions.h"
+#include "ops/models_command.h"
 
 namespace sy::ops {
 
@@ -48,13 +49,6 @@ namespace {
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string default_author() {
-  for (const char* var : {"SWITCHYARD_AUTHOR", "USER", "LOGNAME"}) {
-    if (const char* v = std::getenv(var); v && *v) return v;
-  }
-  return "cli";
 }
 
 std::string text(const json::object& o, const char* key) {

@@ -78,6 +78,13 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd) {
   retire->add_option("version", cmd.version)->required();
 }
 
+std::string default_author() {
+  for (const char* var : {"SWITCHYARD_AUTHOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(var); v && *v) return v;
+  }
+  return "cli";
+}
+
 bool models_command_parsed(const ModelsCommand& cmd) { return cmd.app && cmd.app->parsed(); }
 
 bool is_canary_watch(const ModelsCommand& cmd) { return cmd.action == "canary" && (cmd.auto_canary || cmd.model == "status"); }
@@ -103,13 +110,6 @@ void audit_cli_change(store::Store& store, const std::string& author, const std:
 }
 
 namespace {
-
-std::string default_author() {
-  for (const char* var : {"SWITCHYARD_AUTHOR", "USER", "LOGNAME"}) {
-    if (const char* v = std::getenv(var); v && *v) return v;
-  }
-  return "cli";
-}
 
 void print_table(const json::object& described) {
   std::printf("%-20s %-16s %-8s %-28s %s\n", "MODEL", "VERSION", "STATE", "ALIASES", "ARTIFACT");

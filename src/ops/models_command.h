@@ -51,6 +51,9 @@ void add_models_command(CLI::App& app, ModelsCommand& cmd);
 // Whether one of them was parsed.
 bool models_command_parsed(const ModelsCommand& cmd);
 int run_models_command(ModelsCommand& cmd);
+// Who makes a change from the command line: $SWITCHYARD_AUTHOR, else $USER, else $LOGNAME, else "cli".
+std::string default_author();
+
 // `models canary status MODEL` and `models canary ... --auto` are run by eval/canary_watch.
 bool is_canary_watch(const ModelsCommand& cmd);
 

@@ -60,6 +60,19 @@ struct RegistryState {
   std::vector<ModelVersion> versions;  // by model, then creation
   std::vector<Alias> aliases;
   int64_t generation = 0;              // bumped by every registry change
+
+  const ModelVersion* find_version(const std::string& model, const std::string& version) const {
+    for (const auto& v : versions) {
+      if (v.model == model && v.version == version) return &v;
+    }
+    return nullptr;
+  }
+  const Alias* find_alias(const std::string& model, const std::string& alias) const {
+    for (const auto& a : aliases) {
+      if (a.model == model && a.alias == alias) return &a;
+    }
+    return nullptr;
+  }
 };
 
 // One audit record before it is sealed into the chain. `body` is the record as a canonical JSON

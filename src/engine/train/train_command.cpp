@@ -74,6 +74,7 @@ void add_train_options(CLI::App& cmd, TrainOptions& opts) {
 }
 
 core::Result<TrainRecord> train_and_write(const TrainOptions& opts, const TrainProgress& progress) {
+  llama_log_set(quiet_log, nullptr);  // llama.cpp's loader talks a lot; only its errors matter here
   llama_backend_init();
   auto data_sha = sha256_file(opts.data);
   if (!data_sha) return data_sha.error();
@@ -130,7 +131,6 @@ core::Result<TrainRecord> train_and_write(const TrainOptions& opts, const TrainP
 }
 
 int run_train_command(const TrainOptions& opts) {
-  llama_log_set(quiet_log, nullptr);
   ProgressPrinter printer(opts.config.epochs);
   TrainProgress progress;
   if (!opts.quiet) {
