@@ -4,6 +4,8 @@
 // never answers holds up no request; `switchyard drift report` prints the table.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <boost/json.hpp>
 
 #include "harness.h"
@@ -148,6 +150,26 @@ TEST_F(DriftTest, AWebhookThatNeverAnswersHoldsUpNoRequest) {
   for (int i = 0; i < 20; ++i) ask(sy, "How many days of annual leave do I get each year?");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 8s);  // the webhook's calls went on beside
   ASSERT_TRUE(eventually([&] { return http_request(sy.port(), "GET", "/metrics").body.find("switchyard_drift_webhook_total{result=\"failed\"} 0") == std::string::npos; }, 10s));
+}
+
+TEST_F(DriftTest, ARouteHasASeriesOfItsOwnBesideItsTargets) {
+  Switchyard sy(config("", "routes:\n  - {name: auto, cloud: [cloud]}\n"));
+  ASSERT_TRUE(sy.ready()) << sy.log();
+  for (int i = 0; i < 3; ++i) {
+    auto r = post_json(sy.port(), "/v1/chat/completions", chat_body("auto", "Write a short poem about the sea."), kUser);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  auto r = http_request(sy.port(), "GET", "/admin/drift?route=auto", {}, kAdmin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto series = json::parse(r.body).at("series").as_array();
+  ASSERT_EQ(series.size(), 2u) << r.body;
+  std::set<std::string> names;
+  for (const auto& s : series) {
+    names.insert(std::string(s.at("model").as_string()) + "@" + std::string(s.at("version").as_string()));
+    EXPECT_EQ(s.at("seen").as_int64(), 3);
+    EXPECT_EQ(s.at("state").as_string(), "collecting");  // 3 of the reference's 20
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"*@*", "cloud@v1"}));
 }
 
 TEST_F(DriftTest, DriftReportPrintsTheTable) {
