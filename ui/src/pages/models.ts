@@ -37,8 +37,21 @@ function evalCell(v: Version): Node | string {
   if (v.eval === undefined || v.eval === '' || (typeof v.eval === 'object' && Object.keys(v.eval).length === 0)) {
     return h('span', { class: 'muted' }, t('common.notConfigured'));
   }
-  const e = typeof v.eval === 'string' ? v.eval : Object.entries(v.eval).map(([k, x]) => `${k}: ${typeof x === 'number' ? fmt(x, 3) : JSON.stringify(x)}`).join(', ');
-  return h('span', {}, e);
+  if (typeof v.eval === 'string') return h('span', {}, v.eval);
+  // `switchyard eval` keeps its runs under "runs" (one per dataset content); other fields are an
+  // operator's own, shown as they are.
+  const parts: string[] = [];
+  for (const [k, x] of Object.entries(v.eval)) {
+    if (k === 'runs' && Array.isArray(x)) {
+      for (const run of x as Record<string, unknown>[]) {
+        const dataset = String(run.dataset ?? '').split('/').pop();
+        parts.push(`${dataset}: ${fmt(Number(run.score), 3)} (${run.items} items, p95 ${fmt(Number(run.p95_latency_ms), 0)} ms)`);
+      }
+    } else {
+      parts.push(`${k}: ${typeof x === 'number' ? fmt(x, 3) : JSON.stringify(x)}`);
+    }
+  }
+  return h('span', {}, parts.join(', '));
 }
 
 export function mountModels(root: HTMLElement): () => void {
