@@ -42,9 +42,9 @@ else
   LOAD_ON=() GATEWAY_ON=()
 fi
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/dashboard-overhead.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
+# A private $TMP, everything started here ended by PID at exit, free_port, wait_http.
+source "$(dirname "$0")/lib/processes.sh"
+bench_init dashboard-overhead
 CHROME_PID=""
 SCRAPER_PID=""
 stop_chromium() {
@@ -55,32 +55,11 @@ stop_chromium() {
   wait "$CHROME_PID" 2>/dev/null || true
   CHROME_PID=""
 }
-cleanup() {
+stop_browsing() {
   stop_chromium
   stop_scraper
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP_TMP:-0}" == 1 ]]; then echo "logs kept in $TMP" >&2; else rm -rf "$TMP"; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-wait_http() {  # url timeout_s what
-  local url="$1" deadline=$((SECONDS + $2)) code
-  while ((SECONDS < deadline)); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)"
-    [[ "$code" =~ ^[1-5][0-9][0-9]$ ]] && return 0
-    sleep 0.1
-  done
-  die "$3 did not answer at $url within $2 s"
-}
+BENCH_BEFORE_CLEANUP=stop_browsing
 
 # --- nginx, the upstream; switchyard in front of it ---------------------------------------------
 NGINX_PORT="$(free_port)"

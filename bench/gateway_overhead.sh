@@ -63,40 +63,9 @@ else
   LOAD_ON=() GATEWAY_ON=() BOTH_ON=()
 fi
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/gateway-overhead.XXXXXX")"
-# nginx's workers drop to 'nobody' when started as root; they must be able to reach the prefix.
-chmod 755 "$TMP"
-
-# --- cleanup: everything started here, by PID --------------------------------------------------
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  # Give each a few seconds to exit cleanly (switchyard drains, nginx's master stops its worker).
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP_TMP:-0}" == 1 ]]; then echo "logs kept in $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free port from the kernel. (Tiny race until the server binds it; fine on a bench machine.)
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-# Polls a URL until it answers with one of the given statuses; bounded.
-wait_http() {  # url timeout_s what
-  local url="$1" deadline=$((SECONDS + $2)) code
-  while ((SECONDS < deadline)); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)"
-    [[ "$code" =~ ^[1-5][0-9][0-9]$ && "$code" != 000 ]] && return 0
-    sleep 0.1
-  done
-  die "$3 did not answer at $url within $2 s"
-}
+# A private $TMP, everything started here ended by PID at exit, free_port, wait_http.
+source "$(dirname "$0")/lib/processes.sh"
+bench_init gateway-overhead
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 

@@ -30,31 +30,9 @@ die() { echo "replicas_redis: $*" >&2; exit 1; }
 for tool in nginx wrk redis-server curl; do command -v "$tool" >/dev/null || die "'$tool' is not installed (scripts/setup)"; done
 [[ -x "$SWITCHYARD_BINARY" ]] || die "no switchyard binary at $SWITCHYARD_BINARY"
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/replicas-redis.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP_TMP:-0}" == 1 ]]; then echo "logs kept in $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() {  # url timeout_s what
-  local deadline=$((SECONDS + $2)) code
-  while ((SECONDS < deadline)); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true)"
-    [[ "$code" =~ ^[1-5][0-9][0-9]$ ]] && return 0
-    sleep 0.1
-  done
-  die "$3 did not answer at $1 within $2 s"
-}
+# A private $TMP, everything started here ended by PID at exit, free_port, wait_http.
+source "$(dirname "$0")/lib/processes.sh"
+bench_init replicas-redis
 
 # --- the fake OpenAI (nginx, fixed answer) and Redis ------------------------------------------
 UP_PORT="$(free_port)"
