@@ -79,7 +79,7 @@ cleanup() {
   mountpoint -q "$mnt/proc" && umount "$mnt/proc"
   mountpoint -q "$mnt/dev" && umount "$mnt/dev"
   podman umount "$ctr" >/dev/null || true
-  podman rm "$ctr" >/dev/null || true
+  podman rm "$ctr" >/dev/null 2>&1 || true  # (podman warns of a systemd health timer it never made)
 }
 trap cleanup EXIT
 mount -t proc proc "$mnt/proc" || log "no /proc in the chroot"
