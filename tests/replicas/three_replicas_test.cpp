@@ -25,6 +25,7 @@
 
 #include "harness.h"
 #include "store/store.h"
+#include "support/child_process.h"
 #include "support/postgres_server.h"
 #include "support/redis_server.h"
 
@@ -58,7 +59,7 @@ class Nginx {
 
  private:
   void start(const std::vector<uint16_t>& upstreams) {
-    port_ = free_port();
+    port_ = static_cast<uint16_t>(free_loopback_port());
     std::ofstream conf(dir_ + "/nginx.conf");
     conf << "worker_processes 1;\nerror_log " << dir_ << "/error.log warn;\npid " << dir_ << "/nginx.pid;\n"
          << "events { worker_connections 4096; }\nhttp {\n  access_log off;\n";
@@ -74,21 +75,7 @@ class Nginx {
          << "      proxy_next_upstream error timeout;\n    }\n  }\n}\n";
     conf.close();
     std::vector<std::string> argv{"/usr/sbin/nginx", "-p", dir_, "-c", dir_ + "/nginx.conf", "-e", dir_ + "/error.log", "-g", "daemon off;"};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int null_fd = ::open("/dev/null", O_RDWR);
-      ::dup2(null_fd, 0);
-      ::dup2(null_fd, 1);
-      ::dup2(null_fd, 2);
-      ::close_range(3, ~0U, 0);
-      if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(125);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
+    pid_ = spawn_quiet(argv);
     ready_ = eventually([&] {
       if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return true;  // exited: port taken?
       try {
@@ -107,11 +94,6 @@ class Nginx {
       ::waitpid(pid_, nullptr, 0);
     }
     pid_ = -1;
-  }
-  static uint16_t free_port() {
-    net::io_context ioc;
-    tcp::acceptor a(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-    return a.local_endpoint().port();
   }
 
   std::string dir_;

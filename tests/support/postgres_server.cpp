@@ -22,6 +22,8 @@
 #include <sstream>
 #include <thread>
 
+#include "support/child_process.h"
+
 namespace sy::testing {
 
 namespace {
@@ -81,21 +83,6 @@ std::optional<int> wait_until(pid_t pid, Clock::time_point deadline) {
 
 // A port nothing listens on now. Another process may take it before the server binds it: the
 // caller retries with a new one when the server says so.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
-
 std::string random_hex(size_t n) {
   std::random_device rd;
   std::string out;
@@ -188,7 +175,7 @@ bool PostgresServer::start(const PostgresServerOptions& options) {
   if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) return fail("initdb failed" + log_tail());
 
   for (int attempt = 0; attempt < 3; ++attempt) {
-    port_ = free_port();
+    port_ = free_loopback_port();
     if (port_ == 0) return fail("no free port on 127.0.0.1");
     std::vector<std::string> argv{bin + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_),
                                   "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir_,

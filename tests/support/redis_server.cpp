@@ -14,26 +14,13 @@
 #include <thread>
 #include <vector>
 
+#include "support/child_process.h"
+
 namespace sy::testing {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
 
 // Whether a PING on 127.0.0.1:port gets +PONG.
 bool answers(int port) {
@@ -71,7 +58,7 @@ RedisServer::RedisServer(std::string binary) : binary_(std::move(binary)) {
   }
   dir_ = tmpl;
   for (int attempt = 0; attempt < 3 && !ok_; ++attempt) {
-    port_ = free_port();
+    port_ = free_loopback_port();
     ok_ = start();
   }
 }
@@ -92,21 +79,7 @@ bool RedisServer::fail(std::string why) {
 bool RedisServer::start() {
   std::vector<std::string> argv{binary_, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                 "--dir", dir_, "--logfile", dir_ + "/redis.log", "--daemonize", "no", "--protected-mode", "yes"};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int null_fd = ::open("/dev/null", O_RDWR);
-    ::dup2(null_fd, 0);
-    ::dup2(null_fd, 1);
-    ::dup2(null_fd, 2);
-    ::close_range(3, ~0U, 0);
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(125);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
+  pid_ = spawn_quiet(argv);
   if (pid_ < 0) return fail("cannot fork");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
