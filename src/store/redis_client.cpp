@@ -247,6 +247,18 @@ void RedisClient::run() {
         set_up(true, "");
       } else {
         set_up(false, why);
+        // Commands queued just before the client learned Redis was gone (their sender still saw
+        // it up) cannot go out now: they fail at once, as new ones do, rather than wait for a
+        // reconnection that may never come.
+        std::deque<Pending> stranded;
+        {
+          std::lock_guard lock(mu_);
+          stranded.swap(queue_);
+        }
+        for (auto& p : stranded) {
+          stats_.unavailable.fetch_add(1, std::memory_order_relaxed);
+          p.done(unavailable(why));
+        }
         std::unique_lock lock(mu_);
         if (wake_.wait_for(lock, backoff, [this] { return stopping_; })) break;
         backoff = std::min(backoff * 2, options_.max_backoff);
