@@ -23,10 +23,6 @@ using std::chrono::milliseconds;
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 int fail(const std::string& message, int code = 2) {
   std::fprintf(stderr, "switchyard models canary: %s\n", message.c_str());
   return code;
@@ -88,7 +84,7 @@ int print_status(store::Store& store, const ops::ModelsCommand& cmd, const std::
   comparison->drift_state = drift_state(cmd, model, canary->version);
   auto policy = policy_of(cmd);
   if (!policy) return fail(policy.error().message);
-  auto verdict = ops::judge_canary(*comparison, *policy, milliseconds(now_ms() - canary->updated_ms));
+  auto verdict = ops::judge_canary(*comparison, *policy, milliseconds(ops::now_ms() - canary->updated_ms));
   if (cmd.json) {
     auto o = ops::to_json(*comparison);
     o["percent"] = canary->percent;
@@ -98,7 +94,7 @@ int print_status(store::Store& store, const ops::ModelsCommand& cmd, const std::
     return 0;
   }
   std::printf("%s: canary %s at %.0f%% since %lld s ago, production %s\n%s--auto would %s\n", model.c_str(),
-              canary->version.c_str(), canary->percent, static_cast<long long>((now_ms() - canary->updated_ms) / 1000),
+              canary->version.c_str(), canary->percent, static_cast<long long>((ops::now_ms() - canary->updated_ms) / 1000),
               production->version.c_str(), ops::format_comparison(*comparison).c_str(), verdict.summary().c_str());
   return 0;
 }
@@ -131,7 +127,7 @@ int run_canary_watch(ops::ModelsCommand& cmd) {
     if (!running) return fail("the canary did not start");
   } else {
     std::printf("resuming the canary of %s %s started %lld s ago\n", cmd.model.c_str(), cmd.version.c_str(),
-                static_cast<long long>((now_ms() - running->updated_ms) / 1000));
+                static_cast<long long>((ops::now_ms() - running->updated_ms) / 1000));
   }
   const int64_t since = running->updated_ms;
   const auto* production = registry->find_alias(cmd.model, "production");
@@ -142,7 +138,7 @@ int run_canary_watch(ops::ModelsCommand& cmd) {
     auto comparison = ops::compare_canary(store, cmd.model, cmd.version, production_version, since);
     if (!comparison) return fail(comparison.error().message, 1);
     comparison->drift_state = drift_state(cmd, cmd.model, cmd.version);
-    auto verdict = ops::judge_canary(*comparison, *policy, milliseconds(now_ms() - since));
+    auto verdict = ops::judge_canary(*comparison, *policy, milliseconds(ops::now_ms() - since));
     std::printf("%s vs %s: %s\n", cmd.version.c_str(), production_version.c_str(), verdict.summary().c_str());
     std::fflush(stdout);
     if (verdict.call == ops::CanaryCall::wait) {

@@ -16,6 +16,7 @@
 #include "eval/runner.h"
 #include "ops/file_digest.h"
 #include "ops/models_command.h"
+#include "ops/utc_time.h"
 #include "store/store.h"
 
 namespace sy::eval {
@@ -23,10 +24,6 @@ namespace sy::eval {
 namespace json = boost::json;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 int fail(const std::string& message, int code = 2) {
   std::fprintf(stderr, "switchyard eval: %s\n", message.c_str());
@@ -81,7 +78,7 @@ Report evaluate(const Server& server, const std::vector<Item>& items, const RunO
   report.summary = summarize(report.items);
   report.summary.dataset = data;
   report.summary.dataset_sha256 = data_sha256;
-  report.summary.ts_ms = now_ms();
+  report.summary.ts_ms = ops::now_ms();
   report.summary.author = author;
 
   // Only a model's version is a registry entry: a route's answers come from several.

@@ -39,10 +39,6 @@ int fail(const char* command, const std::string& message) {
   return 2;
 }
 
-int64_t now_ms() {
-  return chr::duration_cast<chr::milliseconds>(chr::system_clock::now().time_since_epoch()).count();
-}
-
 // The stored content with the chain fields appended. The content's own bytes are kept as they are
 // (not re-serialized), since they are what the hash covers.
 core::Result<std::string> export_line(const store::AuditRow& row) {

@@ -63,11 +63,6 @@ core::Result<cost::Inputs> gather_inputs(const CostCommandOptions& opts) {
   return in;
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // "30d" or "12h" back from now, else a time as `audit export` takes it.
 core::Result<int64_t> parse_since(const std::string& text, int64_t now) {
   if (auto span = parse_span_ms(text)) return now - *span;

@@ -18,10 +18,6 @@ using core::Error;
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 128) return false;
   for (unsigned char c : s) {
@@ -95,20 +91,7 @@ json::object describe_key(const store::StoredKey& k, int64_t now) {
 
 core::Result<int64_t> parse_expiry(const std::string& text, int64_t now) {
   if (text.empty()) return Error::invalid_request("--expires is empty", "expires");
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits > 0 && digits + 1 == text.size() && digits <= 6) {
-    int64_t n = std::stoll(text.substr(0, digits));
-    int64_t unit = 0;
-    switch (text.back()) {
-      case 'm': unit = 60'000; break;
-      case 'h': unit = 3'600'000; break;
-      case 'd': unit = 86'400'000; break;
-      case 'w': unit = 7 * 86'400'000LL; break;
-      default: break;
-    }
-    if (unit && n > 0) return now + n * unit;
-  }
+  if (auto span = parse_span_ms(text)) return now + *span;
   auto at = parse_utc_time(text);
   if (!at) {
     return Error::invalid_request("--expires: '" + text + "' is neither a span (30d, 12h, 90m, 2w) nor a UTC time (" +

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "ops/key_actions.h"
 #include "ops/models_command.h"
+#include "ops/utc_time.h"
 
 namespace sy::ops {
 
@@ -46,10 +47,6 @@ void add_keys_command(CLI::App& app, KeysCommand& cmd) {
 bool keys_command_parsed(const KeysCommand& cmd) { return cmd.app && cmd.app->parsed(); }
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string text(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "ops/file_digest.h"
+#include "ops/utc_time.h"
 #include "ops/version_parameters.h"
 
 namespace sy::ops {
@@ -15,10 +16,6 @@ namespace json = boost::json;
 using core::Error;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 core::Result<std::optional<store::Alias>> alias_of(store::Store& store, const std::string& model, const std::string& alias) {
   auto state = store.load_registry();

@@ -80,6 +80,8 @@ void append_utc_time(std::string& out, int64_t ts_ms) {
   out += 'Z';
 }
 
+int64_t now_ms() { return chr::duration_cast<chr::milliseconds>(chr::system_clock::now().time_since_epoch()).count(); }
+
 std::optional<int64_t> parse_span_ms(std::string_view text) {
   if (text.size() < 2 || text.size() > 8) return std::nullopt;
   int64_t n = 0;

@@ -13,6 +13,9 @@ namespace sy::ops {
 
 core::Result<int64_t> parse_utc_time(const std::string& text);  // Unix ms
 
+// The wall clock now, in Unix ms: the time records and limits are written in.
+int64_t now_ms();
+
 // A span people type: a positive whole number and a unit, s, m, h, d or w ("90s", "30d"), in ms;
 // nullopt when `text` is not one.
 std::optional<int64_t> parse_span_ms(std::string_view text);

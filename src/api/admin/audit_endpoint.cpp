@@ -13,6 +13,7 @@
 #include "api/endpoints.h"
 #include "api/off_thread.h"
 #include "ops/audit_verify.h"
+#include "ops/utc_time.h"
 
 namespace sy::api {
 
@@ -20,11 +21,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 bool matches(const AuditQuery& q, const store::AuditEntry& e) {
   if (!q.request_id.empty() && e.request_id != q.request_id) return false;
@@ -60,7 +56,7 @@ json::object row_json(const store::AuditRow& row) {
 
 // The newest `limit` matching rows of the window, newest first.
 core::Result<json::object> search(store::Store& store, const AuditQuery& q) {
-  int64_t since = q.since_ms.value_or(now_ms() - kDayMs);
+  int64_t since = q.since_ms.value_or(ops::now_ms() - kDayMs);
   int64_t until = q.until_ms;
   if (!q.request_id.empty()) {
     // One record: its indexed row says when it was written, so only that instant is read.

@@ -59,11 +59,6 @@ core::Result<PlanRequest> parse_plan_request(std::string_view body) {
   return r;
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // "30d" or "12h" back from now, else a UTC time.
 core::Result<int64_t> parse_since(const std::string& text, int64_t now) {
   if (text.size() >= 2 && (text.back() == 'd' || text.back() == 'h')) {
@@ -77,7 +72,7 @@ core::Result<int64_t> parse_since(const std::string& text, int64_t now) {
 }
 
 core::Result<ops::cost::ObservedTraffic> observe(const config::Config& config, store::Store& store, const PlanRequest& r) {
-  const int64_t now = now_ms();
+  const int64_t now = ops::now_ms();
   auto since = parse_since(r.since, now);
   if (!since) return Error::invalid_request("'since': " + since.error().message, "since");
   int64_t until = now + 1;

@@ -3,14 +3,11 @@
 #include <algorithm>
 
 #include "core/metrics_text.h"
+#include "ops/utc_time.h"
 
 namespace sy::ops::drift {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 bool is_change(State from, State to) {
   if (to == from || to == State::collecting) return false;

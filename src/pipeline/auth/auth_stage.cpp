@@ -2,15 +2,12 @@
 
 #include <chrono>
 
+#include "ops/utc_time.h"
 #include "pipeline/auth/admin_access.h"
 
 namespace sy::pipeline {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string path_of(const http::Request& request) {
   auto target = request.target();
@@ -53,7 +50,7 @@ core::Result<core::Principal> AuthStage::authenticate(const http::Request& reque
   if (key.empty()) {
     return core::Error::authentication("You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
   }
-  auto principal = keys_->authenticate(key, now_ms());
+  auto principal = keys_->authenticate(key, ops::now_ms());
   if (!principal) return principal.error();
   if (access_ == Access::inference && !core::may_infer(principal->role)) {
     return core::Error::permission("API key '" + principal->key_name + "' has role '" + core::to_string(principal->role) +
@@ -86,7 +83,7 @@ core::Result<core::Principal> AdminAuthStage::authorize(const http::Request& req
   }
   auto key = AuthStage::presented_key(request);
   if (key.empty()) return core::Error::authentication("The admin API needs a key with an admin role as 'Authorization: Bearer <key>'.");
-  auto principal = keys_->authenticate(key, now_ms());
+  auto principal = keys_->authenticate(key, ops::now_ms());
   if (!principal) {
     if (principal.error().message == "Incorrect API key provided.") return core::Error::authentication("Incorrect admin key provided.");
     return principal.error();

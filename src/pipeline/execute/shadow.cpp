@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "ops/utc_time.h"
 #include "privacy/redactor.h"
 
 namespace sy::pipeline {
@@ -10,9 +11,6 @@ namespace sy::pipeline {
 namespace {
 constexpr int kMaxShadowsInFlight = 32;
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 }  // namespace
 
 std::string redacted_for_audit(const privacy::Scanner* scanner, std::string_view text) {
@@ -44,7 +42,7 @@ http::awaitable<void> ShadowRunner::run(std::shared_ptr<core::ChatRequest> reque
                                         std::string request_id, std::string key_name, [[maybe_unused]] core::InFlight::Ticket ticket) {
   auto started = std::chrono::steady_clock::now();
   ops::RequestRecord a;
-  a.ts_ms = now_ms();
+  a.ts_ms = ops::now_ms();
   providers::CallContext call{request_id + ":shadow", [](std::function<void()>) {}};
   auto answer = co_await shadow.deployment->provider->complete(*request, call);
 
