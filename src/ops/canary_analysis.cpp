@@ -128,11 +128,12 @@ CanaryVerdict judge_canary(const CanaryComparison& c, const CanaryPolicy& p, std
   check(k.refusal_rate() - base.refusal_rate() <= p.max_refusal_rate_increase,
         "refusal rate " + fmt("%.1f%%", k.refusal_rate() * 100) + " vs " + fmt("%.1f%%", base.refusal_rate() * 100));
   if (base.requests > 0 && base.p95_latency_ms > 0) {
-    check(k.p95_latency_ms <= base.p95_latency_ms * p.max_latency_ratio,
+    check(k.p95_latency_ms <= base.p95_latency_ms * p.max_latency_ratio ||
+              k.p95_latency_ms - base.p95_latency_ms <= p.min_latency_increase_ms,
           "p95 latency " + fmt("%.0f ms", k.p95_latency_ms) + " vs " + fmt("%.0f ms", base.p95_latency_ms));
   }
   if (base.p95_ttft_ms > 0 && k.p95_ttft_ms >= 0) {
-    check(k.p95_ttft_ms <= base.p95_ttft_ms * p.max_ttft_ratio,
+    check(k.p95_ttft_ms <= base.p95_ttft_ms * p.max_ttft_ratio || k.p95_ttft_ms - base.p95_ttft_ms <= p.min_latency_increase_ms,
           "p95 TTFT " + fmt("%.0f ms", k.p95_ttft_ms) + " vs " + fmt("%.0f ms", base.p95_ttft_ms));
   }
   if (k.feedback_count >= p.min_feedback && base.feedback_count >= p.min_feedback) {

@@ -47,6 +47,9 @@ struct CanaryPolicy {
   double max_error_rate_increase = 0.02;            // canary error rate - production's
   double max_latency_ratio = 1.5;                   // canary p95 / production p95
   double max_ttft_ratio = 1.5;
+  // Slower only counts past this many ms as well: at a few ms, a ratio over a dozen samples is
+  // the machine's noise, not the version's.
+  double min_latency_increase_ms = 50;
   double max_refusal_rate_increase = 0.05;
   double max_feedback_drop = 0.2;                   // on the -1..1 scale
   int64_t min_feedback = 5;                         // ratings on each side before feedback counts

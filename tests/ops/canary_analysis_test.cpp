@@ -52,6 +52,8 @@ TEST(CanaryAnalysis, RollsBackOnEachKindOfHarm) {
   // Slower: p95 more than 1.5 times production's.
   EXPECT_EQ(judge(comparison(side("v2", 100, 0, 800), side("v1", 900, 0, 500))).call, CanaryCall::rollback);
   EXPECT_EQ(judge(comparison(side("v2", 100, 0, 500, 400), side("v1", 900, 0, 500, 100))).call, CanaryCall::rollback);
+  // A few milliseconds slower is noise, whatever the ratio.
+  EXPECT_EQ(judge(comparison(side("v2", 100, 0, 12, 9), side("v1", 900, 0, 4, 3))).call, CanaryCall::promote);
   // Rated worse by clients (enough ratings on both sides).
   auto rated = comparison(side("v2", 100, 0, 500), side("v1", 900, 0, 500));
   rated.canary.feedback_count = 10;
