@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { chromium } from 'playwright-core';
 
-import { BINARY, readJson, sendChatAnswer, startSwitchyard } from './lib/switchyard.mjs';
+import { BINARY, adminCall, readJson, sendChatAnswer, startSwitchyard } from './lib/switchyard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf');
@@ -79,14 +79,7 @@ after(async () => {
   await new Promise((resolve) => fake?.close(resolve));
 });
 
-async function admin(pathname, body) {
-  const res = await fetch(`${base}${pathname}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const admin = (pathname, body) => adminCall(base, ADMIN, pathname, body);
 
 async function shot(name) {
   // Let the charts draw their latest points before the picture is taken.

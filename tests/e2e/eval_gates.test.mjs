@@ -12,7 +12,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { BINARY, startSwitchyard } from './lib/switchyard.mjs';
+import { BINARY, adminCall, startSwitchyard } from './lib/switchyard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf');
@@ -30,14 +30,7 @@ function cli(args, { timeout = 180_000 } = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-async function admin(pathname, body) {
-  const res = await fetch(`http://${sy.addr}${pathname}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const admin = (pathname, body) => adminCall(`http://${sy.addr}`, ADMIN, pathname, body);
 
 before(async () => {
   assert.ok(fs.existsSync(MODEL), `demo model missing at ${MODEL} (scripts/demo-model builds it)`);

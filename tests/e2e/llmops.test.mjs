@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 
-import { startSwitchyard } from './lib/switchyard.mjs';
+import { adminCall, startSwitchyard } from './lib/switchyard.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = process.env.SWITCHYARD_DEMO_MODEL || path.join(ROOT, 'var/models/faq-tiny.gguf');
@@ -46,14 +46,7 @@ after(async () => {
 const openai = (key) => new OpenAI({ baseURL: `http://${sy.addr}/v1`, apiKey: key, maxRetries: 0, timeout: 60_000 });
 const anthropic = (key) => new Anthropic({ baseURL: `http://${sy.addr}`, apiKey: key, maxRetries: 0, timeout: 60_000 });
 
-async function admin(pathname, body) {
-  const res = await fetch(`http://${sy.addr}${pathname}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const admin = (pathname, body) => adminCall(`http://${sy.addr}`, ADMIN, pathname, body);
 
 const ask = { model: 'faq-local', max_tokens: 16, messages: [{ role: 'user', content: 'How do I connect to the VPN?' }] };
 

@@ -50,6 +50,16 @@ export function sendChatAnswer(res, body, answer, { base, usage, pieceChars = 6,
   res.end('data: [DONE]\n\n');
 }
 
+// One call of the admin API: GET without a body, POST with one; the status and the JSON answer.
+export async function adminCall(baseUrl, adminKey, pathname, body) {
+  const res = await fetch(`${baseUrl}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
 export function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
