@@ -18,6 +18,8 @@ constexpr std::string_view kLabelTails[] = {
     "number", "Number", "NUMBER", "num", "no", "No", "NO", "nr", "id", "ID", "reference", "Reference", "ref", "Ref",
     "is",     "was",    "of",     "ending", "#", ":", "=", "-", "(", ")", ",", ".", "號碼", "号码", "編號", "编号", "號",
     "号",     "是",     "為",     "为",     "：", "（", "）", "，",
+    // Words a writer puts between a label and its value: "passport no. reads either X4482071".
+    "reads", "read", "either", "shows", "says", "as",
 };
 
 // Skips the label's tail and separators after `pos`, at most 32 bytes; returns where the value
@@ -66,9 +68,32 @@ std::optional<Span> passport_number(std::string_view text, size_t match_end) {
   return after_label(text, match_end, {.min_digits = 5, .max_letters = 4, .digit_first = false});  // NW8K47PL2
 }
 
+// The bank's name between an account label and its number: 帳號：台新 2081-0100-3365, 账号：建设银行
+// 4420-1157-3308. Up to eight Han characters, then the label's separators; where the value may start
+// after them, or npos.
+size_t after_bank_name(std::string_view text, size_t pos) {
+  size_t p = pos;
+  int han = 0;
+  while (han < 8 && p < text.size()) {
+    size_t next = p;
+    if (!core::is_han(core::next_code_point(text, next))) break;
+    p = next;
+    ++han;
+  }
+  if (han == 0) return std::string_view::npos;
+  return skip_label_tail(text, p);
+}
+
 std::optional<Span> account_number(std::string_view text, size_t match_end) {
   if (!label_stands_alone(text, match_end)) return std::nullopt;
-  return after_label(text, match_end, {.min_digits = 6, .max_letters = 0, .digit_first = true});
+  constexpr ValueRules rules{.min_digits = 6, .max_letters = 0, .digit_first = true};
+  size_t start = skip_label_tail(text, match_end);
+  if (auto span = read_value(text, start, rules)) return span;
+  size_t after_bank = after_bank_name(text, start);
+  if (after_bank == std::string_view::npos) return std::nullopt;
+  // A space must part the name from the number ("帳號被鎖123456" has none and is no value).
+  if (!before_is(text, after_bank, [](char c) { return c == ' '; })) return std::nullopt;
+  return read_value(text, after_bank, rules);
 }
 
 std::optional<Span> medical_record_number(std::string_view text, size_t match_end) {
@@ -115,14 +140,32 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
 }
 
-// "case 2023-CW-01877" with no "number" between: only after a word that makes it a case about
+// A court docket by its shape, whatever the word before "case": a year, the court's letters and a
+// serial ("case 2024-CR-001873", "case 23-cv-04417"). No help-desk ticket is written that way.
+bool docket_shaped(std::string_view v) {
+  size_t year = 0;
+  while (year < v.size() && is_digit(v[year])) ++year;
+  if ((year != 2 && year != 4) || year >= v.size() || v[year] != '-') return false;
+  size_t letters = year + 1;
+  while (letters < v.size() && is_alpha(v[letters])) ++letters;
+  size_t n = letters - year - 1;
+  if (n < 1 || n > 4 || letters >= v.size() || v[letters] != '-') return false;
+  size_t digits = 0;
+  while (letters + 1 + digits < v.size() && is_digit(v[letters + 1 + digits])) ++digits;
+  return digits >= 3;
+}
+
+// "case 2023-CW-01877" with no "number" between: a docket by its shape, or else only after a word that makes it a case about
 // someone ("social services case", "court case") and only a value that looks like a reference
 // (four digits or more and a dash or slash), so that "in case 2 fails" stays prose.
 std::optional<Span> bare_case_number(std::string_view text, size_t match_end) {
   size_t value = match_end - 1;  // the anchor is "case " and the value's first character
-  if (!case_about_someone(text, value - 5)) return std::nullopt;
   auto span = read_value(text, value, {.min_digits = 4, .max_letters = 6, .digit_first = false});
   if (!span) return std::nullopt;
+  if (!case_about_someone(text, value - 5)) {
+    bool docket = !support_ticket(text, value - 5) && docket_shaped(text.substr(span->start, span->end - span->start));
+    return docket ? span : std::nullopt;
+  }
   std::string_view v = text.substr(span->start, span->end - span->start);
   if (v.find_first_of("-/") == std::string_view::npos) return std::nullopt;
   return span;

@@ -110,11 +110,16 @@ uint8_t han_roles(std::string_view text, size_t at, size_t end) {
   uint8_t roles = clinicians.longest_at(text, end) > 0 ? kClinician : kNoRole;
   // A people-team role names the person who holds it (人資主管是白秀玲, 薪資專員王小明); an HR note
   // about someone (人資備註：賴宥蓁...) does not: the role noun must come between.
+  // The role noun must follow the people-team word closely (人資部主管): in 人事通知：仓库主管曹永强 the
+  // 主管 is the warehouse's, and the notice is about him.
   std::string_view before = text.substr(0, at).substr(at > 30 ? at - 30 : 0);
   for (size_t p = 0; p < before.size(); ++p) {
     if (size_t len = people_team.longest_at(before, p)) {
       std::string_view after = before.substr(p + len);
-      if (std::any_of(std::begin(kRoleNouns), std::end(kRoleNouns), [&](std::string_view n) { return after.find(n) != std::string_view::npos; })) {
+      if (std::any_of(std::begin(kRoleNouns), std::end(kRoleNouns), [&](std::string_view n) {
+            size_t found = after.find(n);
+            return found != std::string_view::npos && found <= 6;  // at most two characters between: 人資部主管
+          })) {
         roles |= kPeopleTeam;
       }
       break;
@@ -223,12 +228,18 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   // since the everyday words that begin clauses there (大家, 生育) are kept out below.
   bool name_place = at == 0 || std::u32string_view(U"的：:「“『喜，,、\n \t").find(before) != std::u32string_view::npos;
   bool kin = false;
-  for (std::string_view k : {"姐", "哥", "姊", "嫂"}) kin = kin || text.substr(end).starts_with(k);
+  // 美惠姐, and a relative named by the one they belong to: 志明爸爸, 子軒媽媽.
+  for (std::string_view k : {"姐", "哥", "姊", "嫂", "爸", "媽", "妈", "爺爺", "爷爷", "奶奶", "阿嬤", "阿嬷", "老婆", "老公"}) {
+    kin = kin || text.substr(end).starts_with(k);
+  }
   bool after = han_boundary_after(text, end, fact_starts);
   bool nickname = first == U'小' && han_boundary_before(text, at) && after;  // 小芬, 小美
   if (!name_place && !kin && !nickname && !han_cue_before(text, at, lex)) return {0, 0};
   if (kin && han_boundary_before(text, at)) return {end, kHanEnough, true};
-  if (first == U'小') return nickname ? HanCandidate{end, kHanEnough} : HanCandidate{0, 0};
+  if (first == U'小') {  // 小芬 where names stand, or after a role word: 部屬小潔
+    if (nickname) return {end, kHanEnough};
+    return after && han_cue_before(text, at, lex) ? HanCandidate{end, kHanEnough, true} : HanCandidate{0, 0};
+  }
   // Two such characters also make many ordinary words (大家, 健康, 王國).
   if (lex.zh_word_at(text, at) > 0 || lex.zh_common_word(text.substr(at, end - at))) return {0, 0};
   if (!name_place) return {end, kHanEnough, true};  // a role word before it: 同事怡萱

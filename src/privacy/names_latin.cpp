@@ -171,7 +171,9 @@ bool latin_cue_before(std::string_view text, const std::vector<Token>& tokens, s
   if (gap.size() > 3 || gap.empty() || !std::all_of(gap.begin(), gap.end(), [](char c) { return c == '.' || name_separator(c); })) {
     return false;
   }
-  if ((prev.lex & Lexicon::kPersonCue) != 0) return true;
+  // Tokens in lower case were not looked up (latin_tokens): "patient", "colleague" are, here.
+  uint8_t prev_lex = prev.capitalized ? prev.lex : lex.latin_word(prev.word);
+  if ((prev_lex & Lexicon::kPersonCue) != 0) return true;
   // Two-word cues ("account holder") as written, with their one space.
   return i >= 2 && joined(text, tokens[i - 2], prev) && lex.person_cue(text.substr(tokens[i - 2].start, prev.end - tokens[i - 2].start));
 }
@@ -202,6 +204,10 @@ constexpr std::string_view kNotNameWords[] = {
     "describe", "compare", "outline", "define", "discuss", "analyze", "analyse", "calculate", "generate", "convert",
     "format", "classify", "extract", "review", "plan", "suggest", "identify", "provide", "design", "build", "turn",
     "easter", "ramadan", "diwali", "eid", "lunar", "chapter", "section", "article", "form", "name", "dob", "date",
+    // Departments, which are told and asked things like people: "Tell Marketing the budget ...".
+    "marketing", "sales", "engineering", "legal", "finance", "accounting", "accounts", "procurement", "operations",
+    "security", "support", "facilities", "payroll", "compliance", "ops", "product", "design", "research", "admin",
+    "purchasing", "logistics", "recruiting", "recruitment", "treasury", "audit", "risk", "hr", "reception",
 };
 
 // Lower-case particles inside a name: "Vincent van Gogh", "Ana de la Cruz", "Omar bin Said".
@@ -267,6 +273,45 @@ bool pronoun_follows(const std::vector<Token>& tokens, size_t i) {
     if ((tokens[k].local() & kPronoun) != 0) return true;
   }
   return false;
+}
+
+// Verbs and auxiliaries that follow a person as the subject of a clause: "Liesel has", "Oyelaran
+// was", "Okoro missed".
+constexpr std::string_view kPersonVerbs[] = {"has", "had", "is", "was", "got", "gets", "will", "needs", "needed", "missed",
+                                            "told", "said", "says", "asked", "wants", "wanted", "took", "called", "just",
+                                            "didn't", "doesn't", "isn't", "wasn't", "hasn't", "can't", "won't", "won’t",
+                                            "didn’t", "doesn’t", "isn’t", "wasn’t", "hasn’t", "can’t"};
+
+// Whether token j (right after a name) is such a verb, one space after it.
+// Prepositions before a place: "salaries in Texas are", "flights from Lagos were".
+constexpr std::string_view kPlacePrepositions[] = {"in", "at", "from", "to", "near", "of", "across", "around", "outside",
+                                                   "inside", "into", "within", "via", "throughout", "through"};
+
+bool after_place_preposition(const std::vector<Token>& tokens, size_t i) {
+  return i > 0 && std::find(std::begin(kPlacePrepositions), std::end(kPlacePrepositions), tokens[i - 1].word) !=
+                      std::end(kPlacePrepositions);
+}
+
+bool person_verb_at(std::string_view text, const std::vector<Token>& tokens, size_t j) {
+  if (j == 0 || j >= tokens.size() || text.substr(tokens[j - 1].end, tokens[j].start - tokens[j - 1].end) != " ") return false;
+  std::string_view w = text.substr(tokens[j].start, tokens[j].end - tokens[j].start);
+  if (text.substr(tokens[j].end).starts_with("’t")) w = text.substr(tokens[j].start, tokens[j].end - tokens[j].start + 4);
+  return std::find(std::begin(kPersonVerbs), std::end(kPersonVerbs), w) != std::end(kPersonVerbs);
+}
+
+// Verbs whose object is a person: "put Oyelaran on nights", "congratulate Amadi", "cc Ifeoma".
+constexpr std::string_view kPersonObjectVerbs[] = {"put", "tell", "ask", "remind", "congratulate", "thank", "cc",
+                                                  "invite", "warn", "promote", "fire", "hire", "pay", "excuse", "move",
+                                                  "schedule", "cover", "notify", "inform", "email", "call", "text"};
+
+bool person_verb_before(std::string_view text, const std::vector<Token>& tokens, size_t i) {
+  if (i == 0 || text.substr(tokens[i - 1].end, tokens[i].start - tokens[i - 1].end) != " ") return false;
+  char lower[16];
+  std::string_view w = tokens[i - 1].word;
+  if (w.size() >= sizeof lower) return false;
+  for (size_t k = 0; k < w.size(); ++k) lower[k] = static_cast<char>(w[k] | (is_upper(w[k]) ? 0x20 : 0));
+  std::string_view verb(lower, w.size());
+  return std::find(std::begin(kPersonObjectVerbs), std::end(kPersonObjectVerbs), verb) != std::end(kPersonObjectVerbs);
 }
 
 }  // namespace
@@ -389,6 +434,18 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     if (name_shaped) score += 1;
     // The text goes on about them: "Oyelaran's salary", "... that his insulin".
     if (tokens[j - 1].possessive || pronoun_follows(tokens, j)) score += 1;
+    // One capitalized word no list knows, mid-sentence, doing what people do: "Sick note says Liesel
+    // has mononucleosis". A name the lexicon lacks (a place or a brand rarely "has" or "missed", and
+    // a place mostly follows a preposition: "salaries in Texas are").
+    // Two such words ("Yerlan Abenov has diabetes") have their shape for them already.
+    // A family name alone ("Okafor has") reads the same; a word that is also an English word does not.
+    const bool unknown_or_surname = (h & ~Lexicon::kSurname) == 0;
+    if (person_verb_at(text, tokens, j)) {
+      if (n == 1 && unknown_or_surname && !tokens[first].sentence_start && !after_place_preposition(tokens, first)) score += 2;
+      else if (name_shaped && n == 2) score += 1;
+    }
+    // ... or the object of what one does to a person: "put Oyelaran on travel", "congratulate Amadi".
+    if (n == 1 && unknown_or_surname && person_verb_before(text, tokens, first)) score += 1;
     candidates.push_back({{tokens[first].start, tokens[j - 1].end}, score, cue, roles});
     i = next;
   }

@@ -69,10 +69,16 @@ constexpr std::array kDirect = {
     DirectPattern{R"(\bNo\. ?[0-9]{1,5}(?:-[0-9]{1,4})?,)", 0, Kind::address, extract::taiwan_latin_address},
 };
 
-// Where stage 2 must look: each shape below contains one of these. Every phone, card, IBAN and ID
-// shape has 9 digits with at most single spaces or dashes between them, except the formats that
-// the others catch; dates (2024-03-15: 8 digits), times, amounts and short order numbers
-// stay quiet, which matters because every trigger costs a stage-2 window.
+// An amount of money as pay is written: with a currency ("$2,180", "NT$45,000", "₸9.6m"), with a
+// scale ("68k", "74.5k"), or with thousands separators ("3,640"). A macro, for literal concatenation.
+#define SY_PAY_AMOUNT                                                                                       \
+  R"((?:(?:\$|€|£|¥|₹|₸|₩|NT\$|HK\$|US\$|S\$|A\$|C\$|RM ?|Rs\.? ?|USD ?|EUR ?|GBP ?|CHF ?|INR ?))"            \
+  R"([0-9][0-9,]*(?:\.[0-9]+)?(?: ?(?:k|m|mn|million|grand))?|[0-9]+(?:\.[0-9]+)?(?:k|m)|[0-9]{1,3}(?:,[0-9]{3})+))"
+// Words between a pay word and its amount: "base goes from 68k", "pay to 27.50/hr", "salary of".
+#define SY_PAY_FILLER                                                                                       \
+  R"((?:is|was|of|at|to|from|goes|went|going|go|up|down|by|him|her|them|only|just|about|around|roughly|)" \
+  R"(currently|now|will|be|set|an|a|extra|another|back|out|increase|increased|cut|rise|raise))"
+
 // Medical words by their endings: procedures (-ectomy, -otomy, -oscopy, -plasty), inflammations
 // (-itis) and drug stems (the WHO INN stems: -mab, -tinib, -pril, -sartan, -olol, -statin, -dipine,
 // ...), which no list of words keeps up with; and Han X炎 (肺炎, 闌尾炎), but not 炎熱 (hot).
@@ -84,8 +90,32 @@ constexpr std::array kFactPatterns = {
                   HS_FLAG_CASELESS, Kind::health, extract::whole_word},
     DirectPattern{R"(\bcef[a-z]{4,}\b)", HS_FLAG_CASELESS, Kind::health, extract::whole_word},
     DirectPattern{"炎", 0, Kind::health, extract::han_inflammation},
+    // Pay said as an amount. An amount alone is no fact ("$40 for the pizzas", "she will pay $200 for
+    // the hotel"): these frames are. Earning verbs and passive pay right before it, pay nouns a few
+    // words before it (verbs like "pay" and "raise", which also mean paying a bill or raising funds,
+    // only with a word between), an amount per period, and a raise in percent.
+    DirectPattern{R"(\b(?:(?:got|gets|get|was|is|be|being|been) paid|makes|making|earns|earning|earned|salary|wages?|)"
+                  R"(base|comp|bonus)(?: )" SY_PAY_FILLER R"(){0,3} )" SY_PAY_AMOUNT R"(\b)",
+                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+    DirectPattern{R"(\b(?:salary|wages|commission|bonus|payout|paycheck|paycheque|severance|take-home)(?: [a-z']+){0,4} )"
+                  SY_PAY_AMOUNT R"(\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},  // "commission for June was 4,310"
+    DirectPattern{R"(\b(?:pay|raise|bump|bumped|rate)(?: )" SY_PAY_FILLER R"(){1,3} )" SY_PAY_AMOUNT R"(\b)",
+                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+    DirectPattern{SY_PAY_AMOUNT R"( ?(?:/|per |an |a ) ?(?:hr|hour|yr|year|annum|month|mo)\b)", HS_FLAG_CASELESS,
+                  Kind::salary, extract::pay_phrase},
+    DirectPattern{R"(\b[0-9]+\.[0-9]{2} ?/ ?(?:hr|h|hour)\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+    DirectPattern{R"([0-9](?: ?%| percent) (?:raise|bump|(?:pay|salary|merit|wage) (?:rise|raise|increase|cut))\b)",
+                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+    DirectPattern{R"(\b(?:your|his|her|their|my|a|the|'s) raise\b[^.\n]{0,30}[0-9] ?%)", HS_FLAG_CASELESS, Kind::salary,
+                  extract::pay_phrase},
 };
+#undef SY_PAY_AMOUNT
+#undef SY_PAY_FILLER
 
+// Where stage 2 must look: each shape below contains one of these. Every phone, card, IBAN and ID
+// shape has 9 digits with at most single spaces or dashes between them, except the formats that
+// the others catch; dates (2024-03-15: 8 digits), times, amounts and short order numbers
+// stay quiet, which matters because every trigger costs a stage-2 window.
 constexpr std::array kTriggers = {
     TriggerPattern{R"([0-9](?:[ \-]?[0-9]){8})", 0},
     TriggerPattern{R"([0-9]{3}\.[0-9]{3}\.[0-9]{4})", 0},  // 415.555.2671
