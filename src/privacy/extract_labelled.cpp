@@ -128,6 +128,16 @@ bool case_about_someone(std::string_view text, size_t word_start) {
 
 std::optional<Span> han_case_reference(std::string_view text, size_t match_end);  // below
 
+// A help-desk ticket in Chinese: 客服案件編號, 工單案號, 報修案件號. `match_end`: the end of the label,
+// which may start a few characters before its case word (案件編號).
+bool han_support_ticket(std::string_view text, size_t match_end) {
+  std::string_view before = text.substr(0, match_end).substr(match_end > 27 ? match_end - 27 : 0);
+  for (std::string_view desk : {"客服", "工單", "工单", "報修", "报修", "客訴", "客诉", "技術支援", "技术支持"}) {
+    if (before.find(desk) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::optional<Span> case_number(std::string_view text, size_t match_end) {
   // Back over the label's last word ("number", "#") and its space to the start of "case".
   size_t p = match_end;
@@ -136,7 +146,10 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   while (p > 0 && is_alpha(text[p - 1])) --p;
   if (support_ticket(text, p)) return std::nullopt;
   // After a Han label (案號) the reference may mix digits and Han (112勞資調字第0731號): read it whole.
-  if (static_cast<unsigned char>(text[match_end - 1]) >= 0x80) return han_case_reference(text, match_end);
+  if (static_cast<unsigned char>(text[match_end - 1]) >= 0x80) {
+    if (han_support_ticket(text, match_end)) return std::nullopt;
+    return han_case_reference(text, match_end);
+  }
   return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
 }
 
@@ -201,10 +214,12 @@ std::optional<Span> han_case_reference(std::string_view text, size_t match_end) 
     }
     size_t next = i;
     char32_t c = core::next_code_point(text, next);
-    han = han || core::is_han(c);
+    // Han before the first digit is the issuer's prefix (北社112-0457); Han after it (（2023）京0105民初,
+    // a form, not a reference) means the reference must end with 號.
+    han = han || (core::is_han(c) && digits > 0);
     if (is_digit(text[i])) {
       ++digits;
-      if (!han) last = next;  // with Han in it, a reference ends with 號 (（2023）京0105民初 is a form, not one)
+      if (!han) last = next;
     } else if (c == U'號' || c == U'号') {
       last = next;  // a reference ends with its number or with 號
     }

@@ -146,8 +146,9 @@ HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, co
     if (std::find(fact_starts.begin(), fact_starts.end(), ends[k - 1]) != fact_starts.end()) break;
     if (!han_at(text, ends[k - 1], &g, &len)) break;
     ends[k] = ends[k - 1] + len;
-    given[k] = lex.zh_given(g);
+    given[k] = lex.zh_given(g) || (k == 1 && g == U'阿');  // 陳阿水, 林阿土: the old Taiwanese 阿 names
   }
+  if (given[1] && !given[2] && text.substr(ends[0]).starts_with("阿")) given[1] = false;  // 陳阿姨 is no name
   bool title0 = lex.zh_title_at(text, ends[0]) > 0;
   if (!given[1] && !title0) return {0, 0};  // the common case in running text: nothing to weigh
   const bool cue = han_cue_before(text, at, lex);

@@ -346,7 +346,7 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
             ++end;
             ++score;
           }
-          if (pronoun_follows(tokens, end)) ++score;
+          if (pronoun_follows(tokens, end) || person_verb_at(text, tokens, end)) ++score;  // "jamal is in hospital"
           if (latin_cue_before(text, tokens, i, lex)) score += 2;
           if (score >= kEnough) {
             candidates.push_back({{t0.start, tokens[end - 1].end}, score, false, kNoRole});

@@ -50,7 +50,7 @@ constexpr std::array kDirect = {
                   extract::case_number},
     DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
     DirectPattern{R"(\bclaim\b)", HS_FLAG_CASELESS, Kind::case_number, extract::claim_reference},
-    DirectPattern{"案號|案号|案件編號|案件编号|個案編號|个案编号|案件號碼|案件号码|案件號|案件号|理賠號|理赔号", 0,
+    DirectPattern{"案號|案号|案件編號|案件编号|個案編號|个案编号|案件號碼|案件号码|案件號|案件号|理賠號|理赔号|理賠編號|理赔编号|理賠案號|理赔案号", 0,
                   Kind::case_number, extract::case_number},
     DirectPattern{"(?:（|\\()[0-9]{4}(?:）|\\))(?:[\\x80-\\xff]{3}){1,2}[0-9]{2,6}(?:[\\x80-\\xff]{3}){1,4}[0-9]{1,7}(?:號|号)", 0,
                   Kind::case_number, extract::mainland_case_number},
@@ -72,7 +72,8 @@ constexpr std::array kDirect = {
 // An amount of money as pay is written: with a currency ("$2,180", "NT$45,000", "₸9.6m"), with a
 // scale ("68k", "74.5k"), or with thousands separators ("3,640"). A macro, for literal concatenation.
 #define SY_PAY_AMOUNT                                                                                       \
-  R"((?:(?:\$|€|£|¥|₹|₸|₩|NT\$|HK\$|US\$|S\$|A\$|C\$|RM ?|Rs\.? ?|USD ?|EUR ?|GBP ?|CHF ?|INR ?))"            \
+  R"((?:(?:\$|€|£|¥|₹|₸|₩|₱|₦|₫|NT\$|HK\$|US\$|S\$|A\$|C\$|R\$|RM ?|Rs\.? ?|(?:USD|EUR|GBP|CHF|INR|KRW|JPY|)"   \
+  R"(CNY|RMB|TWD|NTD|SGD|AUD|CAD|HKD|MXN|BRL|ZAR|NGN|KES|PHP|VND|IDR|THB|MYR|AED|SAR|PLN|SEK|NOK|DKK) ?))"            \
   R"([0-9][0-9,]*(?:\.[0-9]+)?(?: ?(?:k|m|mn|million|grand))?|[0-9]+(?:\.[0-9]+)?(?:k|m)|[0-9]{1,3}(?:,[0-9]{3})+))"
 // Words between a pay word and its amount: "base goes from 68k", "pay to 27.50/hr", "salary of".
 #define SY_PAY_FILLER                                                                                       \
@@ -95,12 +96,14 @@ constexpr std::array kFactPatterns = {
     // words before it (verbs like "pay" and "raise", which also mean paying a bill or raising funds,
     // only with a word between), an amount per period, and a raise in percent.
     DirectPattern{R"(\b(?:(?:got|gets|get|was|is|be|being|been) paid|makes|making|earns|earning|earned|salary|wages?|)"
-                  R"(base|comp|bonus)(?: )" SY_PAY_FILLER R"(){0,3} )" SY_PAY_AMOUNT R"(\b)",
+                  R"(base|comp|bonus|offer|package):?(?: )" SY_PAY_FILLER R"(){0,3} )" SY_PAY_AMOUNT R"(\b)",
                   HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
     DirectPattern{R"(\b(?:salary|wages|commission|bonus|payout|paycheck|paycheque|severance|take-home)(?: [a-z']+){0,4} )"
                   SY_PAY_AMOUNT R"(\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},  // "commission for June was 4,310"
     DirectPattern{R"(\b(?:pay|raise|bump|bumped|rate)(?: )" SY_PAY_FILLER R"(){1,3} )" SY_PAY_AMOUNT R"(\b)",
                   HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+    DirectPattern{SY_PAY_AMOUNT R"( (?:base|salary|a year|annually|monthly|per annum|gross|net)\b)", HS_FLAG_CASELESS,
+                  Kind::salary, extract::pay_phrase},  // "KRW 72M base", "R$11.500 monthly"
     DirectPattern{SY_PAY_AMOUNT R"( ?(?:/|per |an |a ) ?(?:hr|hour|yr|year|annum|month|mo)\b)", HS_FLAG_CASELESS,
                   Kind::salary, extract::pay_phrase},
     DirectPattern{R"(\b[0-9]+\.[0-9]{2} ?/ ?(?:hr|h|hour)\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},

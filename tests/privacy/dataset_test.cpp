@@ -10,10 +10,11 @@
 //   ctxdev3     the first blind set (it scored recall 0.815 when it was blind), tuned on since.
 //   ctxdev4     the second blind set (recall 0.896, precision 0.988 when it was blind), tuned on since.
 //   ctxdev5     the third blind set (recall 0.857, precision 0.989 when it was blind), tuned on since.
-//   ctxblind4   the fourth blind set, scored once when the detectors were done: recall 0.917,
-//               precision 1.000.
-// The last ones hold at what they measured, less a margin: they show how far the detectors
-// generalize, which is short of the goal (tests/data/privacy/README.md has the numbers).
+//   ctxdev6     the fourth blind set (recall 0.917, precision 1.000 when it was blind), tuned on since.
+//   ctxdev7     the fifth blind set (recall 0.923, precision 0.994 when it was blind), tuned on since.
+// The tuned-on sets hold at what they measure now, less a margin: a change that loses what they
+// taught fails here. How far the detectors generalize is what the blind sets measured, which is
+// short of the goal (tests/data/privacy/README.md has the numbers).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -140,9 +141,8 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
     double recall, precision;
   };
   const std::map<std::string, Floor> floors = {
-      {"patterns", {1.0, 0.95}},  {"ctxdev", {0.97, 0.95}},    {"ctxdev2", {0.97, 0.95}},
-      {"ctxdev3", {0.91, 0.95}},  {"ctxdev4", {0.94, 0.95}},    {"ctxdev5", {0.90, 0.95}},
-      {"ctxblind4", {0.89, 0.95}},
+      {"patterns", {1.0, 0.95}}, {"ctxdev", {0.97, 0.95}},  {"ctxdev2", {0.96, 0.95}}, {"ctxdev3", {0.93, 0.95}},
+      {"ctxdev4", {0.94, 0.95}}, {"ctxdev5", {0.93, 0.95}}, {"ctxdev6", {0.97, 0.95}}, {"ctxdev7", {0.96, 0.95}},
   };
   for (const auto& [name, s] : sets) {
     print(name, s);
