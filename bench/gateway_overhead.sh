@@ -12,6 +12,9 @@
 #   sy-durable  switchyard with a durable audit trail            (AUDIT_ROWS=1; with
 #               AUDIT_DURABLE=false the three rows are the audit's cost: off, non-durable, durable)
 #   portkey     wrk -> @portkey-ai/gateway (Node) -> nginx
+#   nginx-proxy wrk -> nginx as a plain reverse proxy (pinned like the gateway) -> nginx: what one
+#               more HTTP hop costs on this machine with no work done in it (NGINX_PROXY=1, the
+#               default): the floor under any gateway's added latency here
 #
 # nginx answers POST /v1/chat/completions with a fixed chat.completion, so any difference between
 # rows is the gateway. Targets are measured in alternating rounds (every target at c=1, then
@@ -27,7 +30,8 @@
 #        rows, default 1), BASELINE_BINARY (an earlier build to run beside), PORTKEY (0 = without
 #        Portkey, for a quicker look at switchyard alone), PIN (1 = pin processes to cores,
 #        default 1 when the machine has 2+ cores), SWITCHYARD_BINARY, KEEP_TMP=1 (keep logs),
-#        AUDIT_ROWS (1 = the sy-noaudit and sy-durable rows, measured in the same rounds; default 0).
+#        AUDIT_ROWS (1 = the sy-noaudit and sy-durable rows, measured in the same rounds; default 0),
+#        NGINX_PROXY (0 = without the nginx-proxy reference row).
 # Needs: nginx, wrk, node + `npm ci` in bench/ (for Portkey), curl, taskset (optional).
 # All traffic is to 127.0.0.1; every process started here is stopped by PID on exit.
 set -euo pipefail
@@ -134,6 +138,18 @@ if [[ "$AUDIT_ROWS" == 1 ]]; then
   DURABLE_ADDR=$SY_ADDR
 fi
 
+# --- nginx as a plain reverse proxy: the floor ------------------------------------------------------
+NGINX_PROXY="${NGINX_PROXY:-1}"
+if [[ "$NGINX_PROXY" == 1 ]]; then
+  NGINX_PROXY_PORT="$(free_port)"
+  sed -e "s|@TMP@|$TMP|g" -e "s|@PORT@|$NGINX_PROXY_PORT|g" -e "s|@UPSTREAM@|$NGINX_PORT|g" \
+    "$HERE/nginx_proxy.conf.in" > "$TMP/nginx-proxy.conf"
+  "${GATEWAY_ON[@]}" nginx -p "$TMP" -c "$TMP/nginx-proxy.conf" -e "$TMP/nginx-proxy-error.log" \
+    >"$TMP/nginx-proxy.out" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$NGINX_PROXY_PORT/" 10 "nginx-proxy"
+fi
+
 # --- Portkey (Node) -----------------------------------------------------------------------------
 # Its start-server.js (the package's bin) takes --port=N (default 8787; it does not read PORT) and
 # --headless (no web UI). NODE_ENV=production as one would deploy it. It binds all interfaces
@@ -156,6 +172,7 @@ TARGETS+=(switchyard)
 [[ "$THREADS2" == 1 ]] && TARGETS+=(sy-t2)
 [[ "$AUDIT_ROWS" == 1 ]] && TARGETS+=(sy-noaudit sy-durable)
 [[ "$PORTKEY" == 1 ]] && TARGETS+=(portkey)
+[[ "$NGINX_PROXY" == 1 ]] && TARGETS+=(nginx-proxy)
 url_of() {
   case "$1" in
     direct) echo "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
@@ -166,6 +183,7 @@ url_of() {
     sy-noaudit) echo "http://$NOAUDIT_ADDR/v1/chat/completions" ;;
     sy-durable) echo "http://$DURABLE_ADDR/v1/chat/completions" ;;
     portkey) echo "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" ;;
+    nginx-proxy) echo "http://127.0.0.1:$NGINX_PROXY_PORT/v1/chat/completions" ;;
   esac
 }
 headers_of() {  # prints one header per line
@@ -319,6 +337,19 @@ for c in $CONNECTIONS; do
     "$(sub_ "$(cell switchyard "$c" 7)" "$(cell direct "$c" 7)")" \
     "$(div_ "$(cell switchyard "$c" 4)" "$(cell portkey "$c" 4)")"
 done
+
+if [[ "$NGINX_PROXY" == 1 ]]; then
+  echo
+  echo "nginx as a plain reverse proxy (the floor for one more hop here) against direct nginx, and switchyard against it:"
+  printf '%4s %14s %14s %26s %22s\n' c "added p50 us" "added p99 us" "sy added p50 over it us" "req/s sy/nginx-proxy"
+  for c in $CONNECTIONS; do
+    printf '%4s %14s %14s %26s %22s\n' "$c" \
+      "$(sub_ "$(cell nginx-proxy "$c" 5)" "$(cell direct "$c" 5)")" \
+      "$(sub_ "$(cell nginx-proxy "$c" 7)" "$(cell direct "$c" 7)")" \
+      "$(sub_ "$(cell switchyard "$c" 5)" "$(cell nginx-proxy "$c" 5)")" \
+      "$(div_ "$(cell switchyard "$c" 4)" "$(cell nginx-proxy "$c" 4)")"
+  done
+fi
 
 for row in baseline sy-guard sy-hit; do
   [[ " ${TARGETS[*]} " == *" $row "* ]] || continue
