@@ -53,29 +53,41 @@ constexpr std::u32string_view kHanStops = U"到在於于住址為为是的給给
 
 bool han_number(char32_t c) { return kHanNumerals.find(c) != std::u32string_view::npos; }
 
-// Floors, rooms and sub-numbers after 號: 之3, 5樓, 5F, 12層, 1203室.
+// Many write a space between Han characters and digits (復興南路一段 235 巷 8 號 5 樓): one space there
+// is read as none. Where pos is, past one such space before it.
+size_t space_back(std::string_view text, size_t pos) { return before_is(text, pos, [](char c) { return c == ' '; }) ? pos - 1 : pos; }
+size_t space_forward(std::string_view text, size_t pos) { return at_is(text, pos, [](char c) { return c == ' '; }) ? pos + 1 : pos; }
+
+// Floors, rooms and sub-numbers after 號: 之3, 5樓, 5F, 12層, 1203室; on the mainland a compound's
+// buildings, entrances and flats too: 12号院 3号楼 2单元 501室.
 size_t han_address_tail(std::string_view text, size_t pos) {
-  for (int k = 0; k < 3; ++k) {
+  for (int k = 0; k < 5; ++k) {
     std::string_view rest = text.substr(pos);
+    if (rest.starts_with("院")) {
+      pos += 3;
+      continue;
+    }
     if (rest.starts_with("之")) {
-      size_t e = digits_forward(text, pos + 3);
-      if (e == pos + 3) break;
+      size_t from = space_forward(text, pos + 3);
+      size_t e = digits_forward(text, from);
+      if (e == from) break;
       pos = e;
       continue;
     }
     if (rest.starts_with("-") || rest.starts_with(",")) break;
-    size_t e = digits_forward(text, pos);
-    if (e == pos) break;
-    std::string_view unit = text.substr(e);
+    size_t from = space_forward(text, pos);
+    size_t e = digits_forward(text, from);
+    if (e == from) break;
+    std::string_view unit = text.substr(space_forward(text, e));
     size_t len = 0;
-    for (std::string_view u : {"樓", "楼", "層", "层", "室", "F", "f", "號房", "号房"}) {
+    for (std::string_view u : {"樓", "楼", "層", "层", "室", "F", "f", "號房", "号房", "號樓", "号楼", "棟", "栋", "幢", "單元", "单元"}) {
       if (unit.starts_with(u)) {
         len = u.size();
         break;
       }
     }
     if (len == 0) break;
-    pos = e + len;
+    pos = space_forward(text, e) + len;
   }
   return pos;
 }
@@ -84,10 +96,11 @@ size_t han_address_tail(std::string_view text, size_t pos) {
 
 std::optional<Span> han_address(std::string_view text, size_t match_end) {
   const Lexicon& lex = Lexicon::get();
-  size_t number = digits_back(text, match_end - 3);  // before 號/号
+  const size_t number_end = space_back(text, match_end - 3);  // before 號/号
+  size_t number = digits_back(text, number_end);
   if (number >= 3 && text.substr(number - 3, 3) == "之") number = digits_back(text, number - 3);  // 101之3號
-  if (number == match_end - 3 || before_is(text, number, is_alnum)) return std::nullopt;
-  size_t suffix_at = number;
+  if (number == number_end || before_is(text, number, is_alnum)) return std::nullopt;
+  size_t suffix_at = space_back(text, number);
   char32_t suffix = core::previous_code_point(text, suffix_at);
   // 桂洲大道中38号, 中山路東12號: a road's part (middle, east, ...) between the road and the number.
   if (std::u32string_view(U"中東东西南北").find(suffix) != std::u32string_view::npos) {
@@ -105,6 +118,11 @@ std::optional<Span> han_address(std::string_view text, size_t match_end) {
   for (int n = 0; n < 24 && run > 0; ++n) {
     if (before_is(text, run, is_digit)) {
       --run;
+      continue;
+    }
+    // One space between a number and Han (一段 235 巷): the road runs on across it.
+    if (size_t p = space_back(text, run); p != run && (before_is(text, p, is_digit) || at_is(text, run, is_digit))) {
+      run = p;
       continue;
     }
     size_t p = run;

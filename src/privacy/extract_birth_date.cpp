@@ -122,7 +122,15 @@ std::optional<size_t> numeric_date(std::string_view text, size_t pos, bool roc_a
   return std::nullopt;
 }
 
-// 1983年3月5日, 民國72年3月5日 (民国), 1983年3月, and after a label 72年3月5日; 號/号 for 日.
+// Past `mark` (年, 月, 日) at pos, with one space allowed before it ("1998 年 3 月 21 日"); npos if absent.
+size_t past_mark(std::string_view text, size_t pos, std::string_view mark) {
+  if (at_is(text, pos, [](char c) { return c == ' '; })) ++pos;
+  return text.substr(pos).starts_with(mark) ? pos + mark.size() : std::string_view::npos;
+}
+size_t past_space(std::string_view text, size_t pos) { return at_is(text, pos, [](char c) { return c == ' '; }) ? pos + 1 : pos; }
+
+// 1983年3月5日, 民國72年3月5日 (民国), 1983年3月, and after a label 72年3月5日; 號/号 for 日. Single
+// spaces between the numbers and the characters too: 1998 年 3 月 21 日.
 std::optional<size_t> han_date(std::string_view text, size_t pos, bool roc_allowed) {
   size_t p = pos;
   bool roc = false;
@@ -133,20 +141,23 @@ std::optional<size_t> han_date(std::string_view text, size_t pos, bool roc_allow
     }
   }
   int year = 0, month = 0, day = 0;
+  if (roc) p = past_space(text, p);
   size_t ny = read_number(text, p, year);
-  if (ny == 0 || !text.substr(p + ny).starts_with("年")) return std::nullopt;
+  size_t after_year = ny == 0 ? std::string_view::npos : past_mark(text, p + ny, "年");
+  if (after_year == std::string_view::npos) return std::nullopt;
   bool year_fine = (ny == 4 && year_ok(year)) || ((roc || roc_allowed) && ny <= 3 && roc_year_ok(year));
   if (!year_fine) return std::nullopt;
-  p += ny + 3;
+  p = past_space(text, after_year);
   size_t nm = read_number(text, p, month, 2);
-  if (nm == 0 || !month_ok(month) || !text.substr(p + nm).starts_with("月")) return std::nullopt;
-  p += nm + 3;
+  size_t after_month = nm == 0 || !month_ok(month) ? std::string_view::npos : past_mark(text, p + nm, "月");
+  if (after_month == std::string_view::npos) return std::nullopt;
+  p = past_space(text, after_month);
   size_t nd = read_number(text, p, day, 2);
-  if (nd == 0 || !day_ok(day)) return p;  // year and month
+  if (nd == 0 || !day_ok(day)) return after_month;  // year and month
   for (std::string_view day_mark : {"日", "號", "号"}) {
-    if (text.substr(p + nd).starts_with(day_mark)) return p + nd + day_mark.size();
+    if (size_t end = past_mark(text, p + nd, day_mark); end != std::string_view::npos) return end;
   }
-  return p;
+  return after_month;
 }
 
 // After a label, a date written as eight digits: 19880721.

@@ -18,8 +18,9 @@ constexpr std::string_view kLabelTails[] = {
     "number", "Number", "NUMBER", "num", "no", "No", "NO", "nr", "id", "ID", "reference", "Reference", "ref", "Ref",
     "is",     "was",    "of",     "ending", "#", ":", "=", "-", "(", ")", ",", ".", "號碼", "号码", "編號", "编号", "號",
     "号",     "是",     "為",     "为",     "：", "（", "）", "，",
-    // Words a writer puts between a label and its value: "passport no. reads either X4482071".
-    "reads", "read", "either", "shows", "says", "as",
+    // Words a writer puts between a label and its value: "passport no. reads either X4482071",
+    // "medical record number MR 55120-08".
+    "reads", "read", "either", "shows", "says", "as", "MRN", "MR",
 };
 
 // Skips the label's tail and separators after `pos`, at most 32 bytes; returns where the value
@@ -61,6 +62,16 @@ std::optional<Span> after_label(std::string_view text, size_t match_end, const V
   return read_value(text, skip_label_tail(text, match_end), rules);
 }
 
+// A few lower-case words and a colon between a label and its value: "account for the refund:
+// 031-4407-22819". Only words of letters and single spaces, at most 24 bytes, so a sentence that
+// goes on about something else never reaches a number.
+std::optional<Span> after_colon(std::string_view text, size_t pos, const ValueRules& rules) {
+  size_t p = pos;
+  while (p < text.size() && p - pos < 24 && (is_lower(text[p]) || text[p] == ' ')) ++p;
+  if (p == pos || !at_is(text, p, [](char c) { return c == ':'; })) return std::nullopt;
+  return read_value(text, skip_label_tail(text, p), rules);
+}
+
 }  // namespace
 
 std::optional<Span> passport_number(std::string_view text, size_t match_end) {
@@ -89,6 +100,7 @@ std::optional<Span> account_number(std::string_view text, size_t match_end) {
   constexpr ValueRules rules{.min_digits = 6, .max_letters = 0, .digit_first = true};
   size_t start = skip_label_tail(text, match_end);
   if (auto span = read_value(text, start, rules)) return span;
+  if (auto span = after_colon(text, start, rules)) return span;  // "account for the refund: 031-4407-22819"
   size_t after_bank = after_bank_name(text, start);
   if (after_bank == std::string_view::npos) return std::nullopt;
   // A space must part the name from the number ("帳號被鎖123456" has none and is no value).
@@ -144,7 +156,7 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   while (p > 0 && text[p - 1] != ' ') --p;
   if (p > 0) --p;
   while (p > 0 && is_alpha(text[p - 1])) --p;
-  if (support_ticket(text, p)) return std::nullopt;
+  if (support_ticket(text, p) || han_support_ticket(text, p)) return std::nullopt;  // 技术支持的 case #70231
   // After a Han label (案號) the reference may mix digits and Han (112勞資調字第0731號): read it whole.
   if (static_cast<unsigned char>(text[match_end - 1]) >= 0x80) {
     if (han_support_ticket(text, match_end)) return std::nullopt;

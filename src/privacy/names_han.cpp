@@ -50,7 +50,9 @@ bool han_cue_before(std::string_view text, size_t pos, const Lexicon& lex) {
 // word ("凌晨維護", "社區宣傳") has neither.
 constexpr std::u32string_view kHanAfterName =
     U"的之在是已因於于說说今昨這这那要將将被與与和跟對对請请也都本自最從从去來来把還还有沒没會会可需應应確确"
-    U"罹患住申領领上下前近目一兩两三每同得向為为不剛刚正再又即及以等們们提曾所拿收參参休、，：；。！？「」『』“”（）";
+    U"罹患住申領领上下前近目一兩两三每同得向為为不剛刚正再又即及以等們们提曾所拿收參参休、，：；。！？「」『』“”（）"
+    // Kin and home: 邹凯父亲, 段鹏家里.
+    U"父母爸媽妈家";
 constexpr std::u32string_view kHanBeforeName =
     U"給给讓让叫找問问訴诉醒知和與与跟對对向由把被是為为的請请幫帮將将替位及、，：；。！？「」『』“”（）"
     // The ends of job titles and of units: 網格員凌志強, 隊長老蔣, 倉儲課林建宏.
@@ -146,9 +148,11 @@ HanCandidate score_han_name(std::string_view text, size_t at, size_t surname, co
     if (std::find(fact_starts.begin(), fact_starts.end(), ends[k - 1]) != fact_starts.end()) break;
     if (!han_at(text, ends[k - 1], &g, &len)) break;
     ends[k] = ends[k - 1] + len;
-    given[k] = lex.zh_given(g) || (k == 1 && g == U'阿');  // 陳阿水, 林阿土: the old Taiwanese 阿 names
+    // 陳阿水, 林阿土 (the old Taiwanese 阿 names), 林小红, 王小明: 阿 and 小 start a given name.
+    given[k] = lex.zh_given(g) || (k == 1 && (g == U'阿' || g == U'小'));
   }
-  if (given[1] && !given[2] && text.substr(ends[0]).starts_with("阿")) given[1] = false;  // 陳阿姨 is no name
+  // ... only with a given-name character after them: 陳阿姨, 王小姐 are no names.
+  if (given[1] && !given[2] && (text.substr(ends[0]).starts_with("阿") || text.substr(ends[0]).starts_with("小"))) given[1] = false;
   bool title0 = lex.zh_title_at(text, ends[0]) > 0;
   if (!given[1] && !title0) return {0, 0};  // the common case in running text: nothing to weigh
   const bool cue = han_cue_before(text, at, lex);

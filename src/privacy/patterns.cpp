@@ -46,7 +46,7 @@ constexpr std::array kDirect = {
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
     DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital (?:number|no|#)|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号)",
                   HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
-    DirectPattern{R"(\b(?:case|docket|claim) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
+    DirectPattern{R"(\b(?:case|docket|claim|court file|case file|court ref) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
                   extract::case_number},
     DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
     DirectPattern{R"(\bclaim\b)", HS_FLAG_CASELESS, Kind::case_number, extract::claim_reference},
@@ -58,14 +58,14 @@ constexpr std::array kDirect = {
                   extract::court_case_number},
 
     // Birth dates (extract_birth_date.cpp): a date after its label, or before 出生 / 日生.
-    DirectPattern{R"(\b(?:dob|d\.o\.b|date of birth|birth ?date|born|birthday))", HS_FLAG_CASELESS, Kind::date_of_birth,
+    DirectPattern{R"(\b(?:dob|d\.o\.b|date of birth|birth ?date|born|birthday|bday|b-day|b'day))", HS_FLAG_CASELESS, Kind::date_of_birth,
                   extract::birth_date_after_label},
     DirectPattern{"出生日期|出生年月日|生日|出生|生於|生于", 0, Kind::date_of_birth, extract::birth_date_after_label},
     DirectPattern{"出生|日生|號生|号生", 0, Kind::date_of_birth, extract::birth_date_before},
 
     // Han addresses (extract_address.cpp): a house number, 號 or 号. Latin ones are anchored on the
     // lexicon's street types (scanner.cpp).
-    DirectPattern{"(?:[0-9]|\\xef\\xbc[\\x90-\\x99]){1,5}(?:號|号)", 0, Kind::address, extract::han_address},
+    DirectPattern{"(?:[0-9]|\\xef\\xbc[\\x90-\\x99]){1,5} ?(?:號|号)", 0, Kind::address, extract::han_address},
     DirectPattern{R"(\bNo\. ?[0-9]{1,5}(?:-[0-9]{1,4})?,)", 0, Kind::address, extract::taiwan_latin_address},
 };
 
