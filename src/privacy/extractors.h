@@ -54,7 +54,7 @@ std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end
 // extract_medical_words.cpp: the fact patterns (patterns.h)
 std::optional<Span> whole_word(std::string_view text, size_t match_end);        // the Latin word ending here
 std::optional<Span> han_inflammation(std::string_view text, size_t match_end);  // anchor 炎: 肺炎, not 炎熱
-std::optional<Span> pay_phrase(std::string_view text, size_t match_end);        // "paid $2,180", "27.50/hr"
+std::optional<Span> phrase_before(std::string_view text, size_t match_end);  // "paid $2,180", 爸爸走了: the stretch before
 
 // Shared by the secret extractors: whether a key body is a stand-in such as "YOUR_API_KEY",
 // "xxxxxxxx" or "sk-...-here" rather than a credential.

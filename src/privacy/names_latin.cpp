@@ -433,7 +433,10 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
                                               [](const Token& t) { return not_name_word(t) || acronym(t.word); });
     if (name_shaped) score += 1;
     // The text goes on about them: "Oyelaran's salary", "... that his insulin".
-    if (tokens[j - 1].possessive || pronoun_follows(tokens, j)) score += 1;
+    // ... or to them: "Eliot Brannigan, you had a concussion".
+    std::string_view after_run = text.substr(tokens[j - 1].end);
+    bool spoken_to = after_run.starts_with(", you ") || after_run.starts_with(", your ");
+    if (tokens[j - 1].possessive || pronoun_follows(tokens, j) || spoken_to) score += 1;
     // One capitalized word no list knows, mid-sentence, doing what people do: "Sick note says Liesel
     // has mononucleosis". A name the lexicon lacks (a place or a brand rarely "has" or "missed", and
     // a place mostly follows a preposition: "salaries in Texas are").

@@ -49,6 +49,8 @@ constexpr std::array kDirect = {
     DirectPattern{R"(\b(?:case|docket|claim|court file|case file|court ref) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
                   extract::case_number},
     DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
+    DirectPattern{R"(\b(?:court|tribunal|appeal|docket|case) ref(?:erence)?\b)", HS_FLAG_CASELESS, Kind::case_number,
+                  extract::claim_reference},  // "Family court ref FD23P00871", "Court of Appeal ref CA-2023-001562"
     DirectPattern{R"(\bclaim\b)", HS_FLAG_CASELESS, Kind::case_number, extract::claim_reference},
     DirectPattern{"案號|案号|案件編號|案件编号|個案編號|个案编号|案件號碼|案件号码|案件號|案件号|理賠號|理赔号|理賠編號|理赔编号|理賠案號|理赔案号", 0,
                   Kind::case_number, extract::case_number},
@@ -97,20 +99,23 @@ constexpr std::array kFactPatterns = {
     // only with a word between), an amount per period, and a raise in percent.
     DirectPattern{R"(\b(?:(?:got|gets|get|was|is|be|being|been) paid|makes|making|earns|earning|earned|salary|wages?|)"
                   R"(base|comp|bonus|offer|package):?(?: )" SY_PAY_FILLER R"(){0,3} )" SY_PAY_AMOUNT R"(\b)",
-                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+                  HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"(\b(?:salary|wages|commission|bonus|payout|paycheck|paycheque|severance|take-home)(?: [a-z']+){0,4} )"
-                  SY_PAY_AMOUNT R"(\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},  // "commission for June was 4,310"
+                  SY_PAY_AMOUNT R"(\b)", HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},  // "commission for June was 4,310"
     DirectPattern{R"(\b(?:pay|raise|bump|bumped|rate)(?: )" SY_PAY_FILLER R"(){1,3} )" SY_PAY_AMOUNT R"(\b)",
-                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+                  HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{SY_PAY_AMOUNT R"( (?:base|salary|a year|annually|monthly|per annum|gross|net)\b)", HS_FLAG_CASELESS,
-                  Kind::salary, extract::pay_phrase},  // "KRW 72M base", "R$11.500 monthly"
+                  Kind::salary, extract::phrase_before},  // "KRW 72M base", "R$11.500 monthly"
     DirectPattern{SY_PAY_AMOUNT R"( ?(?:/|per |an |a ) ?(?:hr|hour|yr|year|annum|month|mo)\b)", HS_FLAG_CASELESS,
-                  Kind::salary, extract::pay_phrase},
-    DirectPattern{R"(\b[0-9]+\.[0-9]{2} ?/ ?(?:hr|h|hour)\b)", HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+                  Kind::salary, extract::phrase_before},
+    DirectPattern{R"(\b[0-9]+\.[0-9]{2} ?/ ?(?:hr|h|hour)\b)", HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"([0-9](?: ?%| percent) (?:raise|bump|(?:pay|salary|merit|wage) (?:rise|raise|increase|cut))\b)",
-                  HS_FLAG_CASELESS, Kind::salary, extract::pay_phrase},
+                  HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"(\b(?:your|his|her|their|my|a|the|'s) raise\b[^.\n]{0,30}[0-9] ?%)", HS_FLAG_CASELESS, Kind::salary,
-                  extract::pay_phrase},
+                  extract::phrase_before},
+    // A death said as 走了 (gone) after a relative, a few characters apart: 爸爸上个月走了, 家裡老人走了.
+    DirectPattern{"(?:爸爸|媽媽|妈妈|父親|父亲|母親|母亲|老人|奶奶|爺爺|爷爷|外婆|外公|阿嬤|阿嬷|阿公|老公|老婆)(?:[\\x80-\\xff]{3}){0,4}走了", 0,
+                  Kind::family, extract::phrase_before},
 };
 #undef SY_PAY_AMOUNT
 #undef SY_PAY_FILLER
