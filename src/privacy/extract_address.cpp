@@ -213,6 +213,37 @@ size_t postcode(std::string_view text, size_t pos) {
   return e + 3 - pos;
 }
 
+// A UK postcode in any case (eh2 3bn, N16 7AH) at pos: its length, or 0.
+size_t any_case_uk_postcode(std::string_view text, size_t pos) {
+  size_t e = pos, letters = 0;
+  while (e < text.size() && letters < 2 && is_alpha(text[e])) ++e, ++letters;
+  if (letters == 0 || !at_is(text, e, is_digit)) return 0;
+  ++e;
+  if (at_is(text, e, is_alnum)) ++e;
+  if (!at_is(text, e, [](char c) { return c == ' '; }) || !at_is(text, e + 1, is_digit) || !at_is(text, e + 2, is_alpha) ||
+      !at_is(text, e + 3, is_alpha) || at_is(text, e + 4, is_alnum)) {
+    return 0;
+  }
+  return e + 4 - pos;
+}
+
+// Where a street written in lower case ends with its postcode: a UK postcode, or a US state and
+// ZIP, within the next 48 bytes of the same sentence ("..., edinburgh eh2 3bn", "..., austin tx
+// 78701"); 0 when there is none.
+size_t lower_case_postcode_end(std::string_view text, size_t pos) {
+  for (size_t p = pos; p < text.size() && p - pos < 48; ++p) {
+    char c = text[p];
+    if (c == '\n' || c == '.' || c == '!' || c == '?') return 0;
+    if (before_is(text, p, is_alnum) || !is_alnum(c)) continue;
+    if (size_t n = any_case_uk_postcode(text, p)) return p + n;
+    if (is_alpha(c) && at_is(text, p + 1, is_alpha) && at_is(text, p + 2, [](char x) { return x == ' '; }) && !at_is(text, p + 3, is_alpha)) {
+      size_t zip = run_end(text, p + 3, is_digit, 6);
+      if (zip - (p + 3) == 5 && !at_is(text, zip, is_alnum)) return zip;
+    }
+  }
+  return 0;
+}
+
 // After the street: ", Apt 4B", ", Springfield", ", IL 62704", " LS6 2AB".
 size_t latin_address_tail(std::string_view text, size_t pos) {
   for (int k = 0; k < 4; ++k) {
@@ -282,6 +313,8 @@ std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end
 std::optional<Span> latin_address(std::string_view text, size_t match_end) {
   size_t suffix_start = match_end;
   while (suffix_start > 0 && is_alpha(text[suffix_start - 1])) --suffix_start;
+  // Written in lower case anywhere ("42 castle street"), an address must end in a postcode.
+  bool lower = !is_upper(text[suffix_start]);
   size_t pos = suffix_start;
   int name_words = 0;
   std::optional<size_t> start;
@@ -293,7 +326,9 @@ std::optional<Span> latin_address(std::string_view text, size_t match_end) {
       if (name_words > 0 && !before_is(text, w_start, is_alnum)) start = w_start;
       break;
     }
-    if (!capitalized_word(w) && !ordinal(w)) break;
+    bool lower_word = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return is_lower(c) || c == '\'' || c == '-'; });
+    if (!capitalized_word(w) && !ordinal(w) && !lower_word) break;
+    lower = lower || lower_word;
     ++name_words;
     pos = w_start;
   }
@@ -301,6 +336,11 @@ std::optional<Span> latin_address(std::string_view text, size_t match_end) {
   size_t end = match_end;
   if (at_is(text, end, [](char c) { return c == '.'; }) && match_end - suffix_start <= 4) ++end;  // "St."
   if (Lexicon::get().famous_address(text.substr(*start, match_end - *start))) return std::nullopt;
+  if (lower) {
+    size_t tail = lower_case_postcode_end(text, end);
+    if (tail == 0) return std::nullopt;
+    return Span{*start, tail};
+  }
   return Span{*start, latin_address_tail(text, end)};
 }
 

@@ -198,7 +198,9 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
       if (!streets.empty()) streets += '|';
       streets += literal_expression(suffix);
     }
-    if (!streets.empty()) add("[A-Za-z0-9] (?:" + streets + ")\\b", 0, "street types", Stage1Role::street, 0);
+    // Caseless: "42 castle street, edinburgh eh2 3bn" is an address too; the extractor wants a
+    // postcode after a street written in lower case, so prose ("down main street") stays quiet.
+    if (!streets.empty()) add("[A-Za-z0-9] (?:" + streets + ")\\b", HS_FLAG_CASELESS, "street types", Stage1Role::street, 0);
   }
 
   PatternList stage2;
