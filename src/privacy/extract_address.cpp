@@ -310,6 +310,27 @@ std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end
   return Span{start, end};
 }
 
+std::optional<Span> address_before_postcode(std::string_view text, size_t match_end) {
+  // The postcode's start: back over it to the space before its first part.
+  size_t code = match_end;
+  int spaces = 0;
+  while (code > 0 && (is_alnum(text[code - 1]) || (text[code - 1] == ' ' && spaces++ == 0))) --code;
+  // Back over the street and the city, in the same line and sentence, to the nearest house number
+  // that a capitalized word follows: "88 Kingsway, London", "1185 Avenue of the Americas, ...".
+  const size_t lo = code > 80 ? code - 80 : 0;
+  for (size_t p = code; p > lo; --p) {
+    char c = text[p - 1];
+    if (c == '\n' || c == '.' || c == '!' || c == '?' || c == ':' || c == ';') break;
+    if (!is_digit(c) || at_is(text, p, is_alnum)) continue;  // p - 1 must end a number
+    size_t start = p - 1;
+    while (start > 0 && is_digit(text[start - 1])) --start;
+    if (before_is(text, start, is_alnum) || p - start > 5) continue;
+    std::string_view after = text.substr(p);
+    if (after.starts_with(" ") && at_is(text, p + 1, is_upper)) return Span{start, match_end};
+  }
+  return std::nullopt;
+}
+
 std::optional<Span> latin_address(std::string_view text, size_t match_end) {
   size_t suffix_start = match_end;
   while (suffix_start > 0 && is_alpha(text[suffix_start - 1])) --suffix_start;

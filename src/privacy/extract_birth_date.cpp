@@ -190,6 +190,19 @@ size_t skip_to_date(std::string_view text, size_t pos) {
   return skip_words(text, pos, 24, kBetween);
 }
 
+// The date that ends exactly at date_end, read as after a label: each start up to 24 bytes back is
+// tried, and the leftmost date that ends there wins.
+std::optional<Span> date_ending_at(std::string_view text, size_t date_end) {
+  size_t lo = date_end > 24 ? date_end - 24 : 0;
+  for (size_t s = lo; s < date_end; ++s) {
+    if (core::is_continuation(text[s])) continue;
+    if (before_is(text, s, is_digit)) continue;
+    auto end = date_at(text, s, /*after_label=*/true);
+    if (end && *end == date_end) return Span{s, date_end};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Span> birth_date_after_label(std::string_view text, size_t match_end) {
@@ -226,15 +239,15 @@ std::optional<Span> birth_date_before(std::string_view text, size_t match_end) {
       if (next != "的" && next != "於" && next != "于" && next != "，" && next != "。" && next != "、") return std::nullopt;
     }
   }
-  // Try each start up to 24 bytes back; the leftmost date that ends exactly here wins.
-  size_t lo = date_end > 24 ? date_end - 24 : 0;
-  for (size_t s = lo; s < date_end; ++s) {
-    if (core::is_continuation(text[s])) continue;
-    if (before_is(text, s, is_digit)) continue;
-    auto end = date_at(text, s, /*after_label=*/true);  // 出生 is as strong a label as "DOB"
-    if (end && *end == date_end) return Span{s, date_end};
-  }
-  return std::nullopt;
+  return date_ending_at(text, date_end);  // 出生 is as strong a label as "DOB"
+}
+
+// "(DOB)" right after a date: "Rahim Uddin, 01-01-1990 (DOB)".
+std::optional<Span> birth_date_before_dob(std::string_view text, size_t match_end) {
+  size_t open = text.rfind('(', match_end);
+  if (open == std::string_view::npos) return std::nullopt;
+  size_t date_end = before_is(text, open, [](char c) { return c == ' '; }) ? open - 1 : open;
+  return date_ending_at(text, date_end);
 }
 
 }  // namespace sy::privacy::extract

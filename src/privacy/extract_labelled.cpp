@@ -46,8 +46,11 @@ std::optional<Span> read_value(std::string_view text, size_t pos, const ValueRul
       ++letters;
     } else if ((c == '-' || c == '/' || c == '.' || c == ' ' || c == ':') && at_is(text, end + 1, is_alnum) &&
                before_is(text, end, is_alnum)) {
-      // A space only between digits: "123 456 789", not "123 and".
-      if (c == ' ' && !(is_digit(text[end - 1]) && is_digit(text[end + 1]))) break;
+      // A space only between digits ("123 456 789", not "123 and"), or after a short capital
+      // prefix at the start ("RVH 556120": a hospital's letters before the number).
+      bool prefix = digits == 0 && letters <= 4 && is_digit(text[end + 1]) &&
+                    std::all_of(text.begin() + static_cast<std::ptrdiff_t>(pos), text.begin() + static_cast<std::ptrdiff_t>(end), is_upper);
+      if (c == ' ' && !(is_digit(text[end - 1]) && is_digit(text[end + 1])) && !prefix) break;
     } else {
       break;
     }

@@ -45,11 +45,13 @@ std::optional<Span> mainland_case_number(std::string_view text, size_t match_end
 // extract_birth_date.cpp
 std::optional<Span> birth_date_after_label(std::string_view text, size_t match_end);  // anchor "DOB", 出生日期
 std::optional<Span> birth_date_before(std::string_view text, size_t match_end);       // anchor 出生, 日生
+std::optional<Span> birth_date_before_dob(std::string_view text, size_t match_end);   // anchor "(DOB)" after the date
 
 // extract_address.cpp
 std::optional<Span> han_address(std::string_view text, size_t match_end);    // anchor: a number and 號/号
 std::optional<Span> latin_address(std::string_view text, size_t match_end);  // anchor: " Street", " Ave", ...
 std::optional<Span> taiwan_latin_address(std::string_view text, size_t match_end);  // anchor "No. 18,"
+std::optional<Span> address_before_postcode(std::string_view text, size_t match_end);  // anchor: "WC2B 6ST", "NY 10036"
 
 // extract_medical_words.cpp: the fact patterns (patterns.h)
 std::optional<Span> whole_word(std::string_view text, size_t match_end);        // the Latin word ending here

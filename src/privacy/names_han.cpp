@@ -51,12 +51,14 @@ bool han_cue_before(std::string_view text, size_t pos, const Lexicon& lex) {
 constexpr std::u32string_view kHanAfterName =
     U"的之在是已因於于說说今昨這这那要將将被與与和跟對对請请也都本自最從从去來来把還还有沒没會会可需應应確确"
     U"罹患住申領领上下前近目一兩两三每同得向為为不剛刚正再又即及以等們们提曾所拿收參参休、，：；。！？「」『』“”（）"
-    // Kin and home: 邹凯父亲, 段鹏家里.
-    U"父母爸媽妈家";
+    // Kin and home: 邹凯父亲, 段鹏家里, 韩磊老婆; and 寫 (给赵磊写一份).
+    U"父母爸媽妈家老太女兒儿寫写";
 constexpr std::u32string_view kHanBeforeName =
     U"給给讓让叫找問问訴诉醒知和與与跟對对向由把被是為为的請请幫帮將将替位及、，：；。！？「」『』“”（）"
     // The ends of job titles and of units: 網格員凌志強, 隊長老蔣, 倉儲課林建宏.
-    U"員员長长師师課课組组科處处部室";
+    U"員员長长師师課课組组科處处部室"
+    // A bed number before a patient: 十五床江阿嬤.
+    U"床";
 
 // Nicknames: 小/老 + a family name (小楊, 老王), 阿 + a given-name character (阿傑); not these words.
 constexpr std::string_view kNotNicknames[] = {"小時", "小时", "小於", "小于", "小康", "小米", "小黃", "小黄", "小白",

@@ -262,6 +262,8 @@ uint8_t latin_roles_before(std::string_view text, const std::vector<Token>& toke
   for (size_t k = i; k > 0 && k + 4 > i; --k) {
     const Token& t = tokens[k - 1];
     if (text.substr(t.end, tokens[k].start - t.end) != " ") return kNoRole;  // punctuation between: another clause
+    // "update payroll for Liam O'Sullivan": the person is who the work is for, not who does it.
+    if (t.word == "for" || t.word == "to" || t.word == "of" || t.word == "about" || t.word == "re") return kNoRole;
     if ((t.local() & kPeopleTeamWord) != 0) return kPeopleTeam;
   }
   return kNoRole;
@@ -299,6 +301,25 @@ bool person_verb_at(std::string_view text, const std::vector<Token>& tokens, siz
   return std::find(std::begin(kPersonVerbs), std::end(kPersonVerbs), w) != std::end(kPersonVerbs);
 }
 
+// "mr" or "mrs" written in lower case right before token i ("mr haddad"). Not "ms" (ms teams, ms
+// word), "dr" (dr appointment) or "miss" (miss deadlines): in lower case those are other words.
+bool lower_case_title_before(std::string_view text, const std::vector<Token>& tokens, size_t i) {
+  if (i == 0) return false;
+  const Token& t = tokens[i - 1];
+  std::string_view gap = text.substr(t.end, tokens[i].start - t.end);
+  if (gap != " " && gap != ". ") return false;
+  return t.word == "mr" || t.word == "mrs";
+}
+
+bool han_title_after(std::string_view text, size_t pos) {
+  std::string_view rest = text.substr(pos);
+  if (rest.starts_with(" ")) rest.remove_prefix(1);
+  for (std::string_view title : {"先生", "小姐", "女士", "太太"}) {
+    if (rest.starts_with(title)) return true;
+  }
+  return false;
+}
+
 // Verbs whose object is a person: "put Oyelaran on nights", "congratulate Amadi", "cc Ifeoma".
 constexpr std::string_view kPersonObjectVerbs[] = {"put", "tell", "ask", "remind", "congratulate", "thank", "cc",
                                                   "invite", "warn", "promote", "fire", "hire", "pay", "excuse", "move",
@@ -332,6 +353,14 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     const Token& t0 = tokens[i];
     // The run of name-like words from here: capitalized ones, with particles between them.
     size_t j = i + 1;
+    if (!t0.capitalized && lower_case_title_before(text, tokens, i)) {
+      // Dictated or typed in a hurry: "mr haddad seemed more confused", "dr okafor's notes".
+      if (t0.word.size() >= 3 && !not_name_word(t0) && (t0.local() & (kPronoun | kParticle)) == 0) {
+        candidates.push_back({{t0.start, t0.end}, kEnough, true, kNoRole});
+        i = i + 1;
+        continue;
+      }
+    }
     if (!t0.capitalized) {
       // Sloppy text writes names in lower case ("rohan told me his severance", "kenji matsuda"): a
       // given name the lexicon knows that is no English word, and something more (a family name
@@ -432,6 +461,10 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
                                               tokens.begin() + static_cast<std::ptrdiff_t>(j),
                                               [](const Token& t) { return not_name_word(t) || acronym(t.word); });
     if (name_shaped) score += 1;
+    // An initial before a family name: "J. Kowalczyk", "A. Mensah".
+    if (n == 2 && tokens[first].word.size() == 1 && text.substr(tokens[first].end).starts_with(". ")) score += 1;
+    // A Han form of address after a Latin name: "Yapit Tali 先生", "Anna Kowalski小姐".
+    if (han_title_after(text, tokens[j - 1].end)) score += 2;
     // The text goes on about them: "Oyelaran's salary", "... that his insulin".
     // ... or to them: "Eliot Brannigan, you had a concussion".
     std::string_view after_run = text.substr(tokens[j - 1].end);

@@ -44,9 +44,9 @@ constexpr std::array kDirect = {
     DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
     DirectPattern{R"(\b(?:account|acct|a/c))", HS_FLAG_CASELESS, Kind::account_number, extract::account_number},
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
-    DirectPattern{R"(\b(?:mrn|medical record|chart (?:number|no|#)|hospital (?:number|no|#)|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号)",
+    DirectPattern{R"(\b(?:mrn|medical record|med\.? rec|chart (?:number|no|#)|hospital (?:number|no|#)|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号|門診號|门诊号)",
                   HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
-    DirectPattern{R"(\b(?:case|docket|claim|court file|case file|court ref) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
+    DirectPattern{R"(\b(?:case|docket|claim|court file|case file|court ref|referral) (?:number|no|#|id|ref|reference))", HS_FLAG_CASELESS, Kind::case_number,
                   extract::case_number},
     DirectPattern{R"(\bcase [0-9A-Za-z])", HS_FLAG_CASELESS, Kind::case_number, extract::bare_case_number},
     DirectPattern{R"(\b(?:court|tribunal|appeal|docket|case) ref(?:erence)?\b)", HS_FLAG_CASELESS, Kind::case_number,
@@ -63,12 +63,17 @@ constexpr std::array kDirect = {
     DirectPattern{R"(\b(?:dob|d\.o\.b|date of birth|birth ?date|born|birthday|bday|b-day|b'day))", HS_FLAG_CASELESS, Kind::date_of_birth,
                   extract::birth_date_after_label},
     DirectPattern{"出生日期|出生年月日|生日|出生|生於|生于", 0, Kind::date_of_birth, extract::birth_date_after_label},
-    DirectPattern{"出生|日生|號生|号生", 0, Kind::date_of_birth, extract::birth_date_before},
+    DirectPattern{"出生|日生|號生|号生|[0-9]生", 0, Kind::date_of_birth, extract::birth_date_before},  // ...2014/08/21生
+    DirectPattern{R"(\((?:dob|d\.o\.b\.?)\))", HS_FLAG_CASELESS, Kind::date_of_birth, extract::birth_date_before_dob},
 
     // Han addresses (extract_address.cpp): a house number, 號 or 号. Latin ones are anchored on the
     // lexicon's street types (scanner.cpp).
     DirectPattern{"(?:[0-9]|\\xef\\xbc[\\x90-\\x99]){1,5} ?(?:號|号)", 0, Kind::address, extract::han_address},
     DirectPattern{R"(\bNo\. ?[0-9]{1,5}(?:-[0-9]{1,4})?,)", 0, Kind::address, extract::taiwan_latin_address},
+    // Latin addresses by their postcode, whatever the street is called ("88 Kingsway, London WC2B
+    // 6ST", "1185 Avenue of the Americas, New York, NY 10036"): a UK postcode, or a US state and ZIP.
+    DirectPattern{R"(\b[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}\b)", 0, Kind::address, extract::address_before_postcode},
+    DirectPattern{R"(\b[A-Z]{2} [0-9]{5}(?:-[0-9]{4})?\b)", 0, Kind::address, extract::address_before_postcode},
 };
 
 // An amount of money as pay is written: with a currency ("$2,180", "NT$45,000", "₸9.6m"), with a

@@ -218,6 +218,26 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   return std::shared_ptr<const Scanner>(std::move(scanner));
 }
 
+namespace {
+
+// Han fact words that the character before them turns into another word: 推迟到 / 延遲到 (postponed
+// to, not late). Kept short: each entry is a known false reading, not a guess.
+bool han_fact_inside_other_word(std::string_view text, size_t start, std::string_view fact) {
+  struct Exception {
+    std::string_view fact;
+    std::string_view before;
+  };
+  static constexpr Exception kExceptions[] = {
+      {"迟到", "推"}, {"遲到", "推"}, {"迟到", "延"}, {"遲到", "延"},
+  };
+  for (const auto& e : kExceptions) {
+    if (fact == e.fact && text.substr(0, start).ends_with(e.before)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
                              void* ctx) {
   auto& state = *static_cast<ScanState*>(ctx);
@@ -238,8 +258,10 @@ int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned 
     case Stage1Role::fact_word: {
       const FactTerm& fact = Lexicon::get().facts()[what.index];
       size_t start = end - fact.text.size();
-      // Latin words stand alone ("cancer", not "cancerous" unless written "cancer*"); Han need not.
+      // Latin words stand alone ("cancer", not "cancerous" unless written "cancer*"); Han need not,
+      // except where the characters before make another word of them (推迟到四点 is postponed).
       bool latin = is_alpha(fact.text.front());
+      if (!latin && han_fact_inside_other_word(state.text, start, fact.text)) break;
       if (!latin || (!before_is(state.text, start, is_alpha) && (fact.prefix || !at_is(state.text, end, is_alpha)))) {
         state.facts.push_back({fact.kind, start, end});
       }
