@@ -96,7 +96,7 @@ DriftMonitor::~DriftMonitor() { stop(); }
 
 DriftMonitor::Series* DriftMonitor::find(std::string_view route, std::string_view model, std::string_view version) const {
   std::shared_lock lock(map_mutex_);
-  auto it = series_.find(std::make_tuple(route, model, version));
+  auto it = series_.find(KeyView{route, model, version});
   return it == series_.end() ? nullptr : it->second.get();
 }
 

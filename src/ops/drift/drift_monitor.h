@@ -98,6 +98,17 @@ class DriftMonitor {
  private:
   struct Series;
   using Key = std::tuple<std::string, std::string, std::string>;
+  using KeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  // Finds a series by views, without building three strings per request. Compares views on both
+  // sides: tuple<string> against tuple<string_view> is not comparable with every standard library
+  // (clang's build of the fuzzers rejects it).
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static KeyView view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
+  };
   Series* find_or_add(const SeriesKey& key);
   Series* find(std::string_view route, std::string_view model, std::string_view version) const;
   std::optional<StateChange> evaluate_one(const Key& key, Series& series, bool force);
@@ -106,7 +117,7 @@ class DriftMonitor {
   config::DriftConfig config_;
   std::vector<std::string> topics_;
   mutable std::shared_mutex map_mutex_;
-  std::map<Key, std::unique_ptr<Series>, std::less<>> series_;
+  std::map<Key, std::unique_ptr<Series>, KeyLess> series_;
   std::mutex rules_mutex_;
   std::vector<std::string> rules_;  // index 0 = other
   std::mutex listener_mutex_;
