@@ -131,8 +131,18 @@ size_t after_bank_name(std::string_view text, size_t pos) {
   return skip_label_tail(text, p);
 }
 
+// A bookkeeping account, not a bank's: "Account 4471-0098-2231 in our chart of accounts".
+bool ledger_account(std::string_view text, size_t label_end) {
+  size_t lo = label_end > 60 ? label_end - 60 : 0;
+  std::string_view around = text.substr(lo, 140);
+  for (std::string_view ledger : {"chart of accounts", "ledger", "GL account", "G/L", "cost cent"}) {
+    if (around.find(ledger) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::optional<Span> account_number(std::string_view text, size_t match_end) {
-  if (!label_stands_alone(text, match_end)) return std::nullopt;
+  if (!label_stands_alone(text, match_end) || ledger_account(text, match_end)) return std::nullopt;
   constexpr ValueRules rules{.min_digits = 6, .max_letters = 0, .digit_first = true};
   size_t start = skip_label_tail(text, match_end);
   if (auto span = read_value(text, start, rules)) return span;
@@ -187,6 +197,15 @@ bool han_support_ticket(std::string_view text, size_t match_end) {
   return false;
 }
 
+// A help-desk system named just after a case number: "Case #2024-11873 in Zendesk".
+bool ticket_system_after(std::string_view text, size_t pos) {
+  std::string_view after = text.substr(pos, 40);
+  for (std::string_view system : {"Zendesk", "zendesk", "Jira", "JIRA", "Salesforce", "ServiceNow", "Freshdesk", "HubSpot", "helpdesk"}) {
+    if (after.find(system) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::optional<Span> case_number(std::string_view text, size_t match_end) {
   // Back over the label's last word ("number", "#") and its space to the start of "case".
   size_t p = match_end;
@@ -199,7 +218,9 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
     if (han_support_ticket(text, match_end)) return std::nullopt;
     return han_case_reference(text, match_end);
   }
-  return after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
+  auto span = after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
+  if (span && ticket_system_after(text, span->end)) return std::nullopt;
+  return span;
 }
 
 // A court docket by its shape, whatever the word before "case": a year, the court's letters and a

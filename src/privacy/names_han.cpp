@@ -52,7 +52,7 @@ constexpr std::u32string_view kHanAfterName =
     U"的之在是已因於于說说今昨這这那要將将被與与和跟對对請请也都本自最從从去來来把還还有沒没會会可需應应確确"
     U"罹患住申領领上下前近目一兩两三每同得向為为不剛刚正再又即及以等們们提曾所拿收參参休、，：；。！？「」『』“”（）"
     // Kin and home: 邹凯父亲, 段鹏家里, 韩磊老婆; and 寫 (给赵磊写一份).
-    U"父母爸媽妈家老太女兒儿寫写";
+    U"父母爸媽妈家老太女兒儿寫写開开發发週周連连";
 constexpr std::u32string_view kHanBeforeName =
     U"給给讓让叫找問问訴诉醒知和與与跟對对向由把被是為为的請请幫帮將将替位及、，：；。！？「」『』“”（）"
     // The ends of job titles and of units: 網格員凌志強, 隊長老蔣, 倉儲課林建宏.
@@ -189,7 +189,8 @@ HanCandidate score_nickname(std::string_view text, size_t at, const Lexicon& lex
   if (!fits || std::find(std::begin(kNotNicknames), std::end(kNotNicknames), text.substr(at, end - at)) != std::end(kNotNicknames)) {
     return {0, 0};
   }
-  int score = 2 + (han_boundary_before(text, at) ? 1 : 0) + (han_boundary_after(text, end, fact_starts) ? 1 : 0);
+  int score = 2 + (han_boundary_before(text, at) || han_cue_before(text, at, lex) ? 1 : 0) +
+              (han_boundary_after(text, end, fact_starts) ? 1 : 0);
   return {end, score};
 }
 
@@ -236,7 +237,8 @@ HanCandidate score_given_name(std::string_view text, size_t at, const Lexicon& l
   bool name_place = at == 0 || std::u32string_view(U"的：:「“『喜，,、\n \t").find(before) != std::u32string_view::npos;
   bool kin = false;
   // 美惠姐, and a relative named by the one they belong to: 志明爸爸, 子軒媽媽.
-  for (std::string_view k : {"姐", "哥", "姊", "嫂", "爸", "媽", "妈", "爺爺", "爷爷", "奶奶", "阿嬤", "阿嬷", "老婆", "老公"}) {
+  for (std::string_view k : {"姐", "哥", "姊", "嫂", "姨", "嬸", "婶", "叔", "伯", "爸", "媽", "妈", "爺爺", "爷爷", "奶奶", "阿嬤", "阿嬷",
+                             "老婆", "老公"}) {
     kin = kin || text.substr(end).starts_with(k);
   }
   bool after = han_boundary_after(text, end, fact_starts);

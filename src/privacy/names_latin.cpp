@@ -301,6 +301,36 @@ bool person_verb_at(std::string_view text, const std::vector<Token>& tokens, siz
   return std::find(std::begin(kPersonVerbs), std::end(kPersonVerbs), w) != std::end(kPersonVerbs);
 }
 
+// Words that end a job title: "Consultant Cardiologist", "Senior Analyst", "Charge Nurse".
+bool job_title(std::string_view w) {
+  static constexpr std::string_view kEndings[] = {"ologist", "iatrist", "ician", "urgeon", "Nurse", "Consultant", "Analyst",
+                                                   "Engineer", "Manager", "Director", "Officer", "Specialist", "Therapist",
+                                                   "Pharmacist", "Paramedic", "Midwife", "Registrar"};
+  return std::any_of(std::begin(kEndings), std::end(kEndings), [&](std::string_view e) { return w.size() > e.size() && w.ends_with(e); }) ||
+         std::find(std::begin(kEndings), std::end(kEndings), w) != std::end(kEndings);
+}
+
+// A clinical title in the next few words after a name, across a comma, a dash or a bar:
+// "Dr. Anand Krishnamurthy | Consultant Cardiologist", "Maria Lopez, RN".
+bool clinician_title_after(std::string_view text, const std::vector<Token>& tokens, size_t j) {
+  static constexpr std::string_view kClinical[] = {"ologist", "iatrist", "urgeon", "Physician", "Nurse", "GP", "MD", "RN",
+                                                    "Pharmacist", "Midwife", "Paramedic", "Therapist"};
+  for (size_t k = j; k < tokens.size() && k < j + 4; ++k) {
+    std::string_view gap = text.substr(tokens[k - 1].end, tokens[k].start - tokens[k - 1].end);
+    if (gap.find_first_not_of(" ,|-") != std::string_view::npos) return false;
+    std::string_view w = tokens[k].word;
+    if (std::any_of(std::begin(kClinical), std::end(kClinical), [&](std::string_view c) { return w.ends_with(c); })) return true;
+  }
+  return false;
+}
+
+bool honorific_suffix(std::string_view w) {
+  for (std::string_view s : {"-san", "-sama", "-kun", "-chan", "-sensei", "-ssi", "-nim"}) {
+    if (w.size() > s.size() + 1 && w.ends_with(s)) return true;
+  }
+  return false;
+}
+
 // "mr" or "mrs" written in lower case right before token i ("mr haddad"). Not "ms" (ms teams, ms
 // word), "dr" (dr appointment) or "miss" (miss deadlines): in lower case those are other words.
 bool lower_case_title_before(std::string_view text, const std::vector<Token>& tokens, size_t i) {
@@ -387,7 +417,8 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
       ++i;
       continue;
     }
-    while (j < tokens.size() && j - i < 5 && joined(text, tokens[j - 1], tokens[j])) {
+    // A possessive ends a name: "Stephen Hawking's ALS diagnosis" is Hawking's, not "Hawking's ALS".
+    while (j < tokens.size() && j - i < 5 && !tokens[j - 1].possessive && joined(text, tokens[j - 1], tokens[j])) {
       if (tokens[j].capitalized) {
         ++j;
       } else if (j + 1 < tokens.size() && tokens[j + 1].capitalized && (tokens[j].local() & kParticle) != 0 &&
@@ -433,6 +464,13 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
       i = next;
       continue;
     }
+    // A job title is no name ("Consultant Cardiologist"); after a name it tells their role: a
+    // clinician speaks of health for a living ("Dr. Anand Krishnamurthy | Consultant Cardiologist").
+    if (job_title(tokens[j - 1].word)) {
+      i = next;
+      continue;
+    }
+    if (clinician_title_after(text, tokens, j)) roles |= kClinician;
     const size_t n = j - first;
     // One letter or an acronym alone is no name: "Patient A", "customer FAQ".
     if (n == 1 && (head.size() == 1 || acronym(head))) {
@@ -463,8 +501,9 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     if (name_shaped) score += 1;
     // An initial before a family name: "J. Kowalczyk", "A. Mensah".
     if (n == 2 && tokens[first].word.size() == 1 && text.substr(tokens[first].end).starts_with(". ")) score += 1;
-    // A Han form of address after a Latin name: "Yapit Tali 先生", "Anna Kowalski小姐".
-    if (han_title_after(text, tokens[j - 1].end)) score += 2;
+    // A Han form of address after a Latin name: "Yapit Tali 先生", "Anna Kowalski小姐"; a Japanese or
+    // Korean one inside it: "Takahashi-san", "Min-jun-ssi".
+    if (han_title_after(text, tokens[j - 1].end) || honorific_suffix(tokens[j - 1].word)) score += 2;
     // The text goes on about them: "Oyelaran's salary", "... that his insulin".
     // ... or to them: "Eliot Brannigan, you had a concussion".
     std::string_view after_run = text.substr(tokens[j - 1].end);

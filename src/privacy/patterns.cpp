@@ -42,7 +42,8 @@ constexpr std::array kDirect = {
     // Numbers told apart by their label (extract_labelled.cpp); English labels start a word.
     DirectPattern{R"(\bpassport)", HS_FLAG_CASELESS, Kind::passport, extract::passport_number},
     DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
-    DirectPattern{R"(\b(?:account|acct|a/c))", HS_FLAG_CASELESS, Kind::account_number, extract::account_number},
+    DirectPattern{R"(\b(?:account|acct|a/c|cuenta|konto|compte|conto|rekening))", HS_FLAG_CASELESS, Kind::account_number,
+                  extract::account_number},
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
     DirectPattern{R"(\b(?:mrn|medical record|med\.? rec|chart (?:number|no|#)|hospital (?:number|no|#)|hosp\. ?(?:no|number|#)|inpatient (?:no|number|#))|病歷|病历|住院號|住院号|病案號|病案号|門診號|门诊号)",
                   HS_FLAG_CASELESS, Kind::medical_record, extract::medical_record_number},
@@ -117,6 +118,10 @@ constexpr std::array kFactPatterns = {
     DirectPattern{R"([0-9](?: ?%| percent) (?:raise|bump|(?:pay|salary|merit|wage) (?:rise|raise|increase|cut))\b)",
                   HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"(\b(?:your|his|her|their|my|a|the|'s) raise\b[^.\n]{0,30}[0-9] ?%)", HS_FLAG_CASELESS, Kind::salary,
+                  extract::phrase_before},
+    // A blood pressure reading, and a referral to a clinical specialty ("referred to nephrology").
+    DirectPattern{R"(\b(?:BP|blood pressure):? ?[0-9]{2,3}/[0-9]{2,3}\b)", HS_FLAG_CASELESS, Kind::health, extract::phrase_before},
+    DirectPattern{R"(\breferr(?:ed|al) to (?:a |the )?[a-z]+(?:ology|iatry|iatrics|ics)\b)", HS_FLAG_CASELESS, Kind::health,
                   extract::phrase_before},
     // A death said as 走了 (gone) after a relative, a few characters apart: 爸爸上个月走了, 家裡老人走了.
     DirectPattern{"(?:爸爸|媽媽|妈妈|父親|父亲|母親|母亲|老人|奶奶|爺爺|爷爷|外婆|外公|阿嬤|阿嬷|阿公|老公|老婆)(?:[\\x80-\\xff]{3}){0,4}走了", 0,

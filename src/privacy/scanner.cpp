@@ -236,6 +236,12 @@ bool han_fact_inside_other_word(std::string_view text, size_t start, std::string
   return false;
 }
 
+// "St ", "St. " or "Saint " right before pos: what follows is a saint's name.
+bool after_saint(std::string_view text, size_t pos) {
+  std::string_view before = text.substr(0, pos);
+  return before.ends_with("St ") || before.ends_with("St. ") || before.ends_with("Saint ");
+}
+
 }  // namespace
 
 int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
@@ -262,6 +268,7 @@ int Scanner::on_stage1_match(unsigned id, unsigned long long /*from*/, unsigned 
       // except where the characters before make another word of them (推迟到四点 is postponed).
       bool latin = is_alpha(fact.text.front());
       if (!latin && han_fact_inside_other_word(state.text, start, fact.text)) break;
+      if (latin && after_saint(state.text, start)) break;  // St Bride's, St Luke's: a church or a hospital
       if (!latin || (!before_is(state.text, start, is_alpha) && (fact.prefix || !at_is(state.text, end, is_alpha)))) {
         state.facts.push_back({fact.kind, start, end});
       }
