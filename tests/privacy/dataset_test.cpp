@@ -15,9 +15,10 @@
 //   ctxdev8     the sixth blind set (recall 0.837, precision 0.988 when it was blind), tuned on since.
 //   ctxdev9     the seventh blind set (recall 0.883, precision 0.994 when it was blind), tuned on since.
 //   ctxdev10    the eighth blind set (recall 0.906, precision 0.970 when it was blind), tuned on since.
+//   ctxblind9   the ninth blind set, scored once after the last change (recall 0.900, precision
+//               0.994) and never tuned on: the held-out estimate of how far the detectors generalize.
 // The tuned-on sets hold at what they measure now, less a margin: a change that loses what they
-// taught fails here. How far the detectors generalize is what the blind sets measured, which is
-// short of the goal (tests/data/privacy/README.md has the numbers).
+// taught fails here. The blind sets' scores are short of the goal (tests/data/privacy/README.md).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -146,7 +147,7 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
   const std::map<std::string, Floor> floors = {
       {"patterns", {1.0, 0.95}}, {"ctxdev", {0.97, 0.95}},  {"ctxdev2", {0.96, 0.95}}, {"ctxdev3", {0.93, 0.95}},
       {"ctxdev4", {0.94, 0.95}}, {"ctxdev5", {0.93, 0.95}}, {"ctxdev6", {0.97, 0.95}}, {"ctxdev7", {0.96, 0.95}},
-      {"ctxdev8", {0.95, 0.95}}, {"ctxdev9", {0.96, 0.95}}, {"ctxdev10", {0.95, 0.95}},
+      {"ctxdev8", {0.95, 0.95}}, {"ctxdev9", {0.96, 0.95}}, {"ctxdev10", {0.95, 0.95}}, {"ctxblind9", {0.88, 0.95}},
   };
   for (const auto& [name, s] : sets) {
     print(name, s);
