@@ -77,42 +77,31 @@ std::optional<Span> after_colon(std::string_view text, size_t pos, const ValueRu
 
 }  // namespace
 
-// A passport number by its usual shape: one or two capital letters and six to eight digits
-// (G38417265, X4482071), standing alone.
-bool passport_shaped(std::string_view text, size_t pos, size_t end) {
-  if (before_is(text, pos, is_alnum) || at_is(text, end, is_alnum)) return false;
-  size_t letters = 0;
-  while (pos + letters < end && is_upper(text[pos + letters])) ++letters;
-  size_t digits = end - pos - letters;
-  return letters >= 1 && letters <= 2 && digits >= 6 && digits <= 8 &&
-         std::all_of(text.begin() + static_cast<std::ptrdiff_t>(pos + letters), text.begin() + static_cast<std::ptrdiff_t>(end), is_digit);
-}
-
-// The first passport-shaped token in text[lo, hi), not across a line.
-std::optional<Span> passport_shaped_in(std::string_view text, size_t lo, size_t hi) {
-  hi = std::min(hi, text.size());
-  for (size_t p = lo; p < hi; ++p) {
-    if (text[p] == '\n') return std::nullopt;
-    if (!is_upper(text[p]) || before_is(text, p, is_alnum)) continue;
-    size_t e = p;
-    while (e < text.size() && is_alnum(text[e])) ++e;
-    if (passport_shaped(text, p, e)) return Span{p, e};
-    p = e;
-  }
-  return std::nullopt;
-}
-
 std::optional<Span> passport_number(std::string_view text, size_t match_end) {
   if (!label_stands_alone(text, match_end)) return std::nullopt;
-  if (auto span = after_label(text, match_end, {.min_digits = 5, .max_letters = 4, .digit_first = false})) return span;  // NW8K47PL2
-  // Further from its label, only a value with a passport's shape: "passport number before
-  // check-in, it's G38417265", "Is GK482913 a valid Canadian passport number?".
-  if (auto span = passport_shaped_in(text, match_end, match_end + 60)) return span;
-  size_t label = match_end;
-  while (label > 0 && is_alpha(text[label - 1])) --label;
-  size_t back = label > 40 ? label - 40 : 0;
-  auto before = passport_shaped_in(text, back, label);
-  return before && text.substr(before->end, label - before->end).find('\n') == std::string_view::npos ? before : std::nullopt;
+  return after_label(text, match_end, {.min_digits = 5, .max_letters = 4, .digit_first = false});  // NW8K47PL2
+}
+
+// A value with a passport's usual shape (one or two capitals and six to eight digits: G38417265,
+// X4482071) further from its label, within 60 bytes after it or 40 before it on the same line:
+// "passport number before check-in, it's G38417265", "reads either X4482071 or X4482017", "Is
+// GK482913 a valid Canadian passport number?". Anchored on the shape, so every such value near a
+// label is found, not only the first.
+std::optional<Span> passport_shaped_near_label(std::string_view text, size_t match_end) {
+  size_t start = match_end;
+  while (start > 0 && is_alnum(text[start - 1])) --start;
+  if (before_is(text, start, is_alnum) || at_is(text, match_end, is_alnum)) return std::nullopt;
+  auto on_one_line = [&](size_t lo, size_t hi) { return text.substr(lo, hi - lo).find('\n') == std::string_view::npos; };
+  size_t lo = start > 60 ? start - 60 : 0;
+  std::string_view before = text.substr(lo, start - lo);
+  for (std::string_view label : {"passport", "Passport", "PASSPORT", "護照", "护照"}) {
+    if (size_t at = before.rfind(label); at != std::string_view::npos && on_one_line(lo + at, start)) return Span{start, match_end};
+    std::string_view after = text.substr(match_end, 40);
+    if (size_t at = after.find(label); at != std::string_view::npos && on_one_line(match_end, match_end + at)) {
+      return Span{start, match_end};
+    }
+  }
+  return std::nullopt;
 }
 
 // The bank's name between an account label and its number: 帳號：台新 2081-0100-3365, 账号：建设银行

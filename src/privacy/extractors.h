@@ -34,6 +34,7 @@ std::optional<Span> password_value(std::string_view text, size_t match_end);  //
 
 // extract_labelled.cpp: the value after its label ("passport number L19530021", 帳號 123-45-678901-2)
 std::optional<Span> passport_number(std::string_view text, size_t match_end);        // anchor "passport", 護照
+std::optional<Span> passport_shaped_near_label(std::string_view text, size_t match_end);  // anchor: G38417265
 std::optional<Span> account_number(std::string_view text, size_t match_end);         // anchor "account", 帳號
 std::optional<Span> medical_record_number(std::string_view text, size_t match_end);  // anchor "MRN", 病歷號
 std::optional<Span> case_number(std::string_view text, size_t match_end);            // anchor "case no", 案號

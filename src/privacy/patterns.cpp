@@ -42,6 +42,7 @@ constexpr std::array kDirect = {
     // Numbers told apart by their label (extract_labelled.cpp); English labels start a word.
     DirectPattern{R"(\bpassport)", HS_FLAG_CASELESS, Kind::passport, extract::passport_number},
     DirectPattern{"護照|护照", 0, Kind::passport, extract::passport_number},
+    DirectPattern{R"(\b[A-Z]{1,2}[0-9]{6,8}\b)", 0, Kind::passport, extract::passport_shaped_near_label},
     DirectPattern{R"(\b(?:account|acct|a/c|cuenta|konto|compte|conto|rekening))", HS_FLAG_CASELESS, Kind::account_number,
                   extract::account_number},
     DirectPattern{"帳號|帐号|账号|帳戶|帐户|账户|戶頭|户头|存摺|存折", 0, Kind::account_number, extract::account_number},
