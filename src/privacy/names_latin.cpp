@@ -284,7 +284,6 @@ constexpr std::string_view kPersonVerbs[] = {"has", "had", "is", "was", "got", "
                                             "didn't", "doesn't", "isn't", "wasn't", "hasn't", "can't", "won't", "won’t",
                                             "didn’t", "doesn’t", "isn’t", "wasn’t", "hasn’t", "can’t"};
 
-// Whether token j (right after a name) is such a verb, one space after it.
 // Prepositions before a place: "salaries in Texas are", "flights from Lagos were".
 constexpr std::string_view kPlacePrepositions[] = {"in", "at", "from", "to", "near", "of", "across", "around", "outside",
                                                    "inside", "into", "within", "via", "throughout", "through"};
@@ -294,6 +293,7 @@ bool after_place_preposition(const std::vector<Token>& tokens, size_t i) {
                       std::end(kPlacePrepositions);
 }
 
+// Whether token j (right after a name) is one of kPersonVerbs, one space after it.
 bool person_verb_at(std::string_view text, const std::vector<Token>& tokens, size_t j) {
   if (j == 0 || j >= tokens.size() || text.substr(tokens[j - 1].end, tokens[j].start - tokens[j - 1].end) != " ") return false;
   std::string_view w = text.substr(tokens[j].start, tokens[j].end - tokens[j].start);
@@ -384,7 +384,7 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     // The run of name-like words from here: capitalized ones, with particles between them.
     size_t j = i + 1;
     if (!t0.capitalized && lower_case_title_before(text, tokens, i)) {
-      // Dictated or typed in a hurry: "mr haddad seemed more confused", "dr okafor's notes".
+      // Dictated or typed in a hurry: "mr haddad seemed more confused", "mrs okafor's notes".
       if (t0.word.size() >= 3 && !not_name_word(t0) && (t0.local() & (kPronoun | kParticle)) == 0) {
         candidates.push_back({{t0.start, t0.end}, kEnough, true, kNoRole});
         i = i + 1;
@@ -509,11 +509,10 @@ void latin_people(std::string_view text, size_t lo, size_t hi, const Lexicon& le
     std::string_view after_run = text.substr(tokens[j - 1].end);
     bool spoken_to = after_run.starts_with(", you ") || after_run.starts_with(", your ");
     if (tokens[j - 1].possessive || pronoun_follows(tokens, j) || spoken_to) score += 1;
-    // One capitalized word no list knows, mid-sentence, doing what people do: "Sick note says Liesel
-    // has mononucleosis". A name the lexicon lacks (a place or a brand rarely "has" or "missed", and
-    // a place mostly follows a preposition: "salaries in Texas are").
-    // Two such words ("Yerlan Abenov has diabetes") have their shape for them already.
-    // A family name alone ("Okafor has") reads the same; a word that is also an English word does not.
+    // One capitalized word no list knows (or only as a family name: "Okafor has"), mid-sentence,
+    // doing what people do: "Sick note says Liesel has mononucleosis". A name the lexicon lacks: a
+    // place or a brand rarely "has" or "missed", and a place mostly follows a preposition ("salaries
+    // in Texas are"). Two such words ("Yerlan Abenov has diabetes") have their shape for them already.
     const bool unknown_or_surname = (h & ~Lexicon::kSurname) == 0;
     if (person_verb_at(text, tokens, j)) {
       if (n == 1 && unknown_or_surname && !tokens[first].sentence_start && !after_place_preposition(tokens, first)) score += 2;
