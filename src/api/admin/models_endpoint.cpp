@@ -109,7 +109,8 @@ http::awaitable<void> serve_admin_models(Exchange& ex, const Services& services)
   ex.state.record.model = model;
   if (action.empty() && ex.request.method() == http::bhttp::verb::get) {
     // Named work, never a temporary in the co_await's arguments (GCC 12: see src/README.md).
-    auto describe = [&store = services.store, model] { return ops::describe_models(store, model); };
+    // model = model: a structured binding is captured through an initializer (clang before 16 needs it).
+    auto describe = [&store = services.store, model = model] { return ops::describe_models(store, model); };
     auto described = co_await off_thread(services.background, std::move(describe));
     if (!described) {
       co_await ex.send_error(described.error());
