@@ -30,6 +30,9 @@ TEST(MessageBytes, RequestIsWhatBeastWrites) {
   unknown.method_string("PURGE");
   unknown.prepare_payload();
   EXPECT_EQ(message_bytes(unknown), beast_bytes(unknown));
+
+  Request no_target{bhttp::verb::get, "", 11};
+  EXPECT_EQ(message_bytes(no_target), beast_bytes(no_target));
 }
 
 TEST(MessageBytes, ResponseIsWhatBeastWrites) {
