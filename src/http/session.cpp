@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 
+#include "http/message_bytes.h"
 #include "http/worker.h"
 
 namespace sy::http {
@@ -211,7 +212,15 @@ awaitable<bool> Session<Stream>::send(Response response) {
   response.keep_alive(keep_alive_);
   response.prepare_payload();
   expire_at(clock::now() + worker_.server().options().write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream_, response, kNoThrow);
+  boost::system::error_code ec;
+  if (response.chunked()) {
+    auto [wec, wn] = co_await bhttp::async_write(stream_, response, kNoThrow);
+    ec = wec;
+  } else {
+    auto bytes = message_bytes(response);
+    auto [wec, wn] = co_await net::async_write(stream_, net::buffer(bytes), kNoThrow);
+    ec = wec;
+  }
   expire_never();
   if (ec) {
     mark_gone();

@@ -66,7 +66,7 @@ std::string joined(const std::vector<std::string>& v) {
 
 std::string to_json_line(const RequestRecord& r) {
   std::string line;
-  line.reserve(256);
+  line.reserve(512);  // a proxied chat request's line is over 300 bytes
   line += "{\"ts\":\"";
   append_utc_time(line, std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count());

@@ -1,8 +1,11 @@
 #include "ops/key_secret.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <memory>
 
 namespace sy::ops {
 
@@ -24,6 +27,10 @@ std::string base64url(std::span<const unsigned char> bytes) {
   if (pending > 0) out.push_back(kAlphabet[(bits << (6 - pending)) & 0x3f]);
   return out;  // no padding: the length is fixed anyway
 }
+
+struct FreeMdCtx {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -58,13 +65,29 @@ std::vector<unsigned char> from_hex(std::string_view hex) {
   return out;
 }
 
-KeyHash salted_hash(std::span<const unsigned char> salt, std::string_view secret) {
-  std::string input(reinterpret_cast<const char*>(salt.data()), salt.size());
-  input.append(secret);
+KeyHash sha256(std::string_view first, std::string_view second) {
+  // The algorithm fetched once and a context per thread, reused: OpenSSL 3's one-shot SHA256()
+  // looks the algorithm up and allocates a context on every call, which costs more than hashing
+  // a key. Final wipes the context's copy of the input.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, FreeMdCtx> ctx(EVP_MD_CTX_new());
   KeyHash h{};
+  unsigned int len = 0;
+  if (md && ctx && EVP_DigestInit_ex2(ctx.get(), md, nullptr) && EVP_DigestUpdate(ctx.get(), first.data(), first.size()) &&
+      EVP_DigestUpdate(ctx.get(), second.data(), second.size()) && EVP_DigestFinal_ex(ctx.get(), h.data(), &len) &&
+      len == h.size()) {
+    return h;
+  }
+  // Short of memory only: the one-shot path, never a made-up hash.
+  std::string input(first);
+  input.append(second);
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), h.data());
   OPENSSL_cleanse(input.data(), input.size());
   return h;
+}
+
+KeyHash salted_hash(std::span<const unsigned char> salt, std::string_view secret) {
+  return sha256(std::string_view(reinterpret_cast<const char*>(salt.data()), salt.size()), secret);
 }
 
 bool same_hash(const KeyHash& a, const KeyHash& b) { return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0; }

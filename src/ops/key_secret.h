@@ -35,6 +35,8 @@ core::Result<KeySecret> make_key_secret();
 // The prefix a presented key would be listed under; "" when it cannot be a store key's secret.
 std::string_view key_prefix(std::string_view presented);
 KeyHash salted_hash(std::span<const unsigned char> salt, std::string_view secret);
+// SHA-256 of `first` followed by `second`: every presented key is hashed once per request.
+KeyHash sha256(std::string_view first, std::string_view second = {});
 // Constant time: how long it takes says nothing about where two hashes differ.
 bool same_hash(const KeyHash& a, const KeyHash& b);
 

@@ -71,9 +71,9 @@ core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& target
 }
 
 core::Result<SqliteDb::Prepared*> SqliteDb::prepare(std::string_view sql) {
-  std::string key(sql);
-  if (auto it = statements_.find(key); it != statements_.end()) return &it->second;
+  if (auto it = statements_.find(sql); it != statements_.end()) return &it->second;
   if (statements_.size() >= max_cached_statements) statements_.clear();
+  std::string key(sql);
 
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
@@ -163,10 +163,19 @@ core::Status SqliteDb::exec_script(std::string_view sql) {
   return core::Error::unavailable("sqlite exec: " + why);
 }
 
+// A kept statement, not sqlite3_exec: that would parse BEGIN and COMMIT anew on every
+// transaction, twice per audit batch.
 core::Status SqliteDb::run(const char* sql, const char* what) {
-  int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr);
-  if (rc == SQLITE_OK) return core::Ok{};
-  // sqlite3_exec without an error pointer leaves errmsg unreliable; the code's text is what we have.
+  int rc = SQLITE_OK;
+  if (auto prepared = prepare(sql); !prepared) {
+    rc = sqlite3_errcode(db_.get());
+  } else {
+    sqlite3_stmt* stmt = (*prepared)->stmt.get();
+    rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc == SQLITE_DONE) return core::Ok{};
+  }
+  // The code's text, as sqlite3_exec without an error pointer gave it.
   return core::Error::unavailable(std::string("sqlite ") + what + ": " + sqlite3_errstr(rc));
 }
 

@@ -7,7 +7,9 @@
 //
 // One connection; not for two threads at once (Store serializes its calls).
 #include <memory>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,8 +57,14 @@ class SqliteDb final : public Db {
   core::Error error(const std::string& what) const;
 
   std::unique_ptr<sqlite3, Close> db_;
+  // Found by the text as given (a string_view): no copy of a 960-parameter INSERT per lookup.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   // Declared after db_ so that every statement is finalized before the connection closes.
-  std::unordered_map<std::string, Prepared> statements_;
+  std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace sy::store

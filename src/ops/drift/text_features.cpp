@@ -137,7 +137,21 @@ bool looks_like_refusal(std::string_view answer_start) {
       "i'm sorry",   "i am sorry", "sorry, i",  "i can't",   "i cannot",  "i can not", "i’m sorry", "i can’t",
       "i'm unable",  "i am unable", "i'm not able", "i am not able", "as an ai", "i won't", "i will not",
       "抱歉",        "對不起",      "对不起",     "無法",      "无法",      "不能回答",  "不便回答"};
-  return std::any_of(std::begin(kPhrases), std::end(kPhrases), [&](std::string_view p) { return text.find(p) != std::string_view::npos; });
+  static_assert(std::all_of(std::begin(kPhrases), std::end(kPhrases), [](std::string_view p) {
+    auto c = static_cast<unsigned char>(p.front());
+    return c == 'i' || c == 's' || c == 'a' || c >= 0x80;
+  }));
+  // One pass, trying the phrases only where one can start ('i', 's', 'a' or a UTF-8 lead byte):
+  // the same answer as a find per phrase, for a few compares instead of 22 scans of the window.
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c != 'i' && c != 's' && c != 'a' && c < 0x80) continue;
+    auto rest = text.substr(i);
+    if (std::any_of(std::begin(kPhrases), std::end(kPhrases), [&](std::string_view p) { return rest.starts_with(p); })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace sy::ops::drift

@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include "ops/budgets.h"
@@ -13,11 +12,7 @@ namespace sy::pipeline {
 
 namespace {
 
-ops::KeyHash digest_of(std::string_view key) {
-  ops::KeyHash d{};
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), d.data());
-  return d;
-}
+ops::KeyHash digest_of(std::string_view key) { return ops::sha256(key); }
 
 std::string time_text(int64_t ms) {
   std::string out;

@@ -6,6 +6,7 @@
 #include "providers/remote/remote_provider.h"
 #include "providers/remote/sse_decoder.h"
 #include "providers/upstream_errors.h"
+#include "wire/json_fields.h"
 #include "wire/openai/chat_request.h"
 #include "wire/openai/chat_response.h"
 #include "wire/openai/error_json.h"
@@ -70,7 +71,8 @@ class OpenAICodec final : public Codec {
     }
     if (!ctx.request_id.empty()) req.set("x-request-id", ctx.request_id);
     for (const auto& [name, value] : model_.headers) req.set(name, value);
-    req.body() = boost::json::serialize(oa::format_request(request, model_.upstream_model));
+    wire::JsonScratch scratch;  // the tree dies once serialized: build it in an arena
+    req.body() = boost::json::serialize(oa::format_request(request, model_.upstream_model, scratch.storage()));
     return std::unique_ptr<RemoteCall>(std::move(call));
   }
 

@@ -102,20 +102,21 @@ core::Result<core::Message> parse_message(const json::object& o, bool strict) {
   return m;
 }
 
-json::object format_message(const core::Message& m) {
-  json::object o;
+json::object format_message(const core::Message& m, json::storage_ptr storage) {
+  json::object o(5 + m.extensions.size(), storage);  // sized once: no regrowing as keys go in
   o["role"] = m.role;
   if (m.content_is_null && m.parts.empty()) {
     o["content"] = nullptr;
   } else if (m.content_is_parts) {
-    json::array parts;
+    json::array parts(storage);
     for (const auto& p : m.parts) {
-      json::object part;
+      json::object part(storage);
       if (p.kind == core::ContentPart::Kind::text) {
         part["type"] = "text";
         part["text"] = p.text;
       } else {
-        json::object img{{"url", p.url}};
+        json::object img(storage);
+        img["url"] = p.url;
         if (!p.detail.empty()) img["detail"] = p.detail;
         part["type"] = "image_url";
         part["image_url"] = std::move(img);
@@ -123,16 +124,24 @@ json::object format_message(const core::Message& m) {
       parts.push_back(std::move(part));
     }
     o["content"] = std::move(parts);
+  } else if (m.parts.size() == 1 && m.parts.front().kind == core::ContentPart::Kind::text) {
+    o["content"] = m.parts.front().text;  // what text() gives for one text part, without its copy
   } else {
     o["content"] = m.text();
   }
   if (!m.name.empty()) o["name"] = m.name;
   if (!m.tool_call_id.empty()) o["tool_call_id"] = m.tool_call_id;
   if (!m.tool_calls.empty()) {
-    json::array calls;
+    json::array calls(storage);
     for (const auto& c : m.tool_calls) {
-      calls.push_back(json::object{{"id", c.id}, {"type", "function"},
-                                   {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
+      json::object fn(storage);
+      fn["name"] = c.name;
+      fn["arguments"] = c.arguments;
+      json::object call(storage);
+      call["id"] = c.id;
+      call["type"] = "function";
+      call["function"] = std::move(fn);
+      calls.push_back(std::move(call));
     }
     o["tool_calls"] = std::move(calls);
   }
@@ -250,28 +259,28 @@ core::Result<core::ChatRequest> parse_completion_request(std::string_view body) 
   return r;
 }
 
-json::object format_request(const core::ChatRequest& r, const std::string& upstream_model) {
-  json::object o;
+json::object format_request(const core::ChatRequest& r, const std::string& upstream_model, json::storage_ptr storage) {
+  json::object o(8 + r.extensions.size(), storage);  // sized once: no regrowing as keys go in
   o["model"] = upstream_model;
   if (r.kind == core::ChatRequest::Kind::completion) {
     o["prompt"] = r.prompt;
   } else {
-    json::array messages;
+    json::array messages(storage);
     messages.reserve(r.messages.size());
-    for (const auto& m : r.messages) messages.push_back(format_message(m));
+    for (const auto& m : r.messages) messages.push_back(format_message(m, storage));
     o["messages"] = std::move(messages);
   }
   if (r.stream) {
     o["stream"] = true;
     // Usage is always asked for upstream: switchyard meters every stream; the client only sees
     // the usage chunk when it asked for it.
-    o["stream_options"] = json::object{{"include_usage", true}};
+    o["stream_options"].emplace_object()["include_usage"] = true;
   }
   if (r.max_tokens && !r.extensions.contains("max_completion_tokens")) o["max_tokens"] = *r.max_tokens;
   if (r.temperature) o["temperature"] = *r.temperature;
   if (r.top_p) o["top_p"] = *r.top_p;
   if (r.stop.size() == 1) o["stop"] = r.stop.front();
-  else if (!r.stop.empty()) o["stop"] = json::array(r.stop.begin(), r.stop.end());
+  else if (!r.stop.empty()) o["stop"] = json::array(r.stop.begin(), r.stop.end(), storage);
   for (const auto& [k, v] : r.extensions) o[k] = v;
   return o;
 }

@@ -51,14 +51,13 @@ core::Usage parse_usage(const json::object& o) {
   return u;
 }
 
-json::object format_usage(const core::Usage& u) {
-  json::object o{{"prompt_tokens", u.prompt_tokens},
-                 {"completion_tokens", u.completion_tokens},
-                 {"total_tokens", u.total()}};
+json::object format_usage(const core::Usage& u, json::storage_ptr storage) {
+  json::object o({{"prompt_tokens", u.prompt_tokens}, {"completion_tokens", u.completion_tokens}, {"total_tokens", u.total()}},
+                 4 + u.extensions.size(), storage);
   for (const auto& [key, value] : u.extensions) o[key] = value;
   if (u.cached_tokens > 0) {
     auto& details = o["prompt_tokens_details"];
-    if (!details.is_object()) details = json::object{};
+    if (!details.is_object()) details.emplace_object();
     details.get_object()["cached_tokens"] = u.cached_tokens;
   }
   return o;
@@ -98,24 +97,28 @@ core::Result<core::ChatResponse> parse_response(std::string_view body, Kind kind
 }
 
 std::string format_response(const core::ChatResponse& r, Kind kind) {
-  json::object o;
+  // The tree only lives to be serialized: built in the arena, it costs no allocation per key.
+  JsonScratch scratch;
+  auto storage = scratch.storage();
+  json::object o(6 + r.extensions.size(), storage);  // sized once: no regrowing as keys go in
   o["id"] = r.id;
   o["object"] = kind == Kind::completion ? "text_completion" : "chat.completion";
   o["created"] = r.created;
   o["model"] = r.model;
-  json::array choices;
+  json::array choices(storage);
+  choices.reserve(r.choices.size());
   for (const auto& c : r.choices) {
-    json::object co;
+    json::object co(4 + c.extensions.size(), storage);
     co["index"] = c.index;
     if (kind == Kind::completion) co["text"] = c.message.text();
-    else co["message"] = format_message(c.message);
+    else co["message"] = format_message(c.message, storage);
     for (const auto& [k, v] : c.extensions) co[k] = v;
     if (kind == Kind::chat && !co.contains("logprobs")) co["logprobs"] = nullptr;
     put_string_or_null(co, "finish_reason", c.finish_reason);
     choices.push_back(std::move(co));
   }
   o["choices"] = std::move(choices);
-  if (r.usage) o["usage"] = format_usage(*r.usage);
+  if (r.usage) o["usage"] = format_usage(*r.usage, storage);
   for (const auto& [k, v] : r.extensions) o[k] = v;
   return json::serialize(o);
 }
@@ -184,30 +187,33 @@ core::Result<core::ChatChunk> parse_chunk(std::string_view data, Kind kind) {
 }
 
 std::string format_chunk(const core::ChatChunk& c, Kind kind) {
-  json::object o;
+  JsonScratch scratch;  // as in format_response: a tree that only lives to be serialized
+  auto storage = scratch.storage();
+  json::object o(storage);
   o["id"] = c.id;
   o["object"] = kind == Kind::completion ? "text_completion" : "chat.completion.chunk";
   o["created"] = c.created;
   o["model"] = c.model;
-  json::array choices;
+  json::array choices(storage);
   for (const auto& cc : c.choices) {
-    json::object co;
+    json::object co(storage);
     co["index"] = cc.index;
     if (kind == Kind::completion) {
       co["text"] = cc.content;
     } else {
-      json::object delta;
+      json::object delta(storage);
       if (!cc.role.empty()) delta["role"] = cc.role;
       if (cc.has_content) delta["content"] = cc.content;
       if (!cc.tool_calls.empty()) {
-        json::array calls;
+        json::array calls(storage);
         for (const auto& d : cc.tool_calls) {
-          json::object call{{"index", d.index}};
+          json::object call(storage);
+          call["index"] = d.index;
           if (!d.id.empty()) {
             call["id"] = d.id;
             call["type"] = "function";
           }
-          json::object fn;
+          json::object fn(storage);
           if (!d.name.empty()) fn["name"] = d.name;
           if (d.has_arguments) fn["arguments"] = d.arguments;
           call["function"] = std::move(fn);
@@ -223,7 +229,7 @@ std::string format_chunk(const core::ChatChunk& c, Kind kind) {
     choices.push_back(std::move(co));
   }
   o["choices"] = std::move(choices);
-  if (c.usage) o["usage"] = format_usage(*c.usage);
+  if (c.usage) o["usage"] = format_usage(*c.usage, storage);
   for (const auto& [k, v] : c.extensions) o[k] = v;
   return json::serialize(o);
 }

@@ -20,7 +20,7 @@ core::Result<core::ChatChunk> parse_chunk(std::string_view data, Kind kind);
 std::string format_response(const core::ChatResponse& r, Kind kind);
 std::string format_chunk(const core::ChatChunk& c, Kind kind);
 
-boost::json::object format_usage(const core::Usage& u);
+boost::json::object format_usage(const core::Usage& u, boost::json::storage_ptr storage = {});
 core::Usage parse_usage(const boost::json::object& o);
 
 }  // namespace sy::wire::openai
