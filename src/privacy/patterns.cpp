@@ -113,8 +113,10 @@ constexpr std::array kFactPatterns = {
                   HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{SY_PAY_AMOUNT R"( (?:base|salary|a year|annually|monthly|per annum|gross|net)\b)", HS_FLAG_CASELESS,
                   Kind::salary, extract::phrase_before},  // "KRW 72M base", "R$11.500 monthly"
-    DirectPattern{SY_PAY_AMOUNT R"( ?(?:/|per |an |a ) ?(?:hr|hour|yr|year|annum|month|mo)\b)", HS_FLAG_CASELESS,
-                  Kind::salary, extract::phrase_before},
+    // The period written out whole ("a year", not "a" then "year"): a literal as short as "a " would
+    // wake this expression at nearly every word of prose (bench/privacy_scan.sh).
+    DirectPattern{SY_PAY_AMOUNT R"((?: ?/ ?(?:hr|hour|yr|year|mo|month)| per (?:hour|hr|year|yr|annum|month)| an hour| a (?:year|month))\b)",
+                  HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"(\b[0-9]+\.[0-9]{2} ?/ ?(?:hr|h|hour)\b)", HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},
     DirectPattern{R"([0-9](?: ?%| percent) (?:raise|bump|(?:pay|salary|merit|wage) (?:rise|raise|increase|cut))\b)",
                   HS_FLAG_CASELESS, Kind::salary, extract::phrase_before},

@@ -198,9 +198,13 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
       if (!streets.empty()) streets += '|';
       streets += literal_expression(suffix);
     }
-    // Caseless: "42 castle street, edinburgh eh2 3bn" is an address too; the extractor wants a
-    // postcode after a street written in lower case, so prose ("down main street") stays quiet.
-    if (!streets.empty()) add("[A-Za-z0-9] (?:" + streets + ")\\b", HS_FLAG_CASELESS, "street types", Stage1Role::street, 0);
+    if (!streets.empty()) add("[A-Za-z0-9] (?:" + streets + ")\\b", 0, "street types", Stage1Role::street, 0);
+    // "42 castle street, edinburgh eh2 3bn" is an address too: the extractor wants a postcode after
+    // a street written in lower case, so prose ("down main street") stays quiet. Only the street
+    // types that are no everyday word: caseless " way", " place", " park" would wake the extractor
+    // at every other sentence (bench/privacy_scan.sh).
+    add("[a-z0-9] (?:street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|grove|terrace|crescent|gardens)\\b", 0,
+        "street types in lower case", Stage1Role::street, 0);
   }
 
   PatternList stage2;
