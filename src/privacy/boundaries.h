@@ -21,6 +21,7 @@ inline bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c 
 inline bool is_base64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
 inline bool is_base64(char c) { return is_alnum(c) || c == '+' || c == '/' || c == '='; }
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool is_sp(char c) { return c == ' '; }  // SP (0x20) only: a typed space, not a line break
 
 // The byte before `pos` / at `pos`, tested with `pred`; false at the ends of the text.
 template <class Pred>
@@ -31,6 +32,11 @@ template <class Pred>
 bool at_is(std::string_view text, size_t pos, Pred pred) {
   return pos < text.size() && pred(text[pos]);
 }
+
+// Past one space at pos / back over one before pos, or pos itself: where many type a space between
+// Han characters and digits (復興南路一段 235 巷, 1998 年 3 月) and others do not.
+inline size_t skip_one_space(std::string_view text, size_t pos) { return at_is(text, pos, is_sp) ? pos + 1 : pos; }
+inline size_t back_one_space(std::string_view text, size_t pos) { return before_is(text, pos, is_sp) ? pos - 1 : pos; }
 
 // The usual test: [start, end) is not glued to ASCII letters or digits on either side.
 inline bool isolated(std::string_view text, size_t start, size_t end) {

@@ -53,11 +53,6 @@ constexpr std::u32string_view kHanStops = U"到在於于住址為为是的給给
 
 bool han_number(char32_t c) { return kHanNumerals.find(c) != std::u32string_view::npos; }
 
-// Many write a space between Han characters and digits (復興南路一段 235 巷 8 號 5 樓): one space there
-// is read as none. Where pos is, past one such space before it.
-size_t space_back(std::string_view text, size_t pos) { return before_is(text, pos, [](char c) { return c == ' '; }) ? pos - 1 : pos; }
-size_t space_forward(std::string_view text, size_t pos) { return at_is(text, pos, [](char c) { return c == ' '; }) ? pos + 1 : pos; }
-
 // Floors, rooms and sub-numbers after 號: 之3, 5樓, 5F, 12層, 1203室; on the mainland a compound's
 // buildings, entrances and flats too: 12号院 3号楼 2单元 501室.
 size_t han_address_tail(std::string_view text, size_t pos) {
@@ -68,17 +63,17 @@ size_t han_address_tail(std::string_view text, size_t pos) {
       continue;
     }
     if (rest.starts_with("之")) {
-      size_t from = space_forward(text, pos + 3);
+      size_t from = skip_one_space(text, pos + 3);
       size_t e = digits_forward(text, from);
       if (e == from) break;
       pos = e;
       continue;
     }
     if (rest.starts_with("-") || rest.starts_with(",")) break;
-    size_t from = space_forward(text, pos);
+    size_t from = skip_one_space(text, pos);
     size_t e = digits_forward(text, from);
     if (e == from) break;
-    std::string_view unit = text.substr(space_forward(text, e));
+    std::string_view unit = text.substr(skip_one_space(text, e));
     size_t len = 0;
     for (std::string_view u : {"樓", "楼", "層", "层", "室", "F", "f", "號房", "号房", "號樓", "号楼", "棟", "栋", "幢", "單元", "单元"}) {
       if (unit.starts_with(u)) {
@@ -87,7 +82,7 @@ size_t han_address_tail(std::string_view text, size_t pos) {
       }
     }
     if (len == 0) break;
-    pos = space_forward(text, e) + len;
+    pos = skip_one_space(text, e) + len;
   }
   return pos;
 }
@@ -96,11 +91,11 @@ size_t han_address_tail(std::string_view text, size_t pos) {
 
 std::optional<Span> han_address(std::string_view text, size_t match_end) {
   const Lexicon& lex = Lexicon::get();
-  const size_t number_end = space_back(text, match_end - 3);  // before 號/号
+  const size_t number_end = back_one_space(text, match_end - 3);  // before 號/号
   size_t number = digits_back(text, number_end);
   if (number >= 3 && text.substr(number - 3, 3) == "之") number = digits_back(text, number - 3);  // 101之3號
   if (number == number_end || before_is(text, number, is_alnum)) return std::nullopt;
-  size_t suffix_at = space_back(text, number);
+  size_t suffix_at = back_one_space(text, number);
   char32_t suffix = core::previous_code_point(text, suffix_at);
   // 桂洲大道中38号, 中山路東12號: a road's part (middle, east, ...) between the road and the number.
   if (std::u32string_view(U"中東东西南北").find(suffix) != std::u32string_view::npos) {
@@ -121,7 +116,7 @@ std::optional<Span> han_address(std::string_view text, size_t match_end) {
       continue;
     }
     // One space between a number and Han (一段 235 巷): the road runs on across it.
-    if (size_t p = space_back(text, run); p != run && (before_is(text, p, is_digit) || at_is(text, run, is_digit))) {
+    if (size_t p = back_one_space(text, run); p != run && (before_is(text, p, is_digit) || at_is(text, run, is_digit))) {
       run = p;
       continue;
     }
@@ -187,6 +182,23 @@ bool two_capitals(std::string_view text, size_t pos) {
 }
 
 // A US ZIP (12345, 12345-6789) or a UK postcode (LS6 2AB, SW1A 1AA) at pos; its length or 0.
+// A UK postcode at pos, its letters tested with `letter` (is_upper as written on an envelope, is_alpha
+// for "eh2 3bn"): area (1-2 letters), district (a digit and an optional letter or digit), a space,
+// a digit and two letters. Its length, or 0.
+template <class Letter>
+size_t uk_postcode(std::string_view text, size_t pos, Letter letter) {
+  size_t e = pos, letters = 0;
+  while (e < text.size() && letters < 2 && letter(text[e])) ++e, ++letters;
+  if (letters == 0 || !at_is(text, e, is_digit)) return 0;
+  ++e;
+  if (at_is(text, e, letter) || at_is(text, e, is_digit)) ++e;
+  if (!at_is(text, e, is_sp) || !at_is(text, e + 1, is_digit) || !at_is(text, e + 2, letter) || !at_is(text, e + 3, letter) ||
+      at_is(text, e + 4, is_alnum)) {
+    return 0;
+  }
+  return e + 4 - pos;
+}
+
 size_t postcode(std::string_view text, size_t pos) {
   size_t e = pos;
   while (e < text.size() && e - pos < 5 && is_digit(text[e])) ++e;
@@ -197,34 +209,7 @@ size_t postcode(std::string_view text, size_t pos) {
     }
     return 5;
   }
-  // UK: area (1-2 letters), district (digit + optional letter/digit), space, digit, two letters.
-  e = pos;
-  size_t letters = 0;
-  while (e < text.size() && letters < 2 && is_upper(text[e])) ++e, ++letters;
-  if (letters == 0 || !at_is(text, e, is_digit)) return 0;
-  ++e;
-  if (at_is(text, e, is_upper) || at_is(text, e, is_digit)) ++e;
-  if (!at_is(text, e, [](char c) { return c == ' '; })) return 0;
-  ++e;
-  if (!at_is(text, e, is_digit) || !at_is(text, e + 1, is_upper) || !at_is(text, e + 2, is_upper) ||
-      at_is(text, e + 3, is_alnum)) {
-    return 0;
-  }
-  return e + 3 - pos;
-}
-
-// A UK postcode in any case (eh2 3bn, N16 7AH) at pos: its length, or 0.
-size_t any_case_uk_postcode(std::string_view text, size_t pos) {
-  size_t e = pos, letters = 0;
-  while (e < text.size() && letters < 2 && is_alpha(text[e])) ++e, ++letters;
-  if (letters == 0 || !at_is(text, e, is_digit)) return 0;
-  ++e;
-  if (at_is(text, e, is_alnum)) ++e;
-  if (!at_is(text, e, [](char c) { return c == ' '; }) || !at_is(text, e + 1, is_digit) || !at_is(text, e + 2, is_alpha) ||
-      !at_is(text, e + 3, is_alpha) || at_is(text, e + 4, is_alnum)) {
-    return 0;
-  }
-  return e + 4 - pos;
+  return uk_postcode(text, pos, is_upper);
 }
 
 // Where a street written in lower case ends with its postcode: a UK postcode, or a US state and
@@ -235,7 +220,7 @@ size_t lower_case_postcode_end(std::string_view text, size_t pos) {
     char c = text[p];
     if (c == '\n' || c == '.' || c == '!' || c == '?') return 0;
     if (before_is(text, p, is_alnum) || !is_alnum(c)) continue;
-    if (size_t n = any_case_uk_postcode(text, p)) return p + n;
+    if (size_t n = uk_postcode(text, p, is_alpha)) return p + n;
     if (is_alpha(c) && at_is(text, p + 1, is_alpha) && at_is(text, p + 2, [](char x) { return x == ' '; }) && !at_is(text, p + 3, is_alpha)) {
       size_t zip = run_end(text, p + 3, is_digit, 6);
       if (zip - (p + 3) == 5 && !at_is(text, zip, is_alnum)) return zip;
@@ -249,7 +234,7 @@ size_t latin_address_tail(std::string_view text, size_t pos) {
   for (int k = 0; k < 4; ++k) {
     size_t p = pos;
     if (at_is(text, p, [](char c) { return c == ','; })) ++p;
-    if (!at_is(text, p, [](char c) { return c == ' '; })) break;
+    if (!at_is(text, p, is_sp)) break;
     ++p;
     if (size_t n = postcode(text, p)) {
       pos = p + n;
@@ -257,7 +242,7 @@ size_t latin_address_tail(std::string_view text, size_t pos) {
     }
     if (two_capitals(text, p)) {  // a state, then its ZIP
       size_t q = p + 2;
-      if (at_is(text, q, [](char c) { return c == ' '; }) && postcode(text, q + 1) > 0) {
+      if (at_is(text, q, is_sp) && postcode(text, q + 1) > 0) {
         pos = q + 1 + postcode(text, q + 1);
         continue;
       }
@@ -271,7 +256,7 @@ size_t latin_address_tail(std::string_view text, size_t pos) {
       while (w < text.size() && (is_alpha(text[w]) || text[w] == '.' || text[w] == '#' || is_digit(text[w]))) ++w;
       e = w;
       ++words;
-      if (at_is(text, e, [](char c) { return c == ' '; }) && at_is(text, e + 1, is_upper) && !two_capitals(text, e + 1)) ++e;
+      if (at_is(text, e, is_sp) && at_is(text, e + 1, is_upper) && !two_capitals(text, e + 1)) ++e;
       else break;
     }
     if (words == 0) break;

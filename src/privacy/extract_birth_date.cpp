@@ -124,10 +124,9 @@ std::optional<size_t> numeric_date(std::string_view text, size_t pos, bool roc_a
 
 // Past `mark` (年, 月, 日) at pos, with one space allowed before it ("1998 年 3 月 21 日"); npos if absent.
 size_t past_mark(std::string_view text, size_t pos, std::string_view mark) {
-  if (at_is(text, pos, [](char c) { return c == ' '; })) ++pos;
+  pos = skip_one_space(text, pos);
   return text.substr(pos).starts_with(mark) ? pos + mark.size() : std::string_view::npos;
 }
-size_t past_space(std::string_view text, size_t pos) { return at_is(text, pos, [](char c) { return c == ' '; }) ? pos + 1 : pos; }
 
 // 1983年3月5日, 民國72年3月5日 (民国), 1983年3月, and after a label 72年3月5日; 號/号 for 日. Single
 // spaces between the numbers and the characters too: 1998 年 3 月 21 日.
@@ -141,17 +140,17 @@ std::optional<size_t> han_date(std::string_view text, size_t pos, bool roc_allow
     }
   }
   int year = 0, month = 0, day = 0;
-  if (roc) p = past_space(text, p);
+  if (roc) p = skip_one_space(text, p);
   size_t ny = read_number(text, p, year);
   size_t after_year = ny == 0 ? std::string_view::npos : past_mark(text, p + ny, "年");
   if (after_year == std::string_view::npos) return std::nullopt;
   bool year_fine = (ny == 4 && year_ok(year)) || ((roc || roc_allowed) && ny <= 3 && roc_year_ok(year));
   if (!year_fine) return std::nullopt;
-  p = past_space(text, after_year);
+  p = skip_one_space(text, after_year);
   size_t nm = read_number(text, p, month, 2);
   size_t after_month = nm == 0 || !month_ok(month) ? std::string_view::npos : past_mark(text, p + nm, "月");
   if (after_month == std::string_view::npos) return std::nullopt;
-  p = past_space(text, after_month);
+  p = skip_one_space(text, after_month);
   size_t nd = read_number(text, p, day, 2);
   if (nd == 0 || !day_ok(day)) return after_month;  // year and month
   for (std::string_view day_mark : {"日", "號", "号"}) {
@@ -217,7 +216,7 @@ std::optional<Span> birth_date_after_label(std::string_view text, size_t match_e
     if (next >= text.size()) return std::nullopt;
     if (is_lower(text[next])) {
       next = run_end(text, next, is_lower, 12);
-      if (words >= 3 || !at_is(text, next, [](char c) { return c == ' '; })) return std::nullopt;
+      if (words >= 3 || !at_is(text, next, is_sp)) return std::nullopt;
     } else if (!core::is_han(core::next_code_point(text, next))) {
       return std::nullopt;
     }
@@ -246,8 +245,7 @@ std::optional<Span> birth_date_before(std::string_view text, size_t match_end) {
 std::optional<Span> birth_date_before_dob(std::string_view text, size_t match_end) {
   size_t open = text.rfind('(', match_end);
   if (open == std::string_view::npos) return std::nullopt;
-  size_t date_end = before_is(text, open, [](char c) { return c == ' '; }) ? open - 1 : open;
-  return date_ending_at(text, date_end);
+  return date_ending_at(text, back_one_space(text, open));
 }
 
 }  // namespace sy::privacy::extract

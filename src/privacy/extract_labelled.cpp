@@ -48,9 +48,11 @@ std::optional<Span> read_value(std::string_view text, size_t pos, const ValueRul
                before_is(text, end, is_alnum)) {
       // A space only between digits ("123 456 789", not "123 and"), or after a short capital
       // prefix at the start ("RVH 556120": a hospital's letters before the number).
-      bool prefix = digits == 0 && letters <= 4 && is_digit(text[end + 1]) &&
-                    std::all_of(text.begin() + static_cast<std::ptrdiff_t>(pos), text.begin() + static_cast<std::ptrdiff_t>(end), is_upper);
-      if (c == ' ' && !(is_digit(text[end - 1]) && is_digit(text[end + 1])) && !prefix) break;
+      auto capital_prefix = [&] {
+        return digits == 0 && letters <= 4 && is_digit(text[end + 1]) &&
+               std::all_of(text.begin() + static_cast<std::ptrdiff_t>(pos), text.begin() + static_cast<std::ptrdiff_t>(end), is_upper);
+      };
+      if (c == ' ' && !(is_digit(text[end - 1]) && is_digit(text[end + 1])) && !capital_prefix()) break;
     } else {
       break;
     }
@@ -94,9 +96,9 @@ std::optional<Span> passport_shaped_near_label(std::string_view text, size_t mat
   auto on_one_line = [&](size_t lo, size_t hi) { return text.substr(lo, hi - lo).find('\n') == std::string_view::npos; };
   size_t lo = start > 60 ? start - 60 : 0;
   std::string_view before = text.substr(lo, start - lo);
+  std::string_view after = text.substr(match_end, 40);
   for (std::string_view label : {"passport", "Passport", "PASSPORT", "護照", "护照"}) {
     if (size_t at = before.rfind(label); at != std::string_view::npos && on_one_line(lo + at, start)) return Span{start, match_end};
-    std::string_view after = text.substr(match_end, 40);
     if (size_t at = after.find(label); at != std::string_view::npos && on_one_line(match_end, match_end + at)) {
       return Span{start, match_end};
     }
@@ -139,7 +141,7 @@ std::optional<Span> account_number(std::string_view text, size_t match_end) {
   size_t after_bank = after_bank_name(text, start);
   if (after_bank == std::string_view::npos) return std::nullopt;
   // A space must part the name from the number ("帳號被鎖123456" has none and is no value).
-  if (!before_is(text, after_bank, [](char c) { return c == ' '; })) return std::nullopt;
+  if (!before_is(text, after_bank, is_sp)) return std::nullopt;
   return read_value(text, after_bank, rules);
 }
 
@@ -176,10 +178,11 @@ bool case_about_someone(std::string_view text, size_t word_start) {
 
 std::optional<Span> han_case_reference(std::string_view text, size_t match_end);  // below
 
-// A help-desk ticket in Chinese: 客服案件編號, 工單案號, 報修案件號. `match_end`: the end of the label,
-// which may start a few characters before its case word (案件編號).
-bool han_support_ticket(std::string_view text, size_t match_end) {
-  std::string_view before = text.substr(0, match_end).substr(match_end > 27 ? match_end - 27 : 0);
+// A help desk named in Chinese before a case label: 客服案件編號, 工單案號, 技术支持的 case #70231.
+// `pos`: where the label ends (a Han label, which may start a few characters before its case word:
+// 案件編號) or where its Latin word begins.
+bool han_support_ticket(std::string_view text, size_t pos) {
+  std::string_view before = text.substr(0, pos).substr(pos > 27 ? pos - 27 : 0);
   for (std::string_view desk : {"客服", "工單", "工单", "報修", "报修", "客訴", "客诉", "技術支援", "技术支持"}) {
     if (before.find(desk) != std::string_view::npos) return true;
   }
@@ -201,12 +204,10 @@ std::optional<Span> case_number(std::string_view text, size_t match_end) {
   while (p > 0 && text[p - 1] != ' ') --p;
   if (p > 0) --p;
   while (p > 0 && is_alpha(text[p - 1])) --p;
-  if (support_ticket(text, p) || han_support_ticket(text, p)) return std::nullopt;  // 技术支持的 case #70231
+  const bool han_label = static_cast<unsigned char>(text[match_end - 1]) >= 0x80;
+  if (support_ticket(text, p) || han_support_ticket(text, han_label ? match_end : p)) return std::nullopt;
   // After a Han label (案號) the reference may mix digits and Han (112勞資調字第0731號): read it whole.
-  if (static_cast<unsigned char>(text[match_end - 1]) >= 0x80) {
-    if (han_support_ticket(text, match_end)) return std::nullopt;
-    return han_case_reference(text, match_end);
-  }
+  if (han_label) return han_case_reference(text, match_end);
   auto span = after_label(text, match_end, {.min_digits = 3, .max_letters = 6, .digit_first = false});
   if (span && ticket_system_after(text, span->end)) return std::nullopt;
   return span;
