@@ -301,25 +301,37 @@ bool person_verb_at(std::string_view text, const std::vector<Token>& tokens, siz
   return std::find(std::begin(kPersonVerbs), std::end(kPersonVerbs), w) != std::end(kPersonVerbs);
 }
 
-// Words that end a job title: "Consultant Cardiologist", "Senior Analyst", "Charge Nurse".
-bool job_title(std::string_view w) {
-  static constexpr std::string_view kEndings[] = {"ologist", "iatrist", "ician", "urgeon", "Nurse", "Consultant", "Analyst",
-                                                   "Engineer", "Manager", "Director", "Officer", "Specialist", "Therapist",
-                                                   "Pharmacist", "Paramedic", "Midwife", "Registrar"};
-  return std::any_of(std::begin(kEndings), std::end(kEndings), [&](std::string_view e) { return w.size() > e.size() && w.ends_with(e); }) ||
-         std::find(std::begin(kEndings), std::end(kEndings), w) != std::end(kEndings);
+// How job titles end ("Consultant Cardiologist", "Senior Analyst", "Charge Nurse"), and which of them
+// are clinical; the letters after a clinician's name (GP, MD, RN) are clinical but end no title run.
+enum TitleBits : uint8_t { kJobTitle = 1, kClinicalTitle = 2 };
+struct TitleEnding {
+  std::string_view text;
+  uint8_t bits;
+};
+constexpr TitleEnding kTitleEndings[] = {
+    {"ologist", kJobTitle | kClinicalTitle},   {"iatrist", kJobTitle | kClinicalTitle},   {"urgeon", kJobTitle | kClinicalTitle},
+    {"Nurse", kJobTitle | kClinicalTitle},     {"Pharmacist", kJobTitle | kClinicalTitle}, {"Midwife", kJobTitle | kClinicalTitle},
+    {"Paramedic", kJobTitle | kClinicalTitle}, {"Therapist", kJobTitle | kClinicalTitle},  {"Physician", kClinicalTitle},
+    {"GP", kClinicalTitle},                    {"MD", kClinicalTitle},                     {"RN", kClinicalTitle},
+    {"ician", kJobTitle},                      {"Consultant", kJobTitle},                  {"Analyst", kJobTitle},
+    {"Engineer", kJobTitle},                   {"Manager", kJobTitle},                     {"Director", kJobTitle},
+    {"Officer", kJobTitle},                    {"Specialist", kJobTitle},                  {"Registrar", kJobTitle},
+};
+
+bool title_word(std::string_view w, uint8_t bit) {
+  return std::any_of(std::begin(kTitleEndings), std::end(kTitleEndings),
+                     [&](const TitleEnding& e) { return (e.bits & bit) != 0 && w.ends_with(e.text); });
 }
+
+bool job_title(std::string_view w) { return title_word(w, kJobTitle); }
 
 // A clinical title in the next few words after a name, across a comma, a dash or a bar:
 // "Dr. Anand Krishnamurthy | Consultant Cardiologist", "Maria Lopez, RN".
 bool clinician_title_after(std::string_view text, const std::vector<Token>& tokens, size_t j) {
-  static constexpr std::string_view kClinical[] = {"ologist", "iatrist", "urgeon", "Physician", "Nurse", "GP", "MD", "RN",
-                                                    "Pharmacist", "Midwife", "Paramedic", "Therapist"};
   for (size_t k = j; k < tokens.size() && k < j + 4; ++k) {
     std::string_view gap = text.substr(tokens[k - 1].end, tokens[k].start - tokens[k - 1].end);
     if (gap.find_first_not_of(" ,|-") != std::string_view::npos) return false;
-    std::string_view w = tokens[k].word;
-    if (std::any_of(std::begin(kClinical), std::end(kClinical), [&](std::string_view c) { return w.ends_with(c); })) return true;
+    if (title_word(tokens[k].word, kClinicalTitle)) return true;
   }
   return false;
 }
