@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "core/utf8.h"
+#include "line_model/model.h"
 #include "privacy/boundaries.h"
 #include "privacy/context.h"
 #include "privacy/dictionary.h"
@@ -150,6 +151,8 @@ core::Result<std::shared_ptr<const Scanner>> Scanner::create(const ScannerOption
   std::shared_ptr<Scanner> scanner(new Scanner());
   scanner->terms_ = std::move(*terms);
   scanner->budget_ = options.budget;
+  scanner->line_model_ = options.line_model;
+  scanner->line_model_threshold_ = options.line_model_threshold;
   scanner->id_ = g_next_scanner_id.fetch_add(1);
 
   // Stage 1: each expression's id is its place in stage1_ids_, which says what it is and which one
@@ -374,6 +377,10 @@ ScanResult Scanner::scan(std::string_view text) const {
   }
   result.failed = !ok;
   result.sensitive = result.failed || !result.findings.empty();
+  if (!result.sensitive && line_model_) {
+    result.model_score = line_model_->score(text, line_model_threshold_);
+    result.sensitive = result.model_score >= line_model_threshold_;
+  }
   return result;
 }
 

@@ -20,14 +20,26 @@
 #include "privacy/offsets.h"  // char_offsets: findings are shown to users in code points
 
 struct hs_database;
+namespace sy::line_model {
+class LineModel;
+}
 struct hs_scratch;
 
 namespace sy::privacy {
+
+// The line model's default threshold. Chosen on the development sets, each scored by a model
+// trained without it (tests/privacy/dataset_test.cpp, "...OnSetsItNeverSaw"): where the rules and
+// the model together gain most recall for a precision still near the rules' own.
+inline constexpr float kDefaultLineModelThreshold = 0.8f;
 
 struct ScanResult {
   bool sensitive = false;
   bool failed = false;
   std::vector<Finding> findings;  // sorted by start, disjoint, byte offsets
+  // The line model's score (0..1) when it was asked: only when the rules found nothing, and the
+  // scanner has a model. -1: not asked. Sensitive by the model alone: sensitive, no findings.
+  float model_score = -1;
+  bool by_model() const { return sensitive && !failed && findings.empty() && model_score >= 0; }
 };
 
 struct ScannerOptions {
@@ -37,6 +49,12 @@ struct ScannerOptions {
   // People with personal facts, addresses, labelled numbers, birth dates (context.h). Off: values
   // with a shape and dictionary terms only (privacy.context: false).
   bool context_detectors = true;
+  // A second judge of what the context rules miss (line_model/model.h): asked about a text the
+  // rules found nothing in; a score at or past the threshold makes the text sensitive. Null: rules
+  // only (privacy.model.enabled: false; and always for redaction and the output guard, which want
+  // spans, not a verdict).
+  const line_model::LineModel* line_model = nullptr;
+  float line_model_threshold = kDefaultLineModelThreshold;
 };
 
 class Scanner {
@@ -77,6 +95,8 @@ class Scanner {
   Database stage2_;  // exact shapes, leftmost start offsets, run on windows around triggers
   std::vector<std::string> terms_;
   std::vector<Stage1Id> stage1_ids_;
+  const line_model::LineModel* line_model_ = nullptr;
+  float line_model_threshold_ = kDefaultLineModelThreshold;
   size_t max_stage1_match_ = 0;  // how much consecutive segments of a huge text overlap
   std::chrono::microseconds budget_{0};
   uint64_t id_ = 0;  // tells a thread's scratch space which scanner it was last fitted to

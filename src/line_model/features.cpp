@@ -1,0 +1,172 @@
+#include "line_model/features.h"
+
+#include <algorithm>
+#include <array>
+
+namespace sy::line_model {
+namespace {
+
+// Feature families, mixed into every hash so that a word and a Han character never share one.
+enum Family : uint64_t { kBias = 1, kWord, kWordPair, kShapePair, kShapeTriple, kHan1, kHan2, kHan3 };
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+uint64_t mix(uint64_t h) {  // a 64-bit finaliser (splitmix): spreads FNV's low bits over the table
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+uint64_t combine(uint64_t family, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
+  return mix(mix(mix(family * kFnvPrime ^ a) ^ b) ^ c);
+}
+
+bool ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+
+// One UTF-8 code point at `i` (advanced past it); a malformed byte is taken alone, as itself.
+uint32_t next_code_point(std::string_view s, size_t& i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+  if (i + len > s.size()) len = 1;
+  uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  i += len;
+  return cp;
+}
+bool han_or_kana(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff);
+}
+
+// A word or number's shape: 'C' Capitalised, 'U' all capitals, 'l' lower case, '0'..'9' a number
+// of that many digits (9: nine or more).
+uint64_t shape_of(std::string_view token) {
+  if (ascii_digit(static_cast<unsigned char>(token[0]))) {
+    int digits = 0;
+    for (unsigned char c : token) digits += ascii_digit(c);
+    return '0' + std::min(digits, 9);
+  }
+  if (!ascii_upper(static_cast<unsigned char>(token[0]))) return 'l';
+  for (unsigned char c : token) {
+    if (ascii_letter(c) && !ascii_upper(c)) return 'C';
+  }
+  return 'U';
+}
+
+class Collector {
+ public:
+  explicit Collector(std::vector<uint32_t>& out) : out_(out) {}
+  void add(uint64_t hash) { out_.push_back(static_cast<uint32_t>(hash & (kBuckets - 1))); }
+
+  // A Latin word as the model reads it: lower case, digits as 0; its pair with the word before.
+  void word(std::string_view token) {
+    uint64_t h = kFnvOffset;
+    for (unsigned char c : token) {
+      unsigned char n = ascii_digit(c) ? '0' : ascii_upper(c) ? static_cast<unsigned char>(c | 0x20) : c;
+      h = (h ^ n) * kFnvPrime;
+    }
+    add(combine(kWord, h));
+    if (prev_word_) add(combine(kWordPair, prev_word_, h));
+    prev_word_ = h;
+  }
+  void shape(uint64_t s) {
+    if (shapes_[1]) add(combine(kShapePair, shapes_[1], s));
+    if (shapes_[0]) add(combine(kShapeTriple, shapes_[0], shapes_[1], s));
+    shapes_ = {shapes_[1], s};
+  }
+  void han(uint32_t cp) {
+    add(combine(kHan1, cp));
+    if (han_[1]) add(combine(kHan2, han_[1], cp));
+    if (han_[0]) add(combine(kHan3, han_[0], han_[1], cp));
+    han_ = {han_[1], cp};
+  }
+  void end_han_run() { han_ = {0, 0}; }
+
+ private:
+  std::vector<uint32_t>& out_;
+  uint64_t prev_word_ = 0;
+  std::array<uint64_t, 2> shapes_{0, 0};
+  std::array<uint32_t, 2> han_{0, 0};
+};
+
+}  // namespace
+
+void window_features(std::string_view w, std::vector<uint32_t>& out) {
+  out.clear();
+  Collector features(out);
+  features.add(combine(kBias, 0));
+  size_t i = 0;
+  while (i < w.size()) {
+    auto c = static_cast<unsigned char>(w[i]);
+    if (ascii_letter(c) || ascii_digit(c)) {
+      // A word runs on over letters, digits, apostrophes and dots ("o'brien", "dr.", "3.5");
+      // its shape token stops at the first character that is not of its kind.
+      size_t start = i;
+      while (i < w.size() && (ascii_letter(static_cast<unsigned char>(w[i])) || ascii_digit(static_cast<unsigned char>(w[i])) ||
+                              w[i] == '\'' || w[i] == '.')) {
+        ++i;
+      }
+      std::string_view token = w.substr(start, i - start);
+      features.word(token);
+      features.shape(shape_of(token));
+      // Digits belong to a Han run too: "月薪0" and "0床" are what the run says.
+      if (ascii_digit(c)) {
+        for (char d : token) {
+          if (ascii_digit(static_cast<unsigned char>(d))) features.han('0');
+        }
+      } else {
+        features.end_han_run();
+      }
+      continue;
+    }
+    uint32_t cp = next_code_point(w, i);
+    if (han_or_kana(cp)) features.han(cp);
+    else features.end_han_run();
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+namespace {
+bool sentence_end(std::string_view s, size_t i) {  // the byte at i ends a sentence or a line
+  char c = s[i];
+  if (c == '\n' || c == '.' || c == '!' || c == '?' || c == ';') return true;
+  // 。！？；： end with bytes 0x82, 0x81, 0x9f, 0x9b, 0x9a after EF BC / E3 80
+  if (i >= 2 && static_cast<unsigned char>(s[i - 2]) == 0xe3 && static_cast<unsigned char>(s[i - 1]) == 0x80 &&
+      static_cast<unsigned char>(c) == 0x82) {
+    return true;
+  }
+  return i >= 2 && static_cast<unsigned char>(s[i - 2]) == 0xef && static_cast<unsigned char>(s[i - 1]) == 0xbc &&
+         (static_cast<unsigned char>(c) == 0x81 || static_cast<unsigned char>(c) == 0x9f || static_cast<unsigned char>(c) == 0x9b);
+}
+bool continuation(std::string_view s, size_t i) { return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80; }
+}  // namespace
+
+std::vector<std::string_view> windows(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (text.size() - start > kMaxWindow) {
+    size_t limit = start + kMaxWindow;
+    size_t cut = 0;
+    // The last sentence end past the window's first quarter, else the last space, else any code point.
+    for (size_t i = limit - 1; i > start + kMaxWindow / 4 && !cut; --i) {
+      if (sentence_end(text, i)) cut = i + 1;
+    }
+    for (size_t i = limit - 1; i > start + kMaxWindow / 4 && !cut; --i) {
+      if (text[i] == ' ') cut = i + 1;
+    }
+    if (!cut) {
+      cut = limit;
+      while (continuation(text, cut)) --cut;
+    }
+    out.push_back(text.substr(start, cut - start));
+    start = cut;
+  }
+  if (start < text.size() || out.empty()) out.push_back(text.substr(start));
+  return out;
+}
+
+}  // namespace sy::line_model
