@@ -25,6 +25,7 @@
 #include "pipeline/privacy_scan/privacy_scan_stage.h"
 #include "pipeline/quota/quota_stage.h"
 #include "pipeline/route/route_stage.h"
+#include "privacy/embedded_line_model.h"
 #include "privacy/scanner.h"
 #include "providers/faq_provider.h"
 #include "router/breakers.h"
@@ -148,7 +149,13 @@ core::Status Gateway::start() {
   privacy::ScannerOptions scan_options;
   scan_options.dictionary_files = cfg.dictionaries;
   scan_options.context_detectors = cfg.privacy_context;
-  if (auto scanner = privacy::Scanner::create(scan_options)) {
+  if (cfg.privacy_model.enabled && cfg.privacy_context) {
+    scan_options.line_model = privacy::embedded_line_model();
+    scan_options.line_model_threshold = static_cast<float>(cfg.privacy_model.threshold);
+  }
+  if (scan_options.line_model == nullptr && cfg.privacy_model.enabled && cfg.privacy_context) {
+    spdlog::error("privacy scanner: the embedded line model cannot be read (a build error); every request will be treated as sensitive");
+  } else if (auto scanner = privacy::Scanner::create(scan_options)) {
     p.scanner = *scanner;
   } else {
     // Without a scanner nothing can be called safe: every request is treated as sensitive.
@@ -173,7 +180,7 @@ core::Status Gateway::start() {
   auto keyed_auth = std::make_shared<pipeline::AuthStage>(p.keys, pipeline::AuthStage::Access::any);
   auto admin_auth = std::make_shared<pipeline::AdminAuthStage>(p.keys);
   auto parse = std::make_shared<pipeline::ParseStage>();
-  auto scan = std::make_shared<pipeline::PrivacyScanStage>(p.scanner, cfg.on_sensitive);
+  auto scan = std::make_shared<pipeline::PrivacyScanStage>(p.scanner, cfg.on_sensitive, cfg.privacy_classifier, p.registry.get());
   auto quota = std::make_shared<pipeline::QuotaStage>(cfg, *p.budgets, *p.costs);
   auto route = std::make_shared<pipeline::RouteStage>(cfg, *p.router, *p.registry, *p.breakers, p.faq_provider.get());
   auto execute = std::make_shared<pipeline::ExecuteStage>(p.scanner, *p.breakers, *p.metrics, *p.shadows, cfg.audit.include_text);
@@ -187,6 +194,7 @@ core::Status Gateway::start() {
   if (pipeline::OutputGuardStage::wanted(cfg)) {
     // The guard's own scanner: the privacy patterns, the confidential dictionaries and the blocked terms.
     privacy::ScannerOptions guard_options = scan_options;
+    guard_options.line_model = nullptr;  // the guard acts on spans it can name, not on a score
     guard_options.dictionary_terms = pipeline::OutputGuardStage::blocked_terms(cfg);
     auto guard_scanner = privacy::Scanner::create(guard_options);
     if (!guard_scanner) return Error::unavailable("output guard: " + guard_scanner.error().message);

@@ -160,6 +160,23 @@ struct RouteRule {
   int line = 0;
 };
 
+// privacy.model: the line model (src/line_model) judges a request the rules found nothing in; a
+// score at or past the threshold makes it sensitive.
+struct PrivacyModelConfig {
+  bool enabled = true;
+  double threshold = 0.8;  // privacy::kDefaultLineModelThreshold
+};
+
+// privacy.classifier: a second opinion from a model that keeps data in-house, for a request whose
+// line-model score is in [low, high] (`when: "score in [0.4, 0.8]"`): its yes or no decides. A
+// timeout or an error counts as yes (sensitive).
+struct PrivacyClassifierConfig {
+  std::string model;
+  double low = 0.4, high = 0.8;
+  std::chrono::milliseconds timeout{3000};
+  int line = 0;
+};
+
 // What the output guard does with what the privacy scanner finds in an answer.
 struct OutputGuardConfig {
   std::string on_sensitive = "redact";     // redact (typed placeholders) | block (the answer ends in an error) | log
@@ -278,6 +295,8 @@ struct Config {
   // privacy.context: also find people with personal facts, addresses, labelled numbers and birth
   // dates (src/privacy/context.h), not only values with a shape.
   bool privacy_context = true;
+  PrivacyModelConfig privacy_model;
+  std::optional<PrivacyClassifierConfig> privacy_classifier;  // none = no second opinion
   FaqConfig faq;
   AuditConfig audit;
   CacheConfig cache;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -352,7 +353,40 @@ void validate_rag(const Config& cfg, const std::optional<RagConfig>& rag, const 
   }
 }
 
+// `when: "score in [a, b]"`, 0 <= a <= b <= 1.
+PrivacyClassifierConfig parse_privacy_classifier(const YAML::Node& node, const std::string& file) {
+  YamlMap map(node, "privacy.classifier", file);
+  PrivacyClassifierConfig c;
+  c.line = map.line();
+  c.model = map.required_string("model");
+  std::string when = map.string("when", "score in [0.4, 0.8]");
+  double low = -1, high = -1;
+  char close = 0;
+  int used = 0;
+  if (std::sscanf(when.c_str(), " score in [ %lf , %lf %c %n", &low, &high, &close, &used) < 3 || close != ']' ||
+      when.find_first_not_of(" ", used) != std::string::npos || !(0 <= low && low <= high && high <= 1)) {
+    map.fail("when", "must read \"score in [a, b]\" with 0 <= a <= b <= 1, e.g. \"score in [0.4, 0.8]\"");
+  }
+  c.low = low;
+  c.high = high;
+  c.timeout = map.duration("timeout", c.timeout);
+  map.reject_unknown();
+  return c;
+}
+
 void validate(Config& cfg, const std::string& file) {
+  if (const auto& c = cfg.privacy_classifier) {
+    const ModelConfig* m = cfg.find_model(c->model);
+    std::string where = file + ":" + std::to_string(c->line) + ": privacy.classifier";
+    if (!m) throw ConfigError(where + " names model '" + c->model + "', which 'models' does not declare");
+    // The text it judges is the one nobody has yet called safe: it must not leave the building.
+    if (!m->keeps_data_local()) {
+      throw ConfigError(where + ": '" + c->model + "' is a cloud target; the second opinion must come from a model that keeps data in-house (local, or on_premises: true)");
+    }
+    if (!cfg.privacy_model.enabled || !cfg.privacy_context) {
+      throw ConfigError(where + " asks about the line model's score: it needs privacy.model.enabled and privacy.context");
+    }
+  }
   for (const auto& [model, gate] : cfg.gates) {
     if (!cfg.find_model(model)) throw ConfigError(file + ": gates names model '" + model + "', which 'models' does not declare");
   }
@@ -458,6 +492,15 @@ std::shared_ptr<const Config> parse(const YAML::Node& doc, const std::string& fi
     }
     cfg->dictionaries = map.string_list("dictionaries");
     cfg->privacy_context = map.boolean("context", cfg->privacy_context);
+    if (auto model = map.node("model"); model && !model.IsNull()) {
+      YamlMap m(model, "privacy.model", file);
+      cfg->privacy_model.enabled = m.boolean("enabled", cfg->privacy_model.enabled);
+      cfg->privacy_model.threshold = m.number("threshold", cfg->privacy_model.threshold, 0, 1);
+      m.reject_unknown();
+    }
+    if (auto classifier = map.node("classifier"); classifier && !classifier.IsNull()) {
+      cfg->privacy_classifier = parse_privacy_classifier(classifier, file);
+    }
     map.reject_unknown();
   }
   if (auto audit = root.node("audit"); audit && !audit.IsNull()) {

@@ -52,15 +52,19 @@ float LineModel::logit(std::span<const uint32_t> features) const {
   return z;
 }
 
-float LineModel::score(std::string_view text, float enough) const {
+float LineModel::score(std::string_view text, float enough, std::string_view* best) const {
   thread_local std::vector<uint32_t> features;
-  float best = 0;
+  float top = -1;
   for (std::string_view w : windows(text)) {
     window_features(w, features);
-    best = std::max(best, sigmoid(logit(features)));
-    if (best >= enough) break;
+    float s = sigmoid(logit(features));
+    if (s > top) {
+      top = s;
+      if (best) *best = w;
+    }
+    if (top >= enough) break;
   }
-  return best;
+  return top;
 }
 
 }  // namespace sy::line_model

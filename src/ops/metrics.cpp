@@ -92,10 +92,14 @@ void Metrics::count_route(const std::string& route, const std::string& rule, con
 }
 
 void Metrics::count_outcome(const RequestRecord& r) {
-  if (r.error_type.empty() && r.kinds.empty()) return;
+  if (r.error_type.empty() && r.kinds.empty() && r.privacy_judge.empty()) return;
   std::lock_guard lock(outcomes_mu_);
   if (!r.error_type.empty()) ++error_types_[r.error_type];
   for (const auto& kind : r.kinds) ++privacy_kinds_[kind];
+  if (!r.privacy_judge.empty()) {
+    // An error's words stay in the log; the label is only what kind of answer it was.
+    ++privacy_judges_[r.privacy_judge.starts_with("failed") ? "failed" : r.privacy_judge];
+  }
 }
 
 namespace {
@@ -212,6 +216,9 @@ std::string Metrics::render(size_t open_connections) const {
     for (const auto& [type, n] : error_types_) sample(out, "switchyard_errors_total", "type=\"" + type + "\"", n);
     header(out, "switchyard_privacy_findings_total", "counter", "Model requests in which the privacy scan found a kind of personal data or secret, by kind.");
     for (const auto& [kind, n] : privacy_kinds_) sample(out, "switchyard_privacy_findings_total", "kind=\"" + kind + "\"", n);
+    header(out, "switchyard_privacy_model_verdicts_total", "counter",
+           "Model requests no privacy rule flagged that the line model called sensitive (line_model), or that privacy.classifier was asked about, by its answer (yes, no, timed out, failed).");
+    for (const auto& [judge, n] : privacy_judges_) sample(out, "switchyard_privacy_model_verdicts_total", "judge=\"" + judge + "\"", n);
   }
   header(out, "switchyard_requests_in_flight", "gauge", "Requests being answered now.");
   out += "switchyard_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";

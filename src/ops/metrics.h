@@ -99,6 +99,7 @@ class Metrics {
   mutable std::mutex outcomes_mu_;
   std::map<std::string, uint64_t> error_types_;    // error type -> requests
   std::map<std::string, uint64_t> privacy_kinds_;  // kind -> requests it was found in
+  std::map<std::string, uint64_t> privacy_judges_;  // line_model, or the second opinion's answer -> requests
 };
 
 }  // namespace sy::ops

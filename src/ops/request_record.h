@@ -23,6 +23,9 @@ struct RequestRecord {
   bool stream = false;
   std::string privacy;             // any | local_only | redact
   std::vector<std::string> kinds;  // privacy kinds found (never the values)
+  // Who called the request sensitive when no rule did: "line_model", or the second opinion's
+  // answer ("yes", "no", "timed out", "failed: ..."); "" = the rules decided.
+  std::string privacy_judge;
   std::string rule;                // the routing rule that chose the target
   std::vector<std::string> reasons;
   std::string target;              // the model that answered ("" = none)

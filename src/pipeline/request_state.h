@@ -38,6 +38,7 @@ struct RequestState {
   // privacy scan
   std::string text;                          // the request's text as scanned (core::request_text)
   std::vector<privacy::Finding> findings;    // byte offsets into `text`
+  std::pair<size_t, size_t> model_window;    // where in `text` the line model scored highest
   router::PrivacyFacts privacy;
   // quota
   ops::Reservation reservation;

@@ -378,7 +378,10 @@ ScanResult Scanner::scan(std::string_view text) const {
   result.failed = !ok;
   result.sensitive = result.failed || !result.findings.empty();
   if (!result.sensitive && line_model_) {
-    result.model_score = line_model_->score(text, line_model_threshold_);
+    std::string_view window;
+    result.model_score = line_model_->score(text, line_model_threshold_, &window);
+    result.model_window_start = static_cast<size_t>(window.data() - text.data());
+    result.model_window_end = result.model_window_start + window.size();
     result.sensitive = result.model_score >= line_model_threshold_;
   }
   return result;

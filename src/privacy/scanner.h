@@ -39,6 +39,7 @@ struct ScanResult {
   // The line model's score (0..1) when it was asked: only when the rules found nothing, and the
   // scanner has a model. -1: not asked. Sensitive by the model alone: sensitive, no findings.
   float model_score = -1;
+  size_t model_window_start = 0, model_window_end = 0;  // the window that scored it, byte offsets
   bool by_model() const { return sensitive && !failed && findings.empty() && model_score >= 0; }
 };
 

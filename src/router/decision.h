@@ -25,6 +25,10 @@ struct PrivacyFacts {
   std::vector<std::string> kinds;  // distinct kinds found
   std::string because;             // privacy::sensitive_because: "person + health, address"
   PrivacyClass privacy = PrivacyClass::any;
+  float model_score = -1;          // the line model's, when it was asked (the rules found nothing)
+  // privacy.classifier's answer for a borderline score: "yes", "no", "timed out", "failed: ...",
+  // "not asked (dry run)"; empty when it was not wanted.
+  std::string second_opinion;
 };
 
 struct RouteDecision {

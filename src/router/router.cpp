@@ -84,6 +84,7 @@ Features Router::measure(const core::ChatRequest& request, std::string_view text
   f.kinds = privacy.kinds;
   f.because = privacy.because;
   if (privacy.scan_failed) d.reasons.push_back("privacy scan failed: treated as sensitive");
+  if (!privacy.sensitive && !privacy.second_opinion.empty()) d.reasons.push_back("not sensitive (" + privacy.because + ")");
   if (faq_) {
     auto match = faq_->best(core::last_user_text(request));
     f.faq_score = match.score;

@@ -442,3 +442,44 @@ TEST_F(ConfigEnv, EmptyRequiredValueAfterInterpolation) {
 
 }  // namespace
 }  // namespace sy::config
+
+namespace sy::config {
+namespace {
+
+const std::string kTwoModels =
+    "models:\n"
+    "  - {name: mini, provider: local, path: /m/mini.gguf}\n"
+    "  - {name: gpt, provider: openai, api_key: k}\n";
+
+TEST(PrivacyModelConfig, DefaultsAndTheSecondOpinionsRange) {
+  auto plain = load_ok(kTwoModels);
+  ASSERT_NE(plain, nullptr);
+  EXPECT_TRUE(plain->privacy_model.enabled);
+  EXPECT_DOUBLE_EQ(plain->privacy_model.threshold, 0.8);
+  EXPECT_FALSE(plain->privacy_classifier);
+
+  auto cfg = load_ok(kTwoModels + "privacy:\n  model: {threshold: 0.7}\n  classifier: {model: mini, when: \"score in [0.35,0.9]\", timeout: 800ms}\n");
+  ASSERT_NE(cfg, nullptr);
+  EXPECT_DOUBLE_EQ(cfg->privacy_model.threshold, 0.7);
+  ASSERT_TRUE(cfg->privacy_classifier);
+  EXPECT_EQ(cfg->privacy_classifier->model, "mini");
+  EXPECT_DOUBLE_EQ(cfg->privacy_classifier->low, 0.35);
+  EXPECT_DOUBLE_EQ(cfg->privacy_classifier->high, 0.9);
+  EXPECT_EQ(cfg->privacy_classifier->timeout, milliseconds(800));
+}
+
+TEST(PrivacyModelConfig, TheSecondOpinionNeverComesFromTheCloud) {
+  EXPECT_THAT(load_error(kTwoModels + "privacy:\n  classifier: {model: gpt}\n"),
+              HasSubstr("privacy.classifier: 'gpt' is a cloud target"));
+  EXPECT_THAT(load_error(kTwoModels + "privacy:\n  classifier: {model: nope}\n"),
+              HasSubstr("privacy.classifier names model 'nope', which 'models' does not declare"));
+  EXPECT_THAT(load_error(kTwoModels + "privacy:\n  model: {enabled: false}\n  classifier: {model: mini}\n"),
+              HasSubstr("needs privacy.model.enabled"));
+  for (const char* when : {"score in [0.9, 0.4]", "score in [0.4, 1.5]", "score > 0.5", "score in [0.4, 0.8] or so", "score in [0.4, 0.8)"}) {
+    EXPECT_THAT(load_error(kTwoModels + "privacy:\n  classifier: {model: mini, when: \"" + when + "\"}\n"),
+                HasSubstr("'privacy.classifier.when' must read \"score in [a, b]\"")) << when;
+  }
+}
+
+}  // namespace
+}  // namespace sy::config
