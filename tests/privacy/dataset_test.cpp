@@ -15,10 +15,15 @@
 //   ctxdev8     the sixth blind set (recall 0.837, precision 0.988 when it was blind), tuned on since.
 //   ctxdev9     the seventh blind set (recall 0.883, precision 0.994 when it was blind), tuned on since.
 //   ctxdev10    the eighth blind set (recall 0.906, precision 0.970 when it was blind), tuned on since.
-//   ctxblind9   the ninth blind set, scored once after the last change (recall 0.900, precision
-//               0.994) and never tuned on: the held-out estimate of how far the detectors generalize.
+//   ctxdev11    the ninth blind set (recall 0.900, precision 0.994 when it was blind; 0.989 / 0.989
+//               with the line model that had not seen it), trained on since.
+//   ctxblind10  the tenth to twelfth blind sets, scored once at 7d9d898 (rules alone: recall 0.922,
+//   ctxblind11  0.939, 0.911; with the line model: 0.972, 0.994, 0.972, precision 0.983 to 0.994)
+//   ctxblind12  and never tuned or trained on: the held-out estimate of how far the privacy decision
+//               generalizes.
 // The tuned-on sets hold at what they measure now, less a margin: a change that loses what they
-// taught fails here. The blind sets' scores are short of the goal (tests/data/privacy/README.md).
+// taught fails here. Two tests: the rules alone (privacy.model.enabled: false) and the rules with
+// the line model, each set judged by a model that never saw it (tests/data/privacy/README.md).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -166,7 +171,8 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
   hold_to_floors(sets, {
       {"patterns", {1.0, 0.95}}, {"ctxdev", {0.97, 0.95}},  {"ctxdev2", {0.96, 0.95}}, {"ctxdev3", {0.93, 0.95}},
       {"ctxdev4", {0.94, 0.95}}, {"ctxdev5", {0.93, 0.95}}, {"ctxdev6", {0.97, 0.95}}, {"ctxdev7", {0.96, 0.95}},
-      {"ctxdev8", {0.95, 0.95}}, {"ctxdev9", {0.96, 0.95}}, {"ctxdev10", {0.95, 0.95}}, {"ctxblind9", {0.88, 0.95}},
+      {"ctxdev8", {0.95, 0.95}}, {"ctxdev9", {0.96, 0.95}}, {"ctxdev10", {0.95, 0.95}}, {"ctxdev11", {0.88, 0.95}},
+      {"ctxblind10", {0.90, 0.95}}, {"ctxblind11", {0.92, 0.95}}, {"ctxblind12", {0.89, 0.95}},
   });
 }
 
@@ -192,9 +198,10 @@ TEST(PrivacyDataset, TheEmbeddedLineModelIsTheOneTheCorpusTrains) {
 
 // The rules and the line model together, as requests are judged by default, on text the model
 // never saw: each development set is scored by a model trained on the rest of the build corpus
-// (leave one set out); ctxblind9 and the pattern positives are in no training corpus, and the pattern
-// negatives are scored by a model trained without them. (The rules were tuned on the ctxdev sets,
-// so those sets flatter the rules' part; ctxblind9 flatters neither.)
+// (leave one set out); the blind sets and the pattern positives are in no training corpus (they are
+// judged by the embedded model), and the pattern negatives by a model trained without them. (The
+// rules were tuned on the ctxdev sets, so those sets flatter the rules' part; the blind sets flatter
+// neither.)
 TEST(PrivacyDataset, RulesWithTheLineModelOnSetsItNeverSaw) {
   std::vector<Row> rows = load_rows();
   std::vector<line_model::Example> corpus = build_corpus();
@@ -219,11 +226,13 @@ TEST(PrivacyDataset, RulesWithTheLineModelOnSetsItNeverSaw) {
   }
   std::printf("--- rules + line model (threshold %.2f), each set unseen by its model ---\n", kDefaultLineModelThreshold);
   // What each set measured when this test was written, less 0.02: the model is retrained from the
-  // tree at every build (its prose changes with the code), and moves a line or two with it.
+  // tree at every build (its prose changes with the code, and the examples' order with the sets),
+  // and moves a line or two with it (ctxdev11 moved three).
   hold_to_floors(sets, {
       {"patterns", {1.0, 0.95}},  {"ctxdev", {0.98, 0.95}},  {"ctxdev2", {0.96, 0.95}}, {"ctxdev3", {0.97, 0.95}},
       {"ctxdev4", {0.97, 0.95}},  {"ctxdev5", {0.96, 0.95}}, {"ctxdev6", {0.98, 0.95}}, {"ctxdev7", {0.98, 0.95}},
-      {"ctxdev8", {0.96, 0.93}},  {"ctxdev9", {0.98, 0.95}}, {"ctxdev10", {0.97, 0.95}}, {"ctxblind9", {0.97, 0.95}},
+      {"ctxdev8", {0.96, 0.93}},  {"ctxdev9", {0.98, 0.95}}, {"ctxdev10", {0.97, 0.95}}, {"ctxdev11", {0.95, 0.95}},
+      {"ctxblind10", {0.95, 0.95}}, {"ctxblind11", {0.97, 0.95}}, {"ctxblind12", {0.95, 0.95}},
   });
 }
 
