@@ -26,6 +26,7 @@
 #include "privacy/patterns.h"
 #include "privacy/scanner.h"
 #include "core/request_text.h"
+#include "privacy/embedded_line_model.h"
 #include "router/router.h"
 #include "config/config.h"
 
@@ -425,7 +426,8 @@ class AllAvailable final : public sy::router::TargetCheck {
 
 // The route decision as the request path pays for it (scan of every text field, FAQ match, rules,
 // candidate list) on prompts of a few sizes cut from the corpus: p50 and p99 per request.
-void route_decision_latency(const std::string& corpus, const std::string& faq_file) {
+void route_decision_latency(const std::string& corpus, const std::string& faq_file, const sy::privacy::ScannerOptions& options,
+                            const char* label) {
   auto config = sy::config::load_string(
       "models:\n"
       "  - {name: local-a, provider: local, path: /unused.gguf}\n"
@@ -438,14 +440,14 @@ void route_decision_latency(const std::string& corpus, const std::string& faq_fi
     return;
   }
   AllAvailable targets;
-  auto scanner = sy::privacy::Scanner::create({});
+  auto scanner = sy::privacy::Scanner::create(options);
   auto faq = sy::router::FaqMatcher::load(faq_file);
   if (!scanner || !faq) {
     std::fprintf(stderr, "route bench: scanner or FAQ failed to load\n");
     return;
   }
   sy::router::Router router(**config, *faq);
-  std::printf("\nroute decision (scan + FAQ match + rules), one thread, per request:\n");
+  std::printf("\nroute decision (scan + FAQ match + rules), %s, one thread, per request:\n", label);
   std::printf("%-14s %10s %10s %10s\n", "prompt bytes", "p50 us", "p99 us", "requests");
   for (size_t size : {200, 2000, 16000}) {
     std::vector<double> micros;
@@ -522,6 +524,29 @@ int main(int argc, char** argv) {
                            findings += result.findings.size();
                            failed += result.failed;
                          });
+  // As the server scans by default: the line model judges what the rules found nothing in.
+  options.context_detectors = true;
+  options.line_model = sy::privacy::embedded_line_model();
+  auto served = sy::privacy::Scanner::create(options);
+  if (!served || options.line_model == nullptr) {
+    std::fprintf(stderr, "the scanner with the line model failed to load\n");
+    return 1;
+  }
+  size_t served_findings = 0, served_failed = 0, model_verdicts = 0;
+  Speed with_model = measure(chunks, corpus.size(), args.repeat, served_findings, served_failed,
+                             [&](std::string_view chunk, size_t& findings, size_t& failed) {
+                               auto result = (*served)->scan(chunk);
+                               findings += pattern_findings(result);
+                               model_verdicts += result.by_model();
+                               failed += result.failed;
+                             });
+  model_verdicts /= static_cast<size_t>(std::max(1, args.repeat));
+  // The line model alone on every chunk: its own cost per byte, whatever the rules found.
+  size_t model_positive = 0, unused = 0;
+  Speed model_alone = measure(chunks, corpus.size(), args.repeat, model_positive, unused,
+                              [&](std::string_view chunk, size_t& positive, size_t&) {
+                                positive += options.line_model->score(chunk) >= sy::privacy::kDefaultLineModelThreshold;
+                              });
   Pcre2Peer peer;
   Speed theirs =
       measure(chunks, corpus.size(), 1, peer_findings, peer_failed,
@@ -533,12 +558,22 @@ int main(int argc, char** argv) {
   std::printf("%-38s %11s %11s %9s %9s\n", "scanner (one thread)", "MB/s wall", "MB/s cpu", "findings", "context");
   std::printf("%-38s %11.1f %11.1f %9zu %9zu%s\n", "switchyard, every detector", ours.wall_mbps, ours.cpu_mbps,
               ours_findings, context_findings, ours_failed != 0 ? "  (some scans failed)" : "");
+  std::printf("%-38s %11.1f %11.1f %9zu %9s%s  (%zu chunks judged by the model)\n", "switchyard, every detector + line model",
+              with_model.wall_mbps, with_model.cpu_mbps, served_findings, "-", served_failed != 0 ? "  (some scans failed)" : "",
+              model_verdicts);
+  std::printf("%-38s %11.1f %11.1f %9s %9s  (every chunk scored)\n", "line model alone", model_alone.wall_mbps, model_alone.cpu_mbps,
+              "-", "-");
   std::printf("%-38s %11.1f %11.1f %9zu %9s%s\n", "switchyard, values with a shape only", shapes.wall_mbps,
               shapes.cpu_mbps, shapes_findings, "-", shapes_failed != 0 ? "  (some scans failed)" : "");
   std::printf("%-38s %11.1f %11.1f %9zu\n", "PCRE2-JIT, one pattern after another", theirs.wall_mbps, theirs.cpu_mbps,
               peer_findings);
   std::printf("ratio to PCRE2 (wall): %.1fx   (cpu): %.1fx;   context detectors keep %.0f%% of the shapes-only speed (cpu)\n",
               ours.wall_mbps / theirs.wall_mbps, ours.cpu_mbps / theirs.cpu_mbps, 100.0 * ours.cpu_mbps / shapes.cpu_mbps);
-  if (!args.faq.empty()) route_decision_latency(corpus, args.faq);
+  if (!args.faq.empty()) {
+    sy::privacy::ScannerOptions served;  // as the server runs by default
+    served.line_model = sy::privacy::embedded_line_model();
+    route_decision_latency(corpus, args.faq, served, "rules + line model (the default)");
+    route_decision_latency(corpus, args.faq, {}, "rules alone (privacy.model.enabled: false)");
+  }
   return 0;
 }

@@ -18,6 +18,10 @@ inline constexpr uint32_t kBuckets = 1u << kBucketBits;
 
 // The window's distinct feature buckets (sorted), the bias bucket among them. `out` is reused.
 void window_features(std::string_view window, std::vector<uint32_t>& out);
+// The sum of `weights` (kBuckets of them) over the window's distinct features: what scoring needs,
+// without building the sorted list (the sum's order differs from the list's, so the last bits of a
+// float may too).
+float window_logit(std::string_view window, const float* weights);
 
 // The text cut into windows of at most kMaxWindow bytes, at a sentence or line end where there is
 // one: the model was trained on prompts of one to a few sentences, and a sum of weights over a

@@ -53,11 +53,9 @@ float LineModel::logit(std::span<const uint32_t> features) const {
 }
 
 float LineModel::score(std::string_view text, float enough, std::string_view* best) const {
-  thread_local std::vector<uint32_t> features;
   float top = -1;
   for (std::string_view w : windows(text)) {
-    window_features(w, features);
-    float s = sigmoid(logit(features));
+    float s = sigmoid(window_logit(w, weights_.data()));
     if (s > top) {
       top = s;
       if (best) *best = w;
