@@ -1,12 +1,15 @@
-// The privacy scanner on request text (network input): findings lie inside the text with start <
-// end, their code-point offsets too; and redacting then restoring (the restorer fed in two pieces
-// split where the first byte says) gives the text back, unless the text itself already contains
-// something shaped like a placeholder.
+// The privacy scanner on request text (network input), with the line model as the server runs it:
+// findings lie inside the text with start < end, their code-point offsets too; the model's score is
+// a probability and its window lies inside the text, on character boundaries; and redacting then
+// restoring (the restorer fed in two pieces split where the first byte says) gives the text back,
+// unless the text itself already contains something shaped like a placeholder.
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "line_model/features.h"
+#include "privacy/embedded_line_model.h"
 #include "privacy/offsets.h"
 #include "privacy/redactor.h"
 #include "privacy/restorer.h"
@@ -20,6 +23,8 @@ const privacy::Scanner& scanner() {
   static auto s = [] {
     privacy::ScannerOptions o;
     o.budget = std::chrono::seconds(5);
+    o.line_model = privacy::embedded_line_model();
+    if (o.line_model == nullptr) fail(__FILE__, __LINE__, "line model", "the embedded model cannot be read");
     auto created = privacy::Scanner::create(o);
     if (!created) fail(__FILE__, __LINE__, "scanner", created.error().message);
     return *created;
@@ -44,10 +49,18 @@ void check(const uint8_t* data, size_t size) {
   FUZZ_CHECK(result.findings.empty() || result.sensitive, "findings without sensitive=true");
   // Code-point offsets exist only for valid UTF-8 (what every JSON request body holds).
   const bool utf8 = valid_utf8(text);
+  auto continuation = [&](size_t i) { return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+  if (result.model_score >= 0) {
+    FUZZ_CHECK(result.model_score <= 1.0f, "a model score past 1: " + std::to_string(result.model_score));
+    FUZZ_CHECK(result.findings.empty() && !result.failed, "the model was asked although the rules decided");
+    FUZZ_CHECK(result.model_window_start < result.model_window_end && result.model_window_end <= text.size(),
+               std::to_string(result.model_window_start) + ".." + std::to_string(result.model_window_end));
+    FUZZ_CHECK(result.model_window_end - result.model_window_start <= line_model::kMaxWindow, "a window past its size");
+    if (utf8) FUZZ_CHECK(!continuation(result.model_window_start) && !continuation(result.model_window_end), "a window cuts a character");
+  }
   for (const auto& f : result.findings) {
     FUZZ_CHECK(f.start < f.end && f.end <= text.size(), std::to_string(f.start) + ".." + std::to_string(f.end));
     if (!utf8) continue;
-    auto continuation = [&](size_t i) { return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
     FUZZ_CHECK(!continuation(f.start) && !continuation(f.end), "a finding cuts a character: " + std::to_string(f.start) + ".." + std::to_string(f.end));
     auto [cs, ce] = privacy::char_offsets(text, f);
     FUZZ_CHECK(cs < ce && ce <= code_points(text), std::to_string(cs) + ".." + std::to_string(ce));
