@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "privacy/embedded_line_model.h"
+
 namespace sy::privacy {
 namespace {
 
@@ -62,6 +64,30 @@ TEST(PiiScanCommand, PeopleAndAddressesInCodePoints) {
             "{\"sensitive\":true,\"findings\":[{\"kind\":\"person\",\"start\":5,\"end\":8},"
             "{\"kind\":\"address\",\"start\":15,\"end\":29}]}\n");
   EXPECT_EQ(out.str().find("黃志明"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sy::privacy
+
+namespace sy::privacy {
+namespace {
+
+// A line the rules pass (a name no list holds, pay said only as a number) and the line model
+// catches: as the server and `pii scan` judge by default, and with --no-model.
+TEST(PiiScanCommand, TheLineModelJudgesWhatTheRulesPass) {
+  const std::string line = "李娜月薪18500，五险一金按上海标准扣完税后大概多少？\n";
+  ScannerOptions with_model;
+  with_model.line_model = embedded_line_model();
+  ASSERT_NE(with_model.line_model, nullptr);
+  auto judged = Scanner::create(with_model);
+  ASSERT_TRUE(judged);
+  std::istringstream in(line), again(line);
+  std::ostringstream out, rules_only;
+  EXPECT_EQ(scan_lines(**judged, in, out, false), 0);
+  EXPECT_EQ(out.str().rfind("{\"sensitive\":true,\"model_score\":", 0), 0u) << out.str();
+  EXPECT_NE(out.str().find("\"findings\":[]"), std::string::npos) << "a verdict, no span";
+  EXPECT_EQ(scan_lines(*make_scanner(), again, rules_only, false), 0);
+  EXPECT_EQ(rules_only.str(), "{\"sensitive\":false,\"findings\":[]}\n");
 }
 
 }  // namespace
