@@ -4,12 +4,15 @@
 #   switchyard, every detector     src/privacy: the values with a shape in one Hyperscan pass with
 #                                  C++ validators, plus the context detectors (people with personal
 #                                  facts, addresses, labelled numbers, birth dates)
+#   switchyard, + line model       every detector, and where they find nothing the line model
+#                                  (src/line_model), as the server scans by default
+#   line model alone               the model's score of every chunk: its own cost per byte
 #   switchyard, shapes only        the same scanner with the context detectors off: what they cost
 #   pcre2                          the shape expressions and validators, one PCRE2-JIT regex after
 #                                  another (what a regex-per-pattern scanner does)
 #
 # then the route decision's cost per request (scan of every text field, FAQ match, rules), p50 and
-# p99 over prompts of 200 B, 2 KB and 16 KB,
+# p99 over prompts of 200 B, 2 KB and 16 KB, with the line model (the default) and without it,
 # over a generated corpus (default 64 MiB) of English and Chinese prose with the numbers real text
 # is full of (dates, times, amounts, versions, order numbers), one word in CONTEXT_EVERY a name, a
 # personal fact, a street type or a label, ~1% of sentences carrying a value with a shape and ~1%
