@@ -7,6 +7,7 @@
 #include "http/offload.h"
 #include "ops/budgets.h"
 #include "ops/cost_model.h"
+#include "ops/key_secret.h"
 #include "ops/process_metrics.h"
 #include "ops/redis_link.h"
 #include "ops/shared_limits.h"
@@ -152,6 +153,10 @@ core::Status Gateway::start() {
   if (cfg.privacy_model.enabled && cfg.privacy_context) {
     scan_options.line_model = privacy::embedded_line_model();
     scan_options.line_model_threshold = static_cast<float>(cfg.privacy_model.threshold);
+    // Which model judges: the weights' digest, so an auditor can tell one build's judge from another's.
+    auto bytes = privacy::embedded_line_model_bytes();
+    auto digest = ops::sha256(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    spdlog::info("privacy: line model sha256:{}, threshold {}", ops::to_hex(digest).substr(0, 16), cfg.privacy_model.threshold);
   }
   if (scan_options.line_model == nullptr && cfg.privacy_model.enabled && cfg.privacy_context) {
     spdlog::error("privacy scanner: the embedded line model cannot be read (a build error); every request will be treated as sensitive");
