@@ -383,6 +383,8 @@ ScanResult Scanner::scan(std::string_view text) const {
     result.model_window_start = static_cast<size_t>(window.data() - text.data());
     result.model_window_end = result.model_window_start + window.size();
     result.sensitive = result.model_score >= line_model_threshold_;
+    // The budget covers the model too: a judgement that came too late is no judgement (fail closed).
+    if (state.out_of_time()) result.failed = result.sensitive = true;
   }
   return result;
 }
