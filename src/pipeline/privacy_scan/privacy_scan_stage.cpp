@@ -1,7 +1,6 @@
 #include "pipeline/privacy_scan/privacy_scan_stage.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -197,11 +196,6 @@ core::Status PrivacyScanStage::settle(RequestState& s) const {
                                        ") and the privacy policy blocks it.");
   }
   return core::Ok{};
-}
-
-core::Status PrivacyScanStage::check(RequestState& s) const {
-  scan(s);
-  return settle(s);
 }
 
 }  // namespace sy::pipeline

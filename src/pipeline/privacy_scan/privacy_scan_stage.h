@@ -35,13 +35,12 @@ class PrivacyScanStage final : public Stage {
   bool admission() const override { return true; }
   FilterPtr start(RequestState& state) const override;
 
-  // Scans the request and sets its privacy facts and class; the block policy refuses here. No
-  // second opinion: a borderline request is settled as sensitive.
-  core::Status check(RequestState& s) const;
   // Thousands of messages are megabytes of text to gather and scan: done on the offload pool.
   bool heavy(const RequestState& s) const;
 
-  // The parts of check, for the filter that asks the second opinion in between.
+  // The filter's steps: scan the request's text; if its score is borderline, ask the second
+  // opinion; then settle its privacy class (the block policy refuses here). A borderline request
+  // nobody answered for is settled as sensitive.
   void scan(RequestState& s) const;
   bool borderline(const RequestState& s) const;
   http::awaitable<void> ask_second_opinion(RequestState& s) const;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "privacy/embedded_line_model.h"
 #include "support/run_sync.h"
 
 namespace sy::pipeline {
@@ -59,6 +60,28 @@ TEST(PrivacyScanStage, WithoutAScannerEveryRequestIsSensitive) {
   EXPECT_TRUE(s.privacy.sensitive);
   EXPECT_TRUE(s.privacy.scan_failed);
   EXPECT_EQ(s.privacy.privacy, router::PrivacyClass::local_only);
+}
+
+// A verdict of the line model alone has no span to replace: under the redact policy the request
+// stays in-house rather than going to a cloud target as it is. The reason and the judge say so.
+TEST(PrivacyScanStage, TheLineModelsVerdictStaysLocalEvenUnderRedact) {
+  privacy::ScannerOptions options;
+  options.line_model = privacy::embedded_line_model();
+  ASSERT_NE(options.line_model, nullptr);
+  auto judged = privacy::Scanner::create(options);
+  ASSERT_TRUE(judged);
+  auto s = asking("李娜月薪18500，五险一金按上海标准扣完税后大概多少？");  // a name no list holds, pay as a number
+  ASSERT_TRUE(run(PrivacyScanStage(*judged, "redact"), s).ok());
+  EXPECT_TRUE(s.privacy.sensitive);
+  EXPECT_TRUE(s.findings.empty());
+  EXPECT_EQ(s.privacy.privacy, router::PrivacyClass::local_only);
+  EXPECT_EQ(s.privacy.because.rfind("line model ", 0), 0u) << s.privacy.because;
+  EXPECT_EQ(s.record.privacy_judge, "line_model");
+  auto clean = asking("What is a good name for a cat?");
+  ASSERT_TRUE(run(PrivacyScanStage(*judged, "redact"), clean).ok());
+  EXPECT_FALSE(clean.privacy.sensitive);
+  EXPECT_GE(clean.privacy.model_score, 0.0f);
+  EXPECT_TRUE(clean.record.privacy_judge.empty());
 }
 
 }  // namespace
