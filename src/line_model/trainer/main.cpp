@@ -1,7 +1,8 @@
 // line_model_train --out FILE [--report] [--manifest FILE] [LABELLED.jsonl...]
 // Trains the privacy line model (line_model/train.h) on labelled lines (and the ordinary prose a
 // manifest names) and writes its weights: the build runs it on its manifest (tests/data/privacy's
-// development sets, the pattern negatives, this repository's documentation and source) and embeds
+// development sets, the pattern negatives, ordinary_prose.txt: a snapshot of this repository's
+// documentation and source) and embeds
 // the result in the binary.
 // --report also prints, for each set, how a model trained on every other set scores it (recall and
 // precision of the model alone at a few thresholds): how well it does on text it never saw.
