@@ -21,6 +21,8 @@
 //   ctxblind11  0.939, 0.911; with the line model: 0.972, 0.994, 0.972, precision 0.983 to 0.994)
 //   ctxblind12  and never tuned or trained on: the held-out estimate of how far the privacy decision
 //               generalizes.
+//   ctxblind13  two more, scored once at 4788500 with the same model (rules alone 0.917, 0.928;
+//   ctxblind14  with the line model 0.978 / 0.972 and 0.983 / 0.947: 10 false alarms in ctxblind14).
 // The tuned-on sets hold at what they measure now, less a margin: a change that loses what they
 // taught fails here. Two tests: the rules alone (privacy.model.enabled: false) and the rules with
 // the line model, each set judged by a model that never saw it (tests/data/privacy/README.md).
@@ -173,6 +175,7 @@ TEST(PrivacyDataset, EachSetMeetsItsRecallAndPrecision) {
       {"ctxdev4", {0.94, 0.95}}, {"ctxdev5", {0.93, 0.95}}, {"ctxdev6", {0.97, 0.95}}, {"ctxdev7", {0.96, 0.95}},
       {"ctxdev8", {0.95, 0.95}}, {"ctxdev9", {0.96, 0.95}}, {"ctxdev10", {0.95, 0.95}}, {"ctxdev11", {0.88, 0.95}},
       {"ctxblind10", {0.90, 0.95}}, {"ctxblind11", {0.92, 0.95}}, {"ctxblind12", {0.89, 0.95}},
+      {"ctxblind13", {0.89, 0.95}}, {"ctxblind14", {0.90, 0.95}},
   });
 }
 
@@ -232,6 +235,7 @@ TEST(PrivacyDataset, RulesWithTheLineModelOnSetsItNeverSaw) {
       {"ctxdev4", {0.97, 0.95}},  {"ctxdev5", {0.96, 0.95}}, {"ctxdev6", {0.98, 0.95}}, {"ctxdev7", {0.98, 0.95}},
       {"ctxdev8", {0.96, 0.93}},  {"ctxdev9", {0.98, 0.95}}, {"ctxdev10", {0.97, 0.95}}, {"ctxdev11", {0.95, 0.95}},
       {"ctxblind10", {0.95, 0.95}}, {"ctxblind11", {0.97, 0.95}}, {"ctxblind12", {0.95, 0.95}},
+      {"ctxblind13", {0.95, 0.95}}, {"ctxblind14", {0.96, 0.92}},
   });
 }
 
