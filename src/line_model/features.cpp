@@ -128,35 +128,27 @@ void collect(std::string_view w, Sink& sink) {
   }
 }
 
-// The distinct buckets of one window, met in any order: an open-addressed set small enough for
-// the L1 cache, emptied by moving to the next generation rather than by clearing. (Sorting the
-// features instead cost more than all the rest of scoring.) A window of kMaxWindow bytes emits at
-// most about 3.5 features a byte ("1 1 1": a word, a word pair, two shape runs and three Han grams
-// every two bytes), under 2,000: the set is never more than half full.
+// The distinct buckets of one window, met in any order: one bit per bucket (32 KiB, in the L1 or
+// L2 cache), and the buckets set in this window, to clear them after. (Sorting the features
+// instead cost more than all the rest of scoring; an open-addressed set, a probe loop per feature.)
 class DistinctBuckets {
  public:
   bool insert(uint32_t bucket) {  // whether `bucket` is new in this window
-    const uint32_t tagged = generation_ << kBucketBits | bucket;
-    for (uint32_t slot = (bucket * 2654435761u) >> (32 - kSlotBits);; slot = (slot + 1) & (kSlots - 1)) {
-      if (slots_[slot] == tagged) return false;
-      if (slots_[slot] >> kBucketBits != generation_) {  // a slot of an earlier window: free
-        slots_[slot] = tagged;
-        return true;
-      }
-    }
+    uint64_t& word = bits_[bucket >> 6];
+    const uint64_t bit = uint64_t{1} << (bucket & 63);
+    if (word & bit) return false;
+    word |= bit;
+    set_.push_back(bucket);
+    return true;
   }
   void next_window() {
-    if (++generation_ == 1u << (32 - kBucketBits)) {  // the tag would wrap: start over, cleared
-      slots_.fill(0);
-      generation_ = 1;
-    }
+    for (uint32_t bucket : set_) bits_[bucket >> 6] = 0;
+    set_.clear();
   }
 
  private:
-  static constexpr uint32_t kSlotBits = 12, kSlots = 1u << kSlotBits;
-  static_assert(kMaxWindow * 4 < kSlots, "a window's features must fit the set with room to spare");
-  std::array<uint32_t, kSlots> slots_{};
-  uint32_t generation_ = 1;
+  std::array<uint64_t, kBuckets / 64> bits_{};
+  std::vector<uint32_t> set_;
 };
 
 // Whether the byte at i ends a sentence or a line.
