@@ -6,34 +6,28 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/request_text.h"
-#include "core/utf8.h"
+#include "line_model/features.h"
 
 namespace sy::pipeline {
 namespace {
 
-// The question the second opinion answers, in the policy's words (issue 13, tests/data/privacy).
+// The question the second opinion answers, in the policy's words (issue 13, tests/data/privacy),
+// kept short: a small local model's context (the demo model's is 256 tokens) holds it, the text and
+// the answer.
 constexpr const char* kQuestion =
-    "You check text before it may leave the company for an outside AI service. Answer yes if the text holds personal "
-    "data about a private person: a name together with a personal fact about that person (health or diagnosis, "
-    "salary or income, performance or discipline, family events, birth date, religion, home address, account or ID "
-    "numbers); a postal address with a house number; a passport, bank account, medical record or case number with "
-    "its label; or a birth date of a person. Answer no for famous, historical or fictional people, places without a "
-    "house number, organisations, and health, pay or account topics with no person. Reply in JSON: "
-    "{\"personal\": \"yes\"} or {\"personal\": \"no\"}.";
+    "Does the text hold personal data about a private person: a name with a personal fact (health, pay, "
+    "performance, family, birth date, religion, address, account or ID number), a home address, or a labelled "
+    "passport, bank account, medical record or case number? Famous or fictional people and topics with no person "
+    "are not. Answer {\"personal\": \"yes\"} or {\"personal\": \"no\"}.";
 
-// The most of the text the second opinion is shown: the line model's highest window and what is
-// around it, within what a small local model's context holds.
-constexpr size_t kShownBytes = 3000;
-
-std::string shown_text(const RequestState& s, size_t window_start, size_t window_end) {
-  if (s.text.size() <= kShownBytes) return s.text;
-  size_t middle = (window_start + window_end) / 2;
-  size_t start = middle > kShownBytes / 2 ? std::min(middle - kShownBytes / 2, s.text.size() - kShownBytes) : 0;
-  size_t end = start + kShownBytes;
-  while (start > 0 && core::is_continuation(s.text[start])) --start;
-  while (end < s.text.size() && core::is_continuation(s.text[end])) ++end;
+// What the second opinion is shown: the window the line model scored highest (at most
+// line_model::kMaxWindow bytes, cut at sentence ends), the part of the text it was unsure of.
+std::string shown_text(const RequestState& s) {
+  auto [start, end] = s.model_window;
+  if (start >= end || end > s.text.size()) return s.text.substr(0, line_model::kMaxWindow);  // cannot happen: a scan sets it
   return s.text.substr(start, end - start);
 }
 
@@ -143,7 +137,7 @@ http::awaitable<void> PrivacyScanStage::ask_second_opinion(RequestState& s) cons
     p.second_opinion = "failed: '" + classifier_->model + "' is not deployed";
     co_return;
   }
-  auto question = second_opinion_request(classifier_->model, shown_text(s, s.model_window.first, s.model_window.second));
+  auto question = second_opinion_request(classifier_->model, shown_text(s));
   auto cancel = std::make_shared<std::function<void()>>();
   providers::CallContext ctx{s.record.request_id + ":privacy", [cancel](std::function<void()> c) { *cancel = std::move(c); }};
   auto timed_out = std::make_shared<bool>(false);
@@ -163,6 +157,12 @@ http::awaitable<void> PrivacyScanStage::ask_second_opinion(RequestState& s) cons
     std::string verdict = verdict_of(*answer);
     p.second_opinion = verdict.empty() ? "failed: an answer neither yes nor no" : verdict;
     p.sensitive = verdict != "no";
+  }
+  // Said once per request, in words that hold no text of it: a classifier that keeps failing keeps
+  // every borderline request in-house, and the operator should see why.
+  if (p.second_opinion != "yes" && p.second_opinion != "no") {
+    spdlog::warn("privacy: the second opinion from '{}' {}; request {} counted as sensitive", classifier_->model,
+                 p.second_opinion, s.record.request_id);
   }
 }
 
