@@ -150,7 +150,8 @@ core::Status Gateway::start() {
   privacy::ScannerOptions scan_options;
   scan_options.dictionary_files = cfg.dictionaries;
   scan_options.context_detectors = cfg.privacy_context;
-  if (cfg.privacy_model.enabled && cfg.privacy_context) {
+  const bool line_model = cfg.privacy_model.enabled && cfg.privacy_context;
+  if (line_model) {
     scan_options.line_model = privacy::embedded_line_model();
     scan_options.line_model_threshold = static_cast<float>(cfg.privacy_model.threshold);
     // Which model judges: the weights' digest, so an auditor can tell one build's judge from another's.
@@ -158,7 +159,7 @@ core::Status Gateway::start() {
     auto digest = ops::sha256(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     spdlog::info("privacy: line model sha256:{}, threshold {}", ops::to_hex(digest).substr(0, 16), cfg.privacy_model.threshold);
   }
-  if (scan_options.line_model == nullptr && cfg.privacy_model.enabled && cfg.privacy_context) {
+  if (line_model && scan_options.line_model == nullptr) {
     spdlog::error("privacy scanner: the embedded line model cannot be read (a build error); every request will be treated as sensitive");
   } else if (auto scanner = privacy::Scanner::create(scan_options)) {
     p.scanner = *scanner;

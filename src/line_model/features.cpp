@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/utf8.h"
+
 namespace sy::line_model {
 namespace {
 
@@ -27,17 +29,7 @@ bool ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= '
 bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 
-// One UTF-8 code point at `i` (advanced past it); a malformed byte is taken alone, as itself.
-uint32_t next_code_point(std::string_view s, size_t& i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
-  if (i + len > s.size()) len = 1;
-  uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-  i += len;
-  return cp;
-}
-bool han_or_kana(uint32_t cp) {
+bool han_or_kana(char32_t cp) {
   return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff);
 }
 
@@ -79,7 +71,7 @@ class Collector {
     if (shapes_[0]) add(combine(kShapeTriple, shapes_[0], shapes_[1], s));
     shapes_ = {shapes_[1], s};
   }
-  void han(uint32_t cp) {
+  void han(char32_t cp) {
     add(combine(kHan1, cp));
     if (han_[1]) add(combine(kHan2, han_[1], cp));
     if (han_[0]) add(combine(kHan3, han_[0], han_[1], cp));
@@ -91,7 +83,7 @@ class Collector {
   Sink& sink_;
   uint64_t prev_word_ = 0;
   std::array<uint64_t, 2> shapes_{0, 0};
-  std::array<uint32_t, 2> han_{0, 0};
+  std::array<char32_t, 2> han_{0, 0};
 };
 
 template <class Sink>
@@ -122,7 +114,7 @@ void collect(std::string_view w, Sink& sink) {
       }
       continue;
     }
-    uint32_t cp = next_code_point(w, i);
+    char32_t cp = core::next_code_point(w, i);
     if (han_or_kana(cp)) features.han(cp);
     else features.end_han_run();
   }
@@ -155,7 +147,7 @@ class DistinctBuckets {
 bool sentence_end(std::string_view s, size_t i) {
   char c = s[i];
   if (c == '\n' || c == '.' || c == '!' || c == '?' || c == ';') return true;
-  // 。！？；： end with bytes 0x82, 0x81, 0x9f, 0x9b, 0x9a after EF BC / E3 80
+  // 。 is E3 80 82; ！？； are EF BC 81, 9F, 9B
   if (i >= 2 && static_cast<unsigned char>(s[i - 2]) == 0xe3 && static_cast<unsigned char>(s[i - 1]) == 0x80 &&
       static_cast<unsigned char>(c) == 0x82) {
     return true;
@@ -163,7 +155,6 @@ bool sentence_end(std::string_view s, size_t i) {
   return i >= 2 && static_cast<unsigned char>(s[i - 2]) == 0xef && static_cast<unsigned char>(s[i - 1]) == 0xbc &&
          (static_cast<unsigned char>(c) == 0x81 || static_cast<unsigned char>(c) == 0x9f || static_cast<unsigned char>(c) == 0x9b);
 }
-bool continuation(std::string_view s, size_t i) { return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80; }
 }  // namespace
 
 void window_features(std::string_view w, std::vector<uint32_t>& out) {
@@ -200,7 +191,7 @@ std::vector<std::string_view> windows(std::string_view text) {
     }
     if (!cut) {
       cut = limit;
-      while (continuation(text, cut)) --cut;
+      while (cut < text.size() && core::is_continuation(text[cut])) --cut;
     }
     out.push_back(text.substr(start, cut - start));
     start = cut;

@@ -46,12 +46,6 @@ std::string LineModel::to_bytes() const {
   return out;
 }
 
-float LineModel::logit(std::span<const uint32_t> features) const {
-  float z = 0;
-  for (uint32_t f : features) z += weights_[f];
-  return z;
-}
-
 float LineModel::score(std::string_view text, float enough, std::string_view* best) const {
   float top = -1;
   for (std::string_view w : windows(text)) {

@@ -27,8 +27,6 @@ class LineModel {
   // window reaches `enough` (the caller's threshold): the rest cannot lower a maximum. `best`, if
   // given, is set to the window that scored it (a view into `text`).
   float score(std::string_view text, float enough = 2.0f, std::string_view* best = nullptr) const;
-  // One window's logit (before the sigmoid), from its features.
-  float logit(std::span<const uint32_t> features) const;
 
   const std::vector<float>& weights() const { return weights_; }
 

@@ -20,10 +20,10 @@
 #include "privacy/offsets.h"  // char_offsets: findings are shown to users in code points
 
 struct hs_database;
+struct hs_scratch;
 namespace sy::line_model {
 class LineModel;
 }
-struct hs_scratch;
 
 namespace sy::privacy {
 

@@ -1,6 +1,5 @@
 #include "pipeline/privacy_scan/privacy_scan_stage.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -24,10 +23,10 @@ constexpr const char* kQuestion =
     "are not. Answer {\"personal\": \"yes\"} or {\"personal\": \"no\"}.";
 
 // What the second opinion is shown: the window the line model scored highest (at most
-// line_model::kMaxWindow bytes, cut at sentence ends), the part of the text it was unsure of.
+// line_model::kMaxWindow bytes, cut at sentence ends), the part of the text it was unsure of. A
+// request is borderline only with a model score, and the scan that gave it set the window.
 std::string shown_text(const RequestState& s) {
   auto [start, end] = s.model_window;
-  if (start >= end || end > s.text.size()) return s.text.substr(0, line_model::kMaxWindow);  // cannot happen: a scan sets it
   return s.text.substr(start, end - start);
 }
 
@@ -80,8 +79,12 @@ class ScanFilter final : public Filter {
     if (stage_.heavy(s)) co_await http::offload([this, &s] { return stage_.scan(s), true; });
     else stage_.scan(s);
     if (stage_.borderline(s)) {
-      if (s.dry_run) s.privacy.second_opinion = "not asked (dry run)";
-      else co_await stage_.ask_second_opinion(s);
+      if (!s.dry_run) {
+        co_await stage_.ask_second_opinion(s);
+      } else {  // a dry run calls nothing: nobody said no, so sensitive
+        s.privacy.second_opinion = "not asked (dry run)";
+        s.privacy.sensitive = true;
+      }
     }
     auto settled = stage_.settle(s);
     if (!settled) co_return settled.error();
@@ -168,8 +171,6 @@ http::awaitable<void> PrivacyScanStage::ask_second_opinion(RequestState& s) cons
 
 core::Status PrivacyScanStage::settle(RequestState& s) const {
   auto& p = s.privacy;
-  if (borderline(s) && p.second_opinion.empty()) p.second_opinion = "not asked";
-  if (borderline(s) && p.second_opinion != "no" && p.second_opinion != "yes") p.sensitive = true;  // fail closed
   std::set<std::string> kinds;
   for (const auto& f : s.findings) kinds.insert(privacy::to_string(f.kind));
   p.kinds.assign(kinds.begin(), kinds.end());

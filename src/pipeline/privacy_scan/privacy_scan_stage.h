@@ -39,8 +39,8 @@ class PrivacyScanStage final : public Stage {
   bool heavy(const RequestState& s) const;
 
   // The filter's steps: scan the request's text; if its score is borderline, ask the second
-  // opinion; then settle its privacy class (the block policy refuses here). A borderline request
-  // nobody answered for is settled as sensitive.
+  // opinion (which leaves the request sensitive unless the answer is a clear no); then settle its
+  // privacy class (the block policy refuses here).
   void scan(RequestState& s) const;
   bool borderline(const RequestState& s) const;
   http::awaitable<void> ask_second_opinion(RequestState& s) const;
